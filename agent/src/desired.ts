@@ -1,0 +1,110 @@
+/**
+ * Turns the validated etcd records into the desired routing state. Records are parsed once when they
+ * arrive (see KvStore) so that a flip never re-validates a thousand unchanged routes.
+ */
+import { otherColour } from "../../components/config/validators";
+import { parseKey, parseMember, parseRoute } from "./schema";
+import type { Colour, Member, Parsed, RejectedRecord, Route } from "./schema";
+
+export type EtcdRecord =
+  | { kind: "route"; host: string; modRevision: number; parsed: Parsed<Route> }
+  | { kind: "member"; app: string; colour: Colour; modRevision: number; parsed: Parsed<Member> }
+  | { kind: "invalid"; modRevision: number; reason: string };
+
+/** Parses one etcd key/value into a record; never throws. */
+export function parseRecord(key: string, value: Buffer | string, modRevision: number): EtcdRecord {
+  const k = parseKey(key);
+  if (!k.ok) return { kind: "invalid", modRevision, reason: k.error.message };
+  switch (k.value.kind) {
+    case "route":
+      return { kind: "route", host: k.value.host, modRevision, parsed: parseRoute(value, k.value.host) };
+    case "member":
+      return { kind: "member", app: k.value.app, colour: k.value.colour, modRevision, parsed: parseMember(value) };
+    case "agent":
+      return { kind: "invalid", modRevision, reason: "agent status keys are not routing records" };
+  }
+}
+
+export interface Endpoint {
+  address: string;
+  port: number;
+}
+
+export function endpointId(e: Endpoint): string {
+  return `${e.address}:${e.port}`;
+}
+
+export interface DesiredRoute {
+  route: Route;
+  modRevision: number;
+}
+
+export interface DesiredState {
+  /** Sorted by host. */
+  routes: DesiredRoute[];
+  /** Endpoints per backend name, sorted and de-duplicated; every routed app has both colours. */
+  endpoints: Map<string, Endpoint[]>;
+  rejected: RejectedRecord[];
+}
+
+export function backendName(app: string, colour: Colour): string {
+  return `be_${app}_${colour}`;
+}
+
+const sameBackends = (a: Route, b: Route) => JSON.stringify(a.backends) === JSON.stringify(b.backends);
+
+export function buildDesired(records: Map<string, EtcdRecord>): DesiredState {
+  const rejected: RejectedRecord[] = [];
+  const byApp = new Map<string, Route>();
+  const hostsTaken = new Set<string>();
+  const routes: DesiredRoute[] = [];
+  const keys = [...records.keys()].sort();
+  const routeRecords: { key: string; host: string; route: Route; modRevision: number }[] = [];
+  for (const key of keys) {
+    const rec = records.get(key)!;
+    if (rec.kind === "invalid") rejected.push({ key, reason: rec.reason });
+    else if (!rec.parsed.ok) rejected.push({ key, reason: `${rec.parsed.error.code}: ${rec.parsed.error.message}` });
+    else if (rec.kind === "route") {
+      routeRecords.push({ key, host: rec.host, route: rec.parsed.value, modRevision: rec.modRevision });
+      hostsTaken.add(rec.host);
+    }
+  }
+  const previewTaken = new Set<string>();
+  for (const { key, route, modRevision } of routeRecords) {
+    const first = byApp.get(route.app);
+    if (first && !sameBackends(first, route)) {
+      rejected.push({ key, reason: `app ${route.app} is already routed by ${first.host} with different backends` });
+      continue;
+    }
+    if (route.previewHost && (hostsTaken.has(route.previewHost) || previewTaken.has(route.previewHost))) {
+      rejected.push({ key, reason: `previewHost ${route.previewHost} is already in use` });
+      continue;
+    }
+    if (route.previewHost) previewTaken.add(route.previewHost);
+    byApp.set(route.app, first ?? route);
+    routes.push({ route, modRevision });
+  }
+
+  const endpoints = new Map<string, Endpoint[]>();
+  for (const route of byApp.values()) {
+    for (const colour of [route.liveColour, otherColour(route.liveColour)]) {
+      endpoints.set(backendName(route.app, colour), []);
+    }
+  }
+  for (const key of keys) {
+    const rec = records.get(key)!;
+    if (rec.kind !== "member" || !rec.parsed.ok) continue;
+    const route = byApp.get(rec.app);
+    if (!route) continue;
+    const list = endpoints.get(backendName(rec.app, rec.colour))!;
+    list.push({ address: rec.parsed.value.address, port: rec.parsed.value.port ?? route.backends[rec.colour].port });
+  }
+  for (const [name, list] of endpoints) {
+    const unique = new Map(list.map((e) => [endpointId(e), e]));
+    endpoints.set(
+      name,
+      [...unique.keys()].sort().map((id) => unique.get(id)!),
+    );
+  }
+  return { routes, endpoints, rejected };
+}

@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { colour, dnsLabel, hostname, httpPath, resources } from "../fields";
+
+const colourSpec = z.strictObject({
+  /** A pinned image: a tag other than latest, or a digest. */
+  image: z.string().regex(/^[a-z0-9./_:-]+(:[A-Za-z0-9._-]+|@sha256:[a-f0-9]{64})$/, {
+    error: (i) => `expected an image with a tag or digest, got ${JSON.stringify(i.input)}`,
+  }).refine((v) => !/:latest$/.test(v), { error: "expected a pinned image tag, not :latest" }),
+  replicas: z.number().int().min(1).default(2),
+});
+
+export const appSchema = z
+  .strictObject({
+    host: hostname(),
+    /** Extra names served by the same route; "*.example.com" is allowed here. */
+    aliases: z.array(hostname({ allowWildcard: true })).default([]),
+    /** Host that reaches the idle colour before promotion; default preview.<host>. */
+    previewHost: hostname().optional(),
+    port: z.number().int().min(1).max(65535).default(8080),
+    healthCheckPath: httpPath.default("/healthz"),
+    live: colour,
+    blue: colourSpec,
+    green: colourSpec,
+    resources,
+    minHealthy: z.number().int().min(1).default(1),
+    /** Seconds the old colour stays at full size after a flip (instant rollback window). */
+    scaleDownDelaySeconds: z.number().int().min(0).default(1800),
+    idleReplicas: z.number().int().min(0).default(0),
+    autoscaling: z
+      .strictObject({
+        minReplicas: z.number().int().min(1),
+        maxReplicas: z.number().int().min(1),
+        targetCpuPercent: z.number().int().min(10).max(100).default(70),
+      })
+      .optional(),
+  })
+  .refine((a) => a.minHealthy <= a[a.live].replicas, {
+    error: "expected minHealthy <= replicas of the live colour",
+    path: ["minHealthy"],
+  });
+
+export const appsSchema = z.record(dnsLabel, appSchema).default({});
+
+export type AppConfig = z.infer<typeof appSchema>;

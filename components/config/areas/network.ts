@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { privateCidr, retentionDays } from "../fields";
+
+export const INTERFACE_ENDPOINTS = ["ssm", "ssmmessages", "ec2messages", "ecr.api", "ecr.dkr", "sts", "secretsmanager", "logs"] as const;
+
+export const networkSchema = z.strictObject({
+  /** The VPC range; a /16 to /18 from RFC 1918. */
+  cidr: privateCidr.default("10.0.0.0/16"),
+  azCount: z
+    .number({ error: (i) => `expected a whole number of AZs from 2 to 6, got ${JSON.stringify(i.input)}` })
+    .int()
+    .min(2, { error: (i) => `expected 2 to 6 AZs, got ${JSON.stringify(i.input)}` })
+    .max(6, { error: (i) => `expected 2 to 6 AZs, got ${JSON.stringify(i.input)}` })
+    .default(3),
+  /** Explicit AZ names; default: the first azCount letters of the region (a, b, c, ...). */
+  availabilityZones: z.array(z.string()).optional(),
+  natGateways: z
+    .enum(["perAz", "single", "none"], { error: (i) => `expected one of perAz | single | none, got ${JSON.stringify(i.input)}` })
+    .default("perAz"),
+  /** Whether data subnets (databases, etcd) get outbound internet through NAT for package installs. */
+  dataEgress: z.boolean().default(true),
+  flowLogs: z
+    .strictObject({
+      retentionDays: retentionDays.default(90),
+      trafficType: z.enum(["ALL", "ACCEPT", "REJECT"]).default("ALL"),
+    })
+    .prefault({}),
+  interfaceEndpoints: z.array(z.enum(INTERFACE_ENDPOINTS)).default([]),
+});
+
+export type NetworkConfig = z.infer<typeof networkSchema>;

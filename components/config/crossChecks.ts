@@ -1,0 +1,52 @@
+/** Rules that span areas, run once every area has parsed on its own. */
+import { azSlot, overlaps, parseCidr } from "../network/cidr";
+import type { SwitchyardConfig } from "./schema";
+
+export interface ConfigProblem {
+  /** Full key path, e.g. `switchyard:etcd.members`. */
+  path: string;
+  message: string;
+}
+
+export function resolveAvailabilityZones(region: string, azCount: number, explicit?: string[]): string[] {
+  return explicit ?? Array.from({ length: azCount }, (_, i) => `${region}${String.fromCharCode(97 + i)}`);
+}
+
+export function crossCheck(cfg: SwitchyardConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const azs = cfg.availabilityZones;
+  if (cfg.network.availabilityZones) {
+    if (azs.length !== cfg.network.azCount) {
+      problems.push({ path: "switchyard:network.availabilityZones", message: `expected ${cfg.network.azCount} names (network.azCount), got ${azs.length}` });
+    }
+    if (new Set(azs).size !== azs.length) problems.push({ path: "switchyard:network.availabilityZones", message: "expected distinct AZ names" });
+    azs.forEach((az, i) => {
+      if (!az.startsWith(cfg.region)) problems.push({ path: `switchyard:network.availabilityZones.${i}`, message: `expected an AZ of region ${cfg.region}, got ${JSON.stringify(az)}` });
+      try {
+        azSlot(az);
+      } catch (e) {
+        problems.push({ path: `switchyard:network.availabilityZones.${i}`, message: (e as Error).message });
+      }
+    });
+  }
+  const vpc = parseCidr(cfg.network.cidr);
+  if (vpc && (vpc.prefix < 16 || vpc.prefix > 18)) {
+    problems.push({ path: "switchyard:network.cidr", message: `expected a /16 to /18 VPC range, got /${vpc.prefix}` });
+  }
+  const serviceCidr = parseCidr(cfg.kubernetes.serviceCidr);
+  if (vpc && serviceCidr && overlaps(vpc, serviceCidr)) {
+    problems.push({ path: "switchyard:kubernetes.serviceCidr", message: `${cfg.kubernetes.serviceCidr} overlaps the VPC range ${cfg.network.cidr}` });
+  }
+  if (cfg.etcd.members > 0 && cfg.network.azCount < 3 && cfg.environment === "production") {
+    problems.push({ path: "switchyard:network.azCount", message: "production needs at least 3 AZs so that etcd keeps quorum when one AZ fails" });
+  }
+  const hostOwners = new Map<string, string>();
+  for (const [name, app] of Object.entries(cfg.apps)) {
+    for (const host of [app.host, app.previewHost ?? `preview.${app.host}`, ...app.aliases]) {
+      const owner = hostOwners.get(host);
+      if (owner) problems.push({ path: `switchyard:apps.${name}`, message: `host ${host} is already served by app ${owner}` });
+      else hostOwners.set(host, name);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,58 @@
+/** Reusable zod field types with messages that say what was expected. */
+import { z } from "zod";
+import { COLOURS, isDnsLabel, isHttpPath, isValidHostname } from "./validators";
+import { parseCidr, isPrivateCidr } from "../network/cidr";
+
+export const hostname = (opts: { allowWildcard?: boolean } = {}) =>
+  z.string().refine((v) => isValidHostname(v, opts), {
+    error: (issue) =>
+      `expected a lower-case DNS name${opts.allowWildcard ? " (a leading \"*.\" is allowed)" : " (no wildcards)"}, got ${JSON.stringify(issue.input)}`,
+  });
+
+export const colour = z.enum(COLOURS, { error: (issue) => `expected "blue" or "green", got ${JSON.stringify(issue.input)}` });
+
+export const dnsLabel = z.string().refine(isDnsLabel, {
+  error: (issue) => `expected a DNS-1123 label (a-z, 0-9, inner '-', max 63), got ${JSON.stringify(issue.input)}`,
+});
+
+export const httpPath = z.string().refine(isHttpPath, {
+  error: (issue) => `expected an absolute URL path without spaces or quotes, got ${JSON.stringify(issue.input)}`,
+});
+
+/** Any IPv4 CIDR, e.g. a deploy runner's address range (may be public). */
+export const cidr = z.string().refine((v) => parseCidr(v) !== undefined, {
+  error: (issue) => `expected an IPv4 CIDR such as 10.0.0.0/16, got ${JSON.stringify(issue.input)}`,
+});
+
+/** An RFC 1918 CIDR: the VPC and anything inside it. */
+export const privateCidr = cidr.refine((v) => isPrivateCidr(v), {
+  error: (issue) => `expected a private (RFC 1918) range, got ${JSON.stringify(issue.input)}`,
+});
+
+export const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, {
+  error: (issue) => `expected an EC2 instance type such as m7i.large, got ${JSON.stringify(issue.input)}`,
+});
+
+/** Kubernetes quantities as used for requests and limits. */
+export const cpuQuantity = z.string().regex(/^(\d+m|\d+(\.\d+)?)$/, {
+  error: (issue) => `expected a CPU quantity such as 250m or 1, got ${JSON.stringify(issue.input)}`,
+});
+export const memoryQuantity = z.string().regex(/^\d+(Ki|Mi|Gi|Ti|k|M|G|T)?$/, {
+  error: (issue) => `expected a memory quantity such as 256Mi or 1Gi, got ${JSON.stringify(issue.input)}`,
+});
+
+export const resources = z.strictObject({
+  requests: z.strictObject({ cpu: cpuQuantity, memory: memoryQuantity }),
+  limits: z.strictObject({ cpu: cpuQuantity, memory: memoryQuantity }),
+});
+
+export const arn = z.string().regex(/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+$/, {
+  error: (issue) => `expected an AWS ARN, got ${JSON.stringify(issue.input)}`,
+});
+
+export const retentionDays = z
+  .number()
+  .int()
+  .refine((v) => [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 3653].includes(v), {
+    error: (issue) => `expected a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, 180, 365, ...), got ${issue.input}`,
+  });

@@ -1,0 +1,1 @@
+export { SecurityGroups, SECURITY_ROLES, type SecurityRole } from "./securityGroups";

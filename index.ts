@@ -1,0 +1,34 @@
+/**
+ * Composition root: validated config in, components in dependency order, the stack contract out.
+ * No resource logic lives here.
+ */
+import { awsProvider } from "./components/common/provider";
+import { loadConfig } from "./components/config";
+import { Network } from "./components/network";
+import { SecurityGroups } from "./components/security";
+
+// Fails with every configuration problem listed before any resource is declared.
+const config = loadConfig();
+
+const aws = awsProvider(config.region, config.owner);
+
+const network = new Network(
+  "switchyard",
+  {
+    region: config.region,
+    cidr: config.network.cidr,
+    availabilityZones: config.availabilityZones,
+    natGateways: config.network.natGateways,
+    dataEgress: config.network.dataEgress,
+    flowLogs: config.network.flowLogs,
+    interfaceEndpoints: config.network.interfaceEndpoints,
+  },
+  { providers: { aws } },
+);
+
+const securityGroups = new SecurityGroups("switchyard", { vpcId: network.vpcId }, { providers: { aws } });
+
+export const vpcId = network.vpcId;
+export const publicSubnetIds = network.publicSubnetIds;
+export const privateSubnetIds = network.privateSubnetIds;
+export const dataSubnetIds = network.dataSubnetIds;

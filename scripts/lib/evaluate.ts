@@ -1,0 +1,123 @@
+/**
+ * Runs the real index.ts under Pulumi's mock runtime and records every registered resource with
+ * its type, name, parent, options and inputs, plus the stack outputs. One evaluation per process:
+ * the Pulumi runtime keeps global state.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { mockCall, mockResource } from "./mocks";
+import type { StackConfig } from "./stackConfig";
+
+export interface PlannedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** Parent URN; undefined for the stack itself. */
+  parent?: string;
+  custom: boolean;
+  /** Provider reference (`urn::id`) for custom resources that name one. */
+  provider?: string;
+  inputs: Record<string, unknown>;
+  options: { protect: boolean; retainOnDelete: boolean; ignoreChanges: string[]; replaceOnChanges: string[]; dependsOn: string[] };
+}
+
+export interface Evaluation {
+  stack: string;
+  resources: PlannedResource[];
+  outputs: Record<string, unknown>;
+}
+
+export const SECRET_PLACEHOLDER = "[secret]";
+const SIG_KEY = pulumi.runtime.specialSigKey;
+const SECRET_SIG = pulumi.runtime.specialSecretSig;
+
+/** Replaces secrets by a placeholder and drops what is noise in a plan (dynamic provider code). */
+export function redact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redact);
+  if (value && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    if (obj[SIG_KEY] === SECRET_SIG) return SECRET_PLACEHOLDER;
+    if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) return describeAsset(value);
+    return Object.fromEntries(Object.entries(obj).filter(([k]) => k !== "__provider").map(([k, v]) => [k, redact(v)]));
+  }
+  return value;
+}
+
+function describeAsset(value: unknown): Record<string, unknown> {
+  const v = value as { path?: Promise<string>; text?: Promise<string> };
+  return { asset: v.path ? "file" : v.text ? "text" : "archive" };
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProvider(): string;
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
+  getIgnorechangesList(): string[];
+  getReplaceonchangesList(): string[];
+  getDependenciesList(): string[];
+  getObject(): unknown;
+}
+
+export async function evaluateProgram(stack: string, config: StackConfig, programPath: string): Promise<Evaluation> {
+  const region = config.values["aws:region"] ?? "eu-west-1";
+  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+  await pulumi.runtime.setMocks(
+    { newResource: (args) => mockResource(args, region), call: (args) => mockCall(args, region) },
+    "switchyard",
+    stack,
+    false,
+  );
+
+  // Wrap the mock monitor to see what it does not pass to mocks: parent and resource options.
+  const monitor = pulumi.runtime.getMonitor() as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const resources: PlannedResource[] = [];
+  const order: Promise<void>[] = [];
+  const original = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: unknown, callback: (err: unknown, resp?: { getUrn(): string }) => void) => {
+    const r = req as RegisterRequest;
+    let settle: () => void = () => undefined;
+    order.push(new Promise<void>((res) => (settle = res)));
+    return original(req, (err: unknown, resp?: { getUrn(): string }) => {
+      if (!err && resp) {
+        const inputs = pulumi.runtime.deserializeProperties(r.getObject(), false) as Record<string, unknown>;
+        resources.push({
+          urn: resp.getUrn(),
+          type: r.getType(),
+          name: r.getName(),
+          parent: r.getParent() || undefined,
+          custom: r.getCustom(),
+          provider: r.getProvider() || undefined,
+          inputs: redact(inputs) as Record<string, unknown>,
+          options: {
+            protect: r.getProtect() === true,
+            retainOnDelete: r.getRetainondelete() === true,
+            ignoreChanges: r.getIgnorechangesList(),
+            replaceOnChanges: r.getReplaceonchangesList(),
+            dependsOn: r.getDependenciesList(),
+          },
+        });
+      }
+      settle();
+      callback(err, resp);
+    });
+  };
+  // The stack's outputs keep their secretness only on the wire, so read them there.
+  let outputs: Record<string, unknown> = {};
+  const originalOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req: unknown, callback: unknown) => {
+    const r = req as { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined };
+    if (r.getUrn().includes("::pulumi:pulumi:Stack::")) {
+      outputs = redact(pulumi.runtime.deserializeProperties(r.getOutputs(), false)) as Record<string, unknown>;
+    }
+    return originalOutputs(req, callback);
+  };
+
+  await pulumi.runtime.runInPulumiStack(async () => require(programPath));
+  await pulumi.runtime.disconnect();
+  await Promise.all(order);
+  resources.sort((a, b) => a.urn.localeCompare(b.urn));
+  return { stack, resources, outputs };
+}

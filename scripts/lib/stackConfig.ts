@@ -1,0 +1,44 @@
+/**
+ * Reads a stack's configuration the way the Pulumi CLI hands it to a program: project defaults
+ * from Pulumi.yaml overlaid by Pulumi.<stack>.yaml, objects as JSON text, secure values marked.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+
+export interface StackConfig {
+  values: Record<string, string>;
+  /** Keys whose values are Pulumi secrets (`secure:` in the stack file). */
+  secretKeys: string[];
+}
+
+/** Offline there is no key to decrypt `secure:` values; a recognisable stand-in keeps them secret. */
+export const MOCK_SECRET_VALUE = "mock-secret-value";
+
+export function readStackConfig(root: string, stackFile: string): StackConfig {
+  const project = parse(readFileSync(join(root, "Pulumi.yaml"), "utf8")) as { name: string; config?: Record<string, { default?: unknown }> };
+  const stack = (parse(readFileSync(stackFile, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const values: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, decl] of Object.entries(project.config ?? {})) {
+    if (decl && typeof decl === "object" && "default" in decl) values[qualify(project.name, key)] = encode(decl.default);
+  }
+  for (const [key, value] of Object.entries(stack.config ?? {})) {
+    const fullKey = qualify(project.name, key);
+    if (value && typeof value === "object" && "secure" in value) {
+      values[fullKey] = MOCK_SECRET_VALUE;
+      secretKeys.push(fullKey);
+    } else {
+      values[fullKey] = encode(value);
+    }
+  }
+  return { values, secretKeys };
+}
+
+function qualify(project: string, key: string): string {
+  return key.includes(":") ? key : `${project}:${key}`;
+}
+
+function encode(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}

@@ -1,0 +1,69 @@
+/**
+ * Offline preview: evaluates index.ts under Pulumi's mock runtime with a stack's configuration
+ * and prints what `pulumi preview` would create.
+ *
+ *   npm run plan                      # prod, as a tree
+ *   npm run plan -- --stack staging
+ *   npm run plan -- --json            # one JSON document on stdout; logs on stderr
+ *   npm run plan -- --stack-file path/to/Pulumi.x.yaml
+ */
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { ConfigError } from "../components/config";
+import { evaluateProgram } from "./lib/evaluate";
+import { renderTree, summarize } from "./lib/report";
+import { readStackConfig } from "./lib/stackConfig";
+
+const HELP = `usage: npm run plan -- [--stack <name>] [--stack-file <path>] [--json]
+
+  --stack <name>       stack to plan (reads Pulumi.<name>.yaml); default prod
+  --stack-file <path>  read stack config from this file instead
+  --json               print one JSON document on stdout (logs go to stderr)
+Exit status: 0 planned, 1 invalid configuration or program error.`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      stack: { type: "string", default: "prod" },
+      "stack-file": { type: "string" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const root = resolve(__dirname, "..");
+  const stack = values.stack!;
+  const stackFile = resolve(values["stack-file"] ?? `${root}/Pulumi.${stack}.yaml`);
+  // Keep stdout for the one JSON document: route the program's own logging to stderr.
+  if (values.json) console.log = (...args: unknown[]) => console.error(...args);
+
+  const config = readStackConfig(root, stackFile);
+  const evaluation = await evaluateProgram(stack, config, resolve(root, "index.ts"));
+  const summary = summarize(evaluation.resources);
+  if (values.json) {
+    process.stdout.write(JSON.stringify({ ...evaluation, summary }, null, 2) + "\n");
+  } else {
+    process.stdout.write(renderTree(evaluation) + "\n");
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const configError = findConfigError(err);
+    console.error(configError ? configError.message : err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exit(1);
+  },
+);
+
+/** Pulumi wraps errors thrown by the program; dig out ours to print it plainly. */
+function findConfigError(err: unknown): ConfigError | undefined {
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
+    if (e instanceof ConfigError || (e as Error).name === "ConfigError") return e as ConfigError;
+  }
+  return undefined;
+}

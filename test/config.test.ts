@@ -1,0 +1,138 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { ConfigError, parseConfig } from "../components/config";
+import { runPlan, planVariant } from "./helpers/plan";
+
+const base = { "aws:region": "eu-west-1" };
+const app = {
+  host: "shop.example.com",
+  live: "blue",
+  blue: { image: "registry.example.com/shop:1.0.0" },
+  green: { image: "registry.example.com/shop:1.1.0" },
+  resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+};
+
+function problems(raw: Record<string, unknown>): { path: string; message: string }[] {
+  const encoded = Object.fromEntries(Object.entries({ ...base, ...raw }).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+  try {
+    parseConfig(encoded);
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${e}`);
+    return e.problems;
+  }
+  return [];
+}
+
+function assertProblem(raw: Record<string, unknown>, path: string, pattern: RegExp) {
+  const found = problems(raw);
+  assert.ok(
+    found.some((p) => p.path === path && pattern.test(p.message)),
+    `expected a problem at ${path} matching ${pattern}, got ${JSON.stringify(found)}`,
+  );
+}
+
+describe("stack configuration", () => {
+  test("an empty stack gets documented defaults", () => {
+    const cfg = parseConfig(base);
+    assert.equal(cfg.network.azCount, 3);
+    assert.equal(cfg.network.natGateways, "perAz");
+    assert.equal(cfg.etcd.members, 3);
+    assert.deepEqual(cfg.availabilityZones, ["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+    assert.deepEqual(cfg.apps, {});
+  });
+
+  test("etcd.members must be 3 or 5", () => {
+    assertProblem({ "switchyard:etcd": { members: 4 } }, "switchyard:etcd.members", /3 or 5.*got 4/);
+    assert.equal(parseConfig({ ...base, "switchyard:etcd": JSON.stringify({ members: 5 }) }).etcd.members, 5);
+  });
+
+  test("CIDRs must parse and be private", () => {
+    assertProblem({ "switchyard:network": { cidr: "10.0.0.0/33" } }, "switchyard:network.cidr", /IPv4 CIDR/);
+    assertProblem({ "switchyard:network": { cidr: "10.0.0.1/16" } }, "switchyard:network.cidr", /IPv4 CIDR/);
+    assertProblem({ "switchyard:network": { cidr: "8.8.0.0/16" } }, "switchyard:network.cidr", /private/);
+  });
+
+  test("the Kubernetes service range must not overlap the VPC", () => {
+    assertProblem(
+      { "switchyard:network": { cidr: "172.20.0.0/16" } },
+      "switchyard:kubernetes.serviceCidr",
+      /overlaps the VPC range 172\.20\.0\.0\/16/,
+    );
+  });
+
+  test("azCount is 2 to 6 and natGateways one of perAz | single | none", () => {
+    assertProblem({ "switchyard:network": { azCount: 7 } }, "switchyard:network.azCount", /2 to 6/);
+    assertProblem({ "switchyard:network": { azCount: 1 } }, "switchyard:network.azCount", /2 to 6/);
+    assertProblem({ "switchyard:network": { natGateways: "two" } }, "switchyard:network.natGateways", /perAz \| single \| none/);
+  });
+
+  test("colours are only blue or green", () => {
+    assertProblem({ "switchyard:apps": { shop: { ...app, live: "red" } } }, "switchyard:apps.shop.live", /"blue" or "green"/);
+    assertProblem({ "switchyard:edge": { liveFleet: "purple" } }, "switchyard:edge.liveFleet", /"blue" or "green"/);
+  });
+
+  test("hostnames must be DNS names: no spaces, newlines or unexpected wildcards", () => {
+    for (const host of ["shop example.com", "shop.example.com\nbackend evil", "*.example.com", "Shop.Example.com", "-a.example.com"]) {
+      assertProblem({ "switchyard:apps": { shop: { ...app, host } } }, "switchyard:apps.shop.host", /DNS name/);
+    }
+    // Wildcards are allowed where the schema says so: aliases.
+    const cfg = parseConfig({ ...base, "switchyard:apps": JSON.stringify({ shop: { ...app, aliases: ["*.shop.example.com"] } }) });
+    assert.deepEqual(cfg.apps.shop.aliases, ["*.shop.example.com"]);
+  });
+
+  test("unknown keys are errors, at the top level and inside areas", () => {
+    assertProblem({ "switchyard:netwrk": {} }, "switchyard:netwrk", /unknown key/);
+    assertProblem({ "switchyard:etcd": { memebrs: 3 } }, "switchyard:etcd", /unknown key.*"memebrs"/);
+    assertProblem({ "switchyard:apps": { shop: { ...app, replicas: 3 } } }, "switchyard:apps.shop", /unknown key.*"replicas"/);
+  });
+
+  test("every problem is reported at once", () => {
+    const found = problems({
+      "switchyard:etcd": { members: 4 },
+      "switchyard:netwrk": {},
+      "switchyard:network": { natGateways: "two", cidr: "8.8.0.0/16" },
+    });
+    assert.deepEqual(found.map((p) => p.path).sort(), [
+      "switchyard:etcd.members",
+      "switchyard:network.cidr",
+      "switchyard:network.natGateways",
+      "switchyard:netwrk",
+    ]);
+  });
+
+  test("a missing or malformed region is named", () => {
+    assertProblem({ "aws:region": "" }, "aws:region", /AWS region/);
+    assertProblem({ "aws:region": "Ireland" }, "aws:region", /region name/);
+  });
+
+  test("two apps cannot claim the same host", () => {
+    assertProblem(
+      { "switchyard:apps": { shop: app, shop2: { ...app } } },
+      "switchyard:apps.shop2",
+      /host shop\.example\.com is already served by app shop/,
+    );
+  });
+
+  test("production needs 3 AZs", () => {
+    assertProblem({ "switchyard:environment": "production", "switchyard:network": { azCount: 2 } }, "switchyard:network.azCount", /at least 3 AZs/);
+  });
+});
+
+describe("npm run plan with invalid configuration", () => {
+  test("exits 1 naming every problem, before any resource is declared", () => {
+    const run = planVariant("prod", (config) => {
+      config["switchyard:etcd"] = { members: 4 };
+      config["switchyard:netwrok"] = { cidr: "10.0.0.0/16" };
+    });
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /switchyard:etcd\.members: expected 3 or 5/);
+    assert.match(run.stderr, /switchyard:netwrok: unknown key/);
+    assert.equal(run.stdout, "", "nothing planned on stdout");
+  });
+
+  test("an unknown stack is a clear error", () => {
+    const run = runPlan(["--stack", "nope"]);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /Pulumi\.nope\.yaml/);
+  });
+});
