@@ -32,3 +32,4 @@ export const vpcId = network.vpcId;
 export const publicSubnetIds = network.publicSubnetIds;
 export const privateSubnetIds = network.privateSubnetIds;
 export const dataSubnetIds = network.dataSubnetIds;
+export const securityGroupIds = securityGroups.ids;

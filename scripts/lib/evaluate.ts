@@ -72,7 +72,8 @@ export async function evaluateProgram(stack: string, config: StackConfig, progra
   );
 
   // Wrap the mock monitor to see what it does not pass to mocks: parent and resource options.
-  const monitor = pulumi.runtime.getMonitor() as unknown as Record<string, (...a: unknown[]) => unknown>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the monitor's gRPC types are internal
+  const monitor = pulumi.runtime.getMonitor() as any;
   const resources: PlannedResource[] = [];
   const order: Promise<void>[] = [];
   const original = monitor.registerResource.bind(monitor);
@@ -82,7 +83,7 @@ export async function evaluateProgram(stack: string, config: StackConfig, progra
     order.push(new Promise<void>((res) => (settle = res)));
     return original(req, (err: unknown, resp?: { getUrn(): string }) => {
       if (!err && resp) {
-        const inputs = pulumi.runtime.deserializeProperties(r.getObject(), false) as Record<string, unknown>;
+        const inputs = pulumi.runtime.deserializeProperties(r.getObject() as never, false) as Record<string, unknown>;
         resources.push({
           urn: resp.getUrn(),
           type: r.getType(),
@@ -107,10 +108,10 @@ export async function evaluateProgram(stack: string, config: StackConfig, progra
   // The stack's outputs keep their secretness only on the wire, so read them there.
   let outputs: Record<string, unknown> = {};
   const originalOutputs = monitor.registerResourceOutputs.bind(monitor);
-  monitor.registerResourceOutputs = (req: unknown, callback: unknown) => {
+  monitor.registerResourceOutputs = (req: unknown, callback: (err: unknown) => void) => {
     const r = req as { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined };
     if (r.getUrn().includes("::pulumi:pulumi:Stack::")) {
-      outputs = redact(pulumi.runtime.deserializeProperties(r.getOutputs(), false)) as Record<string, unknown>;
+      outputs = redact(pulumi.runtime.deserializeProperties(r.getOutputs() as never, false)) as Record<string, unknown>;
     }
     return originalOutputs(req, callback);
   };

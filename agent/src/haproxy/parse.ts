@@ -48,7 +48,7 @@ export function parseHealth(csv: string): Map<string, BackendHealth> {
     const f = line.split(",");
     if (f.length < header.length - 1 || f[sv] === "BACKEND" || f[sv] === "FRONTEND") continue;
     const h = result.get(f[px]) ?? { up: 0, total: 0 };
-    if (f[status] !== "MAINT") h.total++;
+    if (!f[status].startsWith("MAINT")) h.total++;
     if (f[status] === "UP" && PASSED_CHECKS.has(f[check])) h.up++;
     result.set(f[px], h);
   }
