@@ -55,7 +55,9 @@ main().then(
   (code) => process.exit(code),
   (err: unknown) => {
     const configError = findConfigError(err);
-    console.error(configError ? configError.message : err instanceof Error ? (err.stack ?? err.message) : String(err));
+    console.error(
+      configError ? configError.message : err instanceof Error ? (err.stack ?? err.message) : String(err),
+    );
     process.exit(1);
   },
 );

@@ -13,7 +13,9 @@ const app = {
 };
 
 function problems(raw: Record<string, unknown>): { path: string; message: string }[] {
-  const encoded = Object.fromEntries(Object.entries({ ...base, ...raw }).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+  const encoded = Object.fromEntries(
+    Object.entries({ ...base, ...raw }).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+  );
   try {
     parseConfig(encoded);
   } catch (e) {
@@ -63,27 +65,56 @@ describe("stack configuration", () => {
   test("azCount is 2 to 6 and natGateways one of perAz | single | none", () => {
     assertProblem({ "switchyard:network": { azCount: 7 } }, "switchyard:network.azCount", /2 to 6/);
     assertProblem({ "switchyard:network": { azCount: 1 } }, "switchyard:network.azCount", /2 to 6/);
-    assertProblem({ "switchyard:network": { natGateways: "two" } }, "switchyard:network.natGateways", /perAz \| single \| none/);
+    assertProblem(
+      { "switchyard:network": { natGateways: "two" } },
+      "switchyard:network.natGateways",
+      /perAz \| single \| none/,
+    );
   });
 
   test("colours are only blue or green", () => {
-    assertProblem({ "switchyard:apps": { shop: { ...app, live: "red" } } }, "switchyard:apps.shop.live", /"blue" or "green"/);
-    assertProblem({ "switchyard:edge": { liveFleet: "purple" } }, "switchyard:edge.liveFleet", /"blue" or "green"/);
+    assertProblem(
+      { "switchyard:apps": { shop: { ...app, live: "red" } } },
+      "switchyard:apps.shop.live",
+      /"blue" or "green"/,
+    );
+    assertProblem(
+      { "switchyard:edge": { liveFleet: "purple" } },
+      "switchyard:edge.liveFleet",
+      /"blue" or "green"/,
+    );
   });
 
   test("hostnames must be DNS names: no spaces, newlines or unexpected wildcards", () => {
-    for (const host of ["shop example.com", "shop.example.com\nbackend evil", "*.example.com", "Shop.Example.com", "-a.example.com"]) {
-      assertProblem({ "switchyard:apps": { shop: { ...app, host } } }, "switchyard:apps.shop.host", /DNS name/);
+    for (const host of [
+      "shop example.com",
+      "shop.example.com\nbackend evil",
+      "*.example.com",
+      "Shop.Example.com",
+      "-a.example.com",
+    ]) {
+      assertProblem(
+        { "switchyard:apps": { shop: { ...app, host } } },
+        "switchyard:apps.shop.host",
+        /DNS name/,
+      );
     }
     // Wildcards are allowed where the schema says so: aliases.
-    const cfg = parseConfig({ ...base, "switchyard:apps": JSON.stringify({ shop: { ...app, aliases: ["*.shop.example.com"] } }) });
+    const cfg = parseConfig({
+      ...base,
+      "switchyard:apps": JSON.stringify({ shop: { ...app, aliases: ["*.shop.example.com"] } }),
+    });
     assert.deepEqual(cfg.apps.shop.aliases, ["*.shop.example.com"]);
   });
 
   test("unknown keys are errors, at the top level and inside areas", () => {
     assertProblem({ "switchyard:netwrk": {} }, "switchyard:netwrk", /unknown key/);
     assertProblem({ "switchyard:etcd": { memebrs: 3 } }, "switchyard:etcd", /unknown key.*"memebrs"/);
-    assertProblem({ "switchyard:apps": { shop: { ...app, replicas: 3 } } }, "switchyard:apps.shop", /unknown key.*"replicas"/);
+    assertProblem(
+      { "switchyard:apps": { shop: { ...app, replicas: 3 } } },
+      "switchyard:apps.shop",
+      /unknown key.*"replicas"/,
+    );
   });
 
   test("every problem is reported at once", () => {
@@ -114,7 +145,11 @@ describe("stack configuration", () => {
   });
 
   test("production needs 3 AZs", () => {
-    assertProblem({ "switchyard:environment": "production", "switchyard:network": { azCount: 2 } }, "switchyard:network.azCount", /at least 3 AZs/);
+    assertProblem(
+      { "switchyard:environment": "production", "switchyard:network": { azCount: 2 } },
+      "switchyard:network.azCount",
+      /at least 3 AZs/,
+    );
   });
 });
 

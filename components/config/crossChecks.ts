@@ -17,11 +17,19 @@ export function crossCheck(cfg: SwitchyardConfig): ConfigProblem[] {
   const azs = cfg.availabilityZones;
   if (cfg.network.availabilityZones) {
     if (azs.length !== cfg.network.azCount) {
-      problems.push({ path: "switchyard:network.availabilityZones", message: `expected ${cfg.network.azCount} names (network.azCount), got ${azs.length}` });
+      problems.push({
+        path: "switchyard:network.availabilityZones",
+        message: `expected ${cfg.network.azCount} names (network.azCount), got ${azs.length}`,
+      });
     }
-    if (new Set(azs).size !== azs.length) problems.push({ path: "switchyard:network.availabilityZones", message: "expected distinct AZ names" });
+    if (new Set(azs).size !== azs.length)
+      problems.push({ path: "switchyard:network.availabilityZones", message: "expected distinct AZ names" });
     azs.forEach((az, i) => {
-      if (!az.startsWith(cfg.region)) problems.push({ path: `switchyard:network.availabilityZones.${i}`, message: `expected an AZ of region ${cfg.region}, got ${JSON.stringify(az)}` });
+      if (!az.startsWith(cfg.region))
+        problems.push({
+          path: `switchyard:network.availabilityZones.${i}`,
+          message: `expected an AZ of region ${cfg.region}, got ${JSON.stringify(az)}`,
+        });
       try {
         azSlot(az);
       } catch (e) {
@@ -31,20 +39,33 @@ export function crossCheck(cfg: SwitchyardConfig): ConfigProblem[] {
   }
   const vpc = parseCidr(cfg.network.cidr);
   if (vpc && (vpc.prefix < 16 || vpc.prefix > 18)) {
-    problems.push({ path: "switchyard:network.cidr", message: `expected a /16 to /18 VPC range, got /${vpc.prefix}` });
+    problems.push({
+      path: "switchyard:network.cidr",
+      message: `expected a /16 to /18 VPC range, got /${vpc.prefix}`,
+    });
   }
   const serviceCidr = parseCidr(cfg.kubernetes.serviceCidr);
   if (vpc && serviceCidr && overlaps(vpc, serviceCidr)) {
-    problems.push({ path: "switchyard:kubernetes.serviceCidr", message: `${cfg.kubernetes.serviceCidr} overlaps the VPC range ${cfg.network.cidr}` });
+    problems.push({
+      path: "switchyard:kubernetes.serviceCidr",
+      message: `${cfg.kubernetes.serviceCidr} overlaps the VPC range ${cfg.network.cidr}`,
+    });
   }
   if (cfg.etcd.members > 0 && cfg.network.azCount < 3 && cfg.environment === "production") {
-    problems.push({ path: "switchyard:network.azCount", message: "production needs at least 3 AZs so that etcd keeps quorum when one AZ fails" });
+    problems.push({
+      path: "switchyard:network.azCount",
+      message: "production needs at least 3 AZs so that etcd keeps quorum when one AZ fails",
+    });
   }
   const hostOwners = new Map<string, string>();
   for (const [name, app] of Object.entries(cfg.apps)) {
     for (const host of [app.host, app.previewHost ?? `preview.${app.host}`, ...app.aliases]) {
       const owner = hostOwners.get(host);
-      if (owner) problems.push({ path: `switchyard:apps.${name}`, message: `host ${host} is already served by app ${owner}` });
+      if (owner)
+        problems.push({
+          path: `switchyard:apps.${name}`,
+          message: `host ${host} is already served by app ${owner}`,
+        });
       else hostOwners.set(host, name);
     }
   }

@@ -6,17 +6,21 @@ import { parseCidr, isPrivateCidr } from "../network/cidr";
 export const hostname = (opts: { allowWildcard?: boolean } = {}) =>
   z.string().refine((v) => isValidHostname(v, opts), {
     error: (issue) =>
-      `expected a lower-case DNS name${opts.allowWildcard ? " (a leading \"*.\" is allowed)" : " (no wildcards)"}, got ${JSON.stringify(issue.input)}`,
+      `expected a lower-case DNS name${opts.allowWildcard ? ' (a leading "*." is allowed)' : " (no wildcards)"}, got ${JSON.stringify(issue.input)}`,
   });
 
-export const colour = z.enum(COLOURS, { error: (issue) => `expected "blue" or "green", got ${JSON.stringify(issue.input)}` });
+export const colour = z.enum(COLOURS, {
+  error: (issue) => `expected "blue" or "green", got ${JSON.stringify(issue.input)}`,
+});
 
 export const dnsLabel = z.string().refine(isDnsLabel, {
-  error: (issue) => `expected a DNS-1123 label (a-z, 0-9, inner '-', max 63), got ${JSON.stringify(issue.input)}`,
+  error: (issue) =>
+    `expected a DNS-1123 label (a-z, 0-9, inner '-', max 63), got ${JSON.stringify(issue.input)}`,
 });
 
 export const httpPath = z.string().refine(isHttpPath, {
-  error: (issue) => `expected an absolute URL path without spaces or quotes, got ${JSON.stringify(issue.input)}`,
+  error: (issue) =>
+    `expected an absolute URL path without spaces or quotes, got ${JSON.stringify(issue.input)}`,
 });
 
 /** Any IPv4 CIDR, e.g. a deploy runner's address range (may be public). */
@@ -53,6 +57,10 @@ export const arn = z.string().regex(/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,
 export const retentionDays = z
   .number()
   .int()
-  .refine((v) => [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 3653].includes(v), {
-    error: (issue) => `expected a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, 180, 365, ...), got ${issue.input}`,
-  });
+  .refine(
+    (v) => [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 3653].includes(v),
+    {
+      error: (issue) =>
+        `expected a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, 180, 365, ...), got ${issue.input}`,
+    },
+  );

@@ -26,19 +26,31 @@ function formatPath(key: string, path: readonly PropertyKey[]): string {
 function zodProblems(key: string, error: z.ZodError): ConfigProblem[] {
   return error.issues.map((issue) => {
     if (issue.code === "unrecognized_keys") {
-      return { path: formatPath(key, issue.path), message: `unknown key(s) ${issue.keys.map((k) => JSON.stringify(k)).join(", ")} (check the spelling)` };
+      return {
+        path: formatPath(key, issue.path),
+        message: `unknown key(s) ${issue.keys.map((k) => JSON.stringify(k)).join(", ")} (check the spelling)`,
+      };
     }
     return { path: formatPath(key, issue.path), message: issue.message };
   });
 }
 
 /** Object areas arrive as JSON text; scalars as plain strings (or JSON for numbers and booleans). */
-function decode(key: string, text: string, structured: boolean): { value?: unknown; problem?: ConfigProblem } {
+function decode(
+  key: string,
+  text: string,
+  structured: boolean,
+): { value?: unknown; problem?: ConfigProblem } {
   if (!structured) return { value: text };
   try {
     return { value: JSON.parse(text) };
   } catch {
-    return { problem: { path: `${NAMESPACE}:${key}`, message: "expected an object (YAML map), got text that is not JSON" } };
+    return {
+      problem: {
+        path: `${NAMESPACE}:${key}`,
+        message: "expected an object (YAML map), got text that is not JSON",
+      },
+    };
   }
 }
 
@@ -49,7 +61,8 @@ export function parseConfig(raw: Record<string, string>): SwitchyardConfig {
 
   for (const fullKey of Object.keys(raw).filter((k) => k.startsWith(`${NAMESPACE}:`))) {
     const key = fullKey.slice(NAMESPACE.length + 1);
-    if (!known.has(key)) problems.push({ path: fullKey, message: `unknown key (expected one of ${[...known].join(", ")})` });
+    if (!known.has(key))
+      problems.push({ path: fullKey, message: `unknown key (expected one of ${[...known].join(", ")})` });
   }
   const parseKey = <T extends z.ZodType>(key: string, schema: T, structured: boolean) => {
     const text = raw[`${NAMESPACE}:${key}`];
@@ -67,14 +80,22 @@ export function parseConfig(raw: Record<string, string>): SwitchyardConfig {
 
   const region = raw["aws:region"];
   if (!region) problems.push({ path: "aws:region", message: "expected the AWS region, e.g. eu-west-1" });
-  else if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) problems.push({ path: "aws:region", message: `expected a region name such as eu-west-1, got ${JSON.stringify(region)}` });
+  else if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+    problems.push({
+      path: "aws:region",
+      message: `expected a region name such as eu-west-1, got ${JSON.stringify(region)}`,
+    });
   if (problems.length > 0) throw new ConfigError(problems);
 
   const partial = values as Omit<SwitchyardConfig, "region" | "availabilityZones">;
   const cfg: SwitchyardConfig = {
     ...partial,
     region,
-    availabilityZones: resolveAvailabilityZones(region, partial.network.azCount, partial.network.availabilityZones),
+    availabilityZones: resolveAvailabilityZones(
+      region,
+      partial.network.azCount,
+      partial.network.availabilityZones,
+    ),
   };
   const cross = crossCheck(cfg);
   if (cross.length > 0) throw new ConfigError(cross);

@@ -23,7 +23,10 @@ export const areaSchemas = {
 /** Scalar keys; also declared with type, description and default in Pulumi.yaml. */
 export const scalarSchemas = {
   environment: z.enum(["production", "staging", "development"]).default("development"),
-  owner: z.string().regex(/^[A-Za-z0-9 ._-]{1,64}$/, { error: "expected a team name (letters, digits, . _ -)" }).default("platform"),
+  owner: z
+    .string()
+    .regex(/^[A-Za-z0-9 ._-]{1,64}$/, { error: "expected a team name (letters, digits, . _ -)" })
+    .default("platform"),
 } as const;
 
 export type AreaName = keyof typeof areaSchemas;

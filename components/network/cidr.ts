@@ -39,7 +39,11 @@ function size(c: Cidr): number {
 }
 
 export function contains(outer: Cidr, inner: Cidr): boolean {
-  return inner.prefix >= outer.prefix && inner.base >= outer.base && inner.base + size(inner) <= outer.base + size(outer);
+  return (
+    inner.prefix >= outer.prefix &&
+    inner.base >= outer.base &&
+    inner.base + size(inner) <= outer.base + size(outer)
+  );
 }
 
 export function overlaps(a: Cidr, b: Cidr): boolean {
@@ -57,7 +61,8 @@ export function isPrivateCidr(text: string): boolean {
 export function subdivide(parent: Cidr, newBits: number, index: number): Cidr {
   const prefix = parent.prefix + newBits;
   if (prefix > 28) throw new Error(`subnet prefix /${prefix} is smaller than AWS allows (/28)`);
-  if (index < 0 || index >= 2 ** newBits) throw new Error(`block ${index} does not fit in ${formatCidr(parent)}`);
+  if (index < 0 || index >= 2 ** newBits)
+    throw new Error(`block ${index} does not fit in ${formatCidr(parent)}`);
   return { base: (parent.base + index * 2 ** (32 - prefix)) >>> 0, prefix };
 }
 

@@ -32,7 +32,15 @@ export function createEndpoints(name: string, args: EndpointsArgs, parent: pulum
     {
       vpcId: args.vpcId,
       description: "Interface VPC endpoints: HTTPS from inside the VPC",
-      ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [args.vpcCidr], description: "HTTPS from the VPC" }],
+      ingress: [
+        {
+          protocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          cidrBlocks: [args.vpcCidr],
+          description: "HTTPS from the VPC",
+        },
+      ],
     },
     { parent },
   );

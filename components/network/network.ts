@@ -41,22 +41,27 @@ export class Network extends pulumi.ComponentResource {
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("switchyard:network:Network", name, {}, opts);
-    const parent = this;
+    // Every child hangs off this component.
+    const child = { parent: this };
     this.vpcCidr = args.cidr;
     this.availabilityZones = args.availabilityZones;
 
     this.vpc = new aws.ec2.Vpc(
       name,
       { cidrBlock: args.cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: name } },
-      { parent },
+      child,
     );
     this.vpcId = this.vpc.id;
 
     // Take over the default security group and leave it with no rules, so nothing that lands in
     // it by accident can talk to anything.
-    new aws.ec2.DefaultSecurityGroup(`${name}-default`, { vpcId: this.vpc.id, ingress: [], egress: [] }, { parent });
+    new aws.ec2.DefaultSecurityGroup(
+      `${name}-default`,
+      { vpcId: this.vpc.id, ingress: [], egress: [] },
+      child,
+    );
 
-    const igw = new aws.ec2.InternetGateway(name, { vpcId: this.vpc.id, tags: { Name: name } }, { parent });
+    const igw = new aws.ec2.InternetGateway(name, { vpcId: this.vpc.id, tags: { Name: name } }, child);
 
     this.subnets = { public: {}, private: {}, data: {} };
     for (const planned of planSubnets(args.cidr, args.availabilityZones)) {
@@ -70,33 +75,47 @@ export class Network extends pulumi.ComponentResource {
           mapPublicIpOnLaunch: false,
           tags: { Name: subnetName, Tier: planned.tier, ...TIER_TAGS[planned.tier] },
         },
-        { parent },
+        child,
       );
     }
 
     const publicRoutes = new aws.ec2.RouteTable(
       `${name}-public`,
-      { vpcId: this.vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], tags: { Name: `${name}-public` } },
-      { parent },
+      {
+        vpcId: this.vpc.id,
+        routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
+        tags: { Name: `${name}-public` },
+      },
+      child,
     );
     for (const az of args.availabilityZones) {
       new aws.ec2.RouteTableAssociation(
         azResourceName(name, "public", az),
         { subnetId: this.subnets.public[az].id, routeTableId: publicRoutes.id },
-        { parent },
+        child,
       );
     }
 
     const natByZone = new Map<string, aws.ec2.NatGateway>();
-    for (const az of new Set(args.availabilityZones.map((az) => natZoneFor(args.natGateways, az, args.availabilityZones)))) {
+    for (const az of new Set(
+      args.availabilityZones.map((az) => natZoneFor(args.natGateways, az, args.availabilityZones)),
+    )) {
       if (az === undefined) continue;
-      const eip = new aws.ec2.Eip(azResourceName(name, "nat", az), { domain: "vpc", tags: { Name: azResourceName(name, "nat", az) } }, { parent });
+      const eip = new aws.ec2.Eip(
+        azResourceName(name, "nat", az),
+        { domain: "vpc", tags: { Name: azResourceName(name, "nat", az) } },
+        child,
+      );
       natByZone.set(
         az,
         new aws.ec2.NatGateway(
           azResourceName(name, "nat", az),
-          { allocationId: eip.id, subnetId: this.subnets.public[az].id, tags: { Name: azResourceName(name, "nat", az) } },
-          { parent, dependsOn: [igw] },
+          {
+            allocationId: eip.id,
+            subnetId: this.subnets.public[az].id,
+            tags: { Name: azResourceName(name, "nat", az) },
+          },
+          { ...child, dependsOn: [igw] },
         ),
       );
     }
@@ -117,9 +136,13 @@ export class Network extends pulumi.ComponentResource {
             routes: egress ? [{ cidrBlock: "0.0.0.0/0", natGatewayId: natByZone.get(natZone)!.id }] : [],
             tags: { Name: tableName },
           },
-          { parent },
+          child,
         );
-        new aws.ec2.RouteTableAssociation(tableName, { subnetId: this.subnets[tier][az].id, routeTableId: table.id }, { parent });
+        new aws.ec2.RouteTableAssociation(
+          tableName,
+          { subnetId: this.subnets[tier][az].id, routeTableId: table.id },
+          child,
+        );
         routeTableIds.push(table.id);
       }
     }

@@ -44,7 +44,10 @@ export class SecurityGroups extends pulumi.ComponentResource {
       return [role, sg] as const;
     });
     this.groups = Object.fromEntries(entries) as Record<SecurityRole, aws.ec2.SecurityGroup>;
-    this.ids = Object.fromEntries(entries.map(([role, sg]) => [role, sg.id])) as Record<SecurityRole, pulumi.Output<string>>;
+    this.ids = Object.fromEntries(entries.map(([role, sg]) => [role, sg.id])) as Record<
+      SecurityRole,
+      pulumi.Output<string>
+    >;
     this.registerOutputs({ ids: this.ids });
   }
 }

@@ -17,7 +17,13 @@ export interface PlannedResource {
   /** Provider reference (`urn::id`) for custom resources that name one. */
   provider?: string;
   inputs: Record<string, unknown>;
-  options: { protect: boolean; retainOnDelete: boolean; ignoreChanges: string[]; replaceOnChanges: string[]; dependsOn: string[] };
+  options: {
+    protect: boolean;
+    retainOnDelete: boolean;
+    ignoreChanges: string[];
+    replaceOnChanges: string[];
+    dependsOn: string[];
+  };
 }
 
 export interface Evaluation {
@@ -36,8 +42,13 @@ export function redact(value: unknown): unknown {
   if (value && typeof value === "object") {
     const obj = value as Record<string, unknown>;
     if (obj[SIG_KEY] === SECRET_SIG) return SECRET_PLACEHOLDER;
-    if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) return describeAsset(value);
-    return Object.fromEntries(Object.entries(obj).filter(([k]) => k !== "__provider").map(([k, v]) => [k, redact(v)]));
+    if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value))
+      return describeAsset(value);
+    return Object.fromEntries(
+      Object.entries(obj)
+        .filter(([k]) => k !== "__provider")
+        .map(([k, v]) => [k, redact(v)]),
+    );
   }
   return value;
 }
@@ -61,7 +72,11 @@ interface RegisterRequest {
   getObject(): unknown;
 }
 
-export async function evaluateProgram(stack: string, config: StackConfig, programPath: string): Promise<Evaluation> {
+export async function evaluateProgram(
+  stack: string,
+  config: StackConfig,
+  programPath: string,
+): Promise<Evaluation> {
   const region = config.values["aws:region"] ?? "eu-west-1";
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   await pulumi.runtime.setMocks(
@@ -77,13 +92,19 @@ export async function evaluateProgram(stack: string, config: StackConfig, progra
   const resources: PlannedResource[] = [];
   const order: Promise<void>[] = [];
   const original = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req: unknown, callback: (err: unknown, resp?: { getUrn(): string }) => void) => {
+  monitor.registerResource = (
+    req: unknown,
+    callback: (err: unknown, resp?: { getUrn(): string }) => void,
+  ) => {
     const r = req as RegisterRequest;
     let settle: () => void = () => undefined;
     order.push(new Promise<void>((res) => (settle = res)));
     return original(req, (err: unknown, resp?: { getUrn(): string }) => {
       if (!err && resp) {
-        const inputs = pulumi.runtime.deserializeProperties(r.getObject() as never, false) as Record<string, unknown>;
+        const inputs = pulumi.runtime.deserializeProperties(r.getObject() as never, false) as Record<
+          string,
+          unknown
+        >;
         resources.push({
           urn: resp.getUrn(),
           type: r.getType(),
@@ -109,14 +130,20 @@ export async function evaluateProgram(stack: string, config: StackConfig, progra
   let outputs: Record<string, unknown> = {};
   const originalOutputs = monitor.registerResourceOutputs.bind(monitor);
   monitor.registerResourceOutputs = (req: unknown, callback: (err: unknown) => void) => {
-    const r = req as { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined };
+    const r = req as {
+      getUrn(): string;
+      getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
+    };
     if (r.getUrn().includes("::pulumi:pulumi:Stack::")) {
-      outputs = redact(pulumi.runtime.deserializeProperties(r.getOutputs() as never, false)) as Record<string, unknown>;
+      outputs = redact(pulumi.runtime.deserializeProperties(r.getOutputs() as never, false)) as Record<
+        string,
+        unknown
+      >;
     }
     return originalOutputs(req, callback);
   };
 
-  await pulumi.runtime.runInPulumiStack(async () => require(programPath));
+  await pulumi.runtime.runInPulumiStack(() => import(programPath));
   await pulumi.runtime.disconnect();
   await Promise.all(order);
   resources.sort((a, b) => a.urn.localeCompare(b.urn));

@@ -20,22 +20,34 @@ function fakeIp(name: string): string {
 type Computed = (name: string, inputs: Record<string, unknown>, region: string) => Record<string, unknown>;
 
 const computedByType: Record<string, Computed> = {
-  "aws:ec2/instance:Instance": (name) => ({ privateIp: fakeIp(name), privateDns: `ip-${fakeIp(name).replace(/\./g, "-")}.internal` }),
+  "aws:ec2/instance:Instance": (name) => ({
+    privateIp: fakeIp(name),
+    privateDns: `ip-${fakeIp(name).replace(/\./g, "-")}.internal`,
+  }),
   "aws:ec2/networkInterface:NetworkInterface": (name, inputs) => ({
     privateIp: (inputs.privateIps as string[] | undefined)?.[0] ?? fakeIp(name),
   }),
-  "aws:lb/loadBalancer:LoadBalancer": (name, _i, region) => ({ dnsName: `${name}-0123456789.elb.${region}.amazonaws.com`, zoneId: "Z2IFOLAFXWLO4F" }),
+  "aws:lb/loadBalancer:LoadBalancer": (name, _i, region) => ({
+    dnsName: `${name}-0123456789.elb.${region}.amazonaws.com`,
+    zoneId: "Z2IFOLAFXWLO4F",
+  }),
   "aws:eks/cluster:Cluster": (name, _i, region) => ({
     endpoint: `https://${name.toUpperCase()}0123456789.gr7.${region}.eks.amazonaws.com`,
     certificateAuthority: { data: Buffer.from(`mock-ca-for-${name}`).toString("base64") },
     identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/0123456789ABCDEF` }] }],
     clusterSecurityGroupId: `sg-${name}-cluster`,
   }),
-  "aws:s3/bucket:Bucket": (name, inputs) => ({ bucket: (inputs.bucket as string) ?? `${name}-0123456`, bucketRegionalDomainName: `${name}.s3.amazonaws.com` }),
+  "aws:s3/bucket:Bucket": (name, inputs) => ({
+    bucket: (inputs.bucket as string) ?? `${name}-0123456`,
+    bucketRegionalDomainName: `${name}.s3.amazonaws.com`,
+  }),
   "aws:secretsmanager/secret:Secret": (name) => ({ name }),
 };
 
-export function mockResource(args: pulumi.runtime.MockResourceArgs, region: string): pulumi.runtime.MockResourceResult {
+export function mockResource(
+  args: pulumi.runtime.MockResourceArgs,
+  region: string,
+): pulumi.runtime.MockResourceResult {
   const name = (args.inputs.name as string | undefined) ?? args.name;
   const service = args.type.split(":")[1]?.split("/")[0] ?? "resource";
   const state = {
@@ -52,10 +64,18 @@ const calls: Record<string, (inputs: Record<string, unknown>, region: string) =>
     names: ["a", "b", "c", "d", "e", "f"].map((l) => `${region}${l}`),
     zoneIds: ["1", "2", "3", "4", "5", "6"].map((n) => `euw1-az${n}`),
   }),
-  "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: MOCK_ACCOUNT, arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`, userId: "MOCK" }),
+  "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+    accountId: MOCK_ACCOUNT,
+    arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`,
+    userId: "MOCK",
+  }),
   "aws:index/getRegion:getRegion": (_i, region) => ({ name: region, region, id: region }),
   "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
-  "aws:ec2/getAmi:getAmi": (inputs) => ({ id: "ami-0123456789abcdef0", name: "al2023-ami-2023.6-kernel-6.1-x86_64", owners: inputs.owners }),
+  "aws:ec2/getAmi:getAmi": (inputs) => ({
+    id: "ami-0123456789abcdef0",
+    name: "al2023-ami-2023.6-kernel-6.1-x86_64",
+    owners: inputs.owners,
+  }),
   "aws:iam/getPolicyDocument:getPolicyDocument": (inputs) => ({ json: JSON.stringify(inputs) }),
 };
 

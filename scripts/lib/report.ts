@@ -15,7 +15,11 @@ export function summarize(resources: PlannedResource[]): Summary {
 export function renderTree(evaluation: Evaluation): string {
   const children = new Map<string | undefined, PlannedResource[]>();
   for (const r of evaluation.resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
-  const lines = [`Previewing stack ${evaluation.stack} (offline, mocked AWS)`, "", `     ${"Type".padEnd(52)} Name`];
+  const lines = [
+    `Previewing stack ${evaluation.stack} (offline, mocked AWS)`,
+    "",
+    `     ${"Type".padEnd(52)} Name`,
+  ];
   const walk = (parent: string | undefined, depth: number) => {
     for (const r of children.get(parent) ?? []) {
       lines.push(` +   ${"  ".repeat(depth)}${r.type.padEnd(Math.max(0, 52 - 2 * depth))} ${r.name}`);

@@ -16,12 +16,16 @@ export interface StackConfig {
 export const MOCK_SECRET_VALUE = "mock-secret-value";
 
 export function readStackConfig(root: string, stackFile: string): StackConfig {
-  const project = parse(readFileSync(join(root, "Pulumi.yaml"), "utf8")) as { name: string; config?: Record<string, { default?: unknown }> };
+  const project = parse(readFileSync(join(root, "Pulumi.yaml"), "utf8")) as {
+    name: string;
+    config?: Record<string, { default?: unknown }>;
+  };
   const stack = (parse(readFileSync(stackFile, "utf8")) ?? {}) as { config?: Record<string, unknown> };
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [key, decl] of Object.entries(project.config ?? {})) {
-    if (decl && typeof decl === "object" && "default" in decl) values[qualify(project.name, key)] = encode(decl.default);
+    if (decl && typeof decl === "object" && "default" in decl)
+      values[qualify(project.name, key)] = encode(decl.default);
   }
   for (const [key, value] of Object.entries(stack.config ?? {})) {
     const fullKey = qualify(project.name, key);

@@ -32,12 +32,16 @@ export function runPlan(args: string[]): PlanRun {
   const key = args.join("\0");
   const hit = cache.get(key);
   if (hit) return hit;
-  const child = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts/plan.ts"), "--json", ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    maxBuffer: 256 * 1024 * 1024,
-    timeout: 120_000,
-  });
+  const child = spawnSync(
+    process.execPath,
+    ["--import", "tsx", join(ROOT, "scripts/plan.ts"), "--json", ...args],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      maxBuffer: 256 * 1024 * 1024,
+      timeout: 120_000,
+    },
+  );
   const run: PlanRun = { status: child.status ?? -1, stdout: child.stdout, stderr: child.stderr };
   if (run.status === 0) run.plan = JSON.parse(run.stdout) as Plan;
   cache.set(key, run);
@@ -51,9 +55,12 @@ export function planStack(stack: string): Plan {
   return run.plan;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- stack files are free-form YAML
+type YamlMap = Record<string, any>;
+
 /** Plans a variant of a committed stack: `edit` changes its `config:` map in place. */
-export function planVariant(base: string, edit: (config: Record<string, any>) => void): PlanRun {
-  const doc = parse(readFileSync(join(ROOT, `Pulumi.${base}.yaml`), "utf8")) as { config: Record<string, any> };
+export function planVariant(base: string, edit: (config: YamlMap) => void): PlanRun {
+  const doc = parse(readFileSync(join(ROOT, `Pulumi.${base}.yaml`), "utf8")) as { config: YamlMap };
   edit(doc.config);
   const file = join(mkdtempSync(join(tmpdir(), "switchyard-stack-")), `Pulumi.${base}.yaml`);
   writeFileSync(file, stringify(doc));

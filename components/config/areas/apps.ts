@@ -3,9 +3,12 @@ import { colour, dnsLabel, hostname, httpPath, resources } from "../fields";
 
 const colourSpec = z.strictObject({
   /** A pinned image: a tag other than latest, or a digest. */
-  image: z.string().regex(/^[a-z0-9./_:-]+(:[A-Za-z0-9._-]+|@sha256:[a-f0-9]{64})$/, {
-    error: (i) => `expected an image with a tag or digest, got ${JSON.stringify(i.input)}`,
-  }).refine((v) => !/:latest$/.test(v), { error: "expected a pinned image tag, not :latest" }),
+  image: z
+    .string()
+    .regex(/^[a-z0-9./_:-]+(:[A-Za-z0-9._-]+|@sha256:[a-f0-9]{64})$/, {
+      error: (i) => `expected an image with a tag or digest, got ${JSON.stringify(i.input)}`,
+    })
+    .refine((v) => !/:latest$/.test(v), { error: "expected a pinned image tag, not :latest" }),
   replicas: z.number().int().min(1).default(2),
 });
 

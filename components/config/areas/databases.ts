@@ -11,7 +11,10 @@ export const databasesSchema = z.strictObject({
   mysql: z
     .strictObject({
       enabled: z.boolean().default(true),
-      version: z.string().regex(/^8\.\d+$/, { error: "expected a MySQL 8.x version such as 8.4" }).default("8.4"),
+      version: z
+        .string()
+        .regex(/^8\.\d+$/, { error: "expected a MySQL 8.x version such as 8.4" })
+        .default("8.4"),
       instanceType: instanceType.default("r7i.large"),
       /** Replicas besides the primary, each in its own AZ where possible. */
       replicas: z.number().int().min(0).max(5).default(1),
@@ -21,9 +24,14 @@ export const databasesSchema = z.strictObject({
   mongodb: z
     .strictObject({
       enabled: z.boolean().default(true),
-      version: z.string().regex(/^\d+\.\d+$/, { error: "expected a MongoDB version such as 7.0" }).default("7.0"),
+      version: z
+        .string()
+        .regex(/^\d+\.\d+$/, { error: "expected a MongoDB version such as 7.0" })
+        .default("7.0"),
       instanceType: instanceType.default("r7i.large"),
-      members: z.union([z.literal(3), z.literal(5)], { error: "expected 3 or 5 replica set members" }).default(3),
+      members: z
+        .union([z.literal(3), z.literal(5)], { error: "expected 3 or 5 replica set members" })
+        .default(3),
       volume: volume.prefault({}),
     })
     .prefault({}),

@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { arn, cidr, privateCidr, cpuQuantity, dnsLabel, instanceType, memoryQuantity, retentionDays } from "../fields";
+import {
+  arn,
+  cidr,
+  privateCidr,
+  cpuQuantity,
+  dnsLabel,
+  instanceType,
+  memoryQuantity,
+  retentionDays,
+} from "../fields";
 
 const taint = z.strictObject({
   key: z.string().regex(/^[a-z0-9.\-/]{1,253}$/, { error: "expected a label-style taint key" }),
@@ -23,8 +32,12 @@ const nodeGroup = z
   });
 
 const namespaceBudget = z.strictObject({
-  defaultRequest: z.strictObject({ cpu: cpuQuantity, memory: memoryQuantity }).prefault({ cpu: "100m", memory: "128Mi" }),
-  defaultLimit: z.strictObject({ cpu: cpuQuantity, memory: memoryQuantity }).prefault({ cpu: "500m", memory: "512Mi" }),
+  defaultRequest: z
+    .strictObject({ cpu: cpuQuantity, memory: memoryQuantity })
+    .prefault({ cpu: "100m", memory: "128Mi" }),
+  defaultLimit: z
+    .strictObject({ cpu: cpuQuantity, memory: memoryQuantity })
+    .prefault({ cpu: "500m", memory: "512Mi" }),
   quota: z
     .strictObject({
       requestsCpu: cpuQuantity.default("8"),
@@ -37,7 +50,10 @@ const namespaceBudget = z.strictObject({
 });
 
 export const kubernetesSchema = z.strictObject({
-  version: z.string().regex(/^1\.\d{2}$/, { error: "expected a Kubernetes minor version such as 1.33" }).default("1.33"),
+  version: z
+    .string()
+    .regex(/^1\.\d{2}$/, { error: "expected a Kubernetes minor version such as 1.33" })
+    .default("1.33"),
   endpointPublicAccess: z.boolean().default(false),
   /** Only used when endpointPublicAccess is true; 0.0.0.0/0 is refused by policy. */
   publicAccessCidrs: z.array(cidr).default([]),

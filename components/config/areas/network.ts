@@ -1,7 +1,16 @@
 import { z } from "zod";
 import { privateCidr, retentionDays } from "../fields";
 
-export const INTERFACE_ENDPOINTS = ["ssm", "ssmmessages", "ec2messages", "ecr.api", "ecr.dkr", "sts", "secretsmanager", "logs"] as const;
+export const INTERFACE_ENDPOINTS = [
+  "ssm",
+  "ssmmessages",
+  "ec2messages",
+  "ecr.api",
+  "ecr.dkr",
+  "sts",
+  "secretsmanager",
+  "logs",
+] as const;
 
 export const networkSchema = z.strictObject({
   /** The VPC range; a /16 to /18 from RFC 1918. */
@@ -15,7 +24,9 @@ export const networkSchema = z.strictObject({
   /** Explicit AZ names; default: the first azCount letters of the region (a, b, c, ...). */
   availabilityZones: z.array(z.string()).optional(),
   natGateways: z
-    .enum(["perAz", "single", "none"], { error: (i) => `expected one of perAz | single | none, got ${JSON.stringify(i.input)}` })
+    .enum(["perAz", "single", "none"], {
+      error: (i) => `expected one of perAz | single | none, got ${JSON.stringify(i.input)}`,
+    })
     .default("perAz"),
   /** Whether data subnets (databases, etcd) get outbound internet through NAT for package installs. */
   dataEgress: z.boolean().default(true),

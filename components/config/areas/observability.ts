@@ -7,7 +7,10 @@ export const loggingSchema = z.strictObject({
     .strictObject({
       brokers: z.number().int().min(1).max(9).default(3),
       storageGiB: z.number().int().min(10).default(100),
-      topic: z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, { error: "expected a Kafka topic name" }).default("logs"),
+      topic: z
+        .string()
+        .regex(/^[a-zA-Z0-9._-]{1,249}$/, { error: "expected a Kafka topic name" })
+        .default("logs"),
       retentionHours: z.number().int().min(1).default(72),
     })
     .prefault({}),
