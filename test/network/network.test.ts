@@ -120,7 +120,7 @@ describe("network under mocks", () => {
     assert.equal(tags.Stack, "prod");
     for (const r of plan.resources.filter((x) => x.type.startsWith("aws:"))) {
       assert.equal(
-        r.provider?.split("::")[0],
+        r.provider?.slice(0, r.provider.lastIndexOf("::")),
         providers[0].urn,
         `${r.name} does not use the tagged provider`,
       );
