@@ -10,8 +10,9 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../components/config";
+import { costByType, estimateCost } from "./lib/cost";
 import { evaluateProgram } from "./lib/evaluate";
-import { renderTree, summarize } from "./lib/report";
+import { renderCost, renderTree, summarize } from "./lib/report";
 import { readStackConfig } from "./lib/stackConfig";
 
 const HELP = `usage: npm run plan -- [--stack <name>] [--stack-file <path>] [--json]
@@ -43,10 +44,16 @@ async function main(): Promise<number> {
   const config = readStackConfig(root, stackFile);
   const evaluation = await evaluateProgram(stack, config, resolve(root, "index.ts"));
   const summary = summarize(evaluation.resources);
+  const cost = estimateCost(evaluation.resources);
   if (values.json) {
-    process.stdout.write(JSON.stringify({ ...evaluation, summary }, null, 2) + "\n");
+    const costSummary = {
+      monthlyUsd: cost.monthlyUsd,
+      byType: Object.fromEntries(costByType(cost)),
+      unpriced: cost.unpriced,
+    };
+    process.stdout.write(JSON.stringify({ ...evaluation, summary, cost: costSummary }, null, 2) + "\n");
   } else {
-    process.stdout.write(renderTree(evaluation) + "\n");
+    process.stdout.write(renderTree(evaluation) + "\n\n" + renderCost(cost) + "\n");
   }
   return 0;
 }

@@ -1,4 +1,5 @@
 /** Human-readable rendering of an evaluation: a resource tree like `pulumi preview`, and counts. */
+import { costByType, type CostEstimate } from "./cost";
 import type { Evaluation, PlannedResource } from "./evaluate";
 
 export interface Summary {
@@ -32,5 +33,16 @@ export function renderTree(evaluation: Evaluation): string {
   for (const [k, v] of Object.entries(evaluation.outputs)) lines.push(`    ${k}: ${JSON.stringify(v)}`);
   lines.push("", `Resources: + ${summary.total} to create`);
   for (const [type, n] of Object.entries(summary.byType)) lines.push(`    ${String(n).padStart(4)}  ${type}`);
+  return lines.join("\n");
+}
+
+export function renderCost(cost: CostEstimate): string {
+  const lines = [
+    `Estimated monthly cost (on-demand list prices, approximate): $${cost.monthlyUsd.toFixed(2)}`,
+  ];
+  for (const [type, usd] of costByType(cost))
+    lines.push(`    ${("$" + usd.toFixed(2)).padStart(10)}  ${type}`);
+  if (cost.unpriced.length > 0)
+    lines.push(`    not priced (instance types missing from the table): ${cost.unpriced.join(", ")}`);
   return lines.join("\n");
 }
