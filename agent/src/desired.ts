@@ -19,7 +19,13 @@ export function parseRecord(key: string, value: Buffer | string, modRevision: nu
     case "route":
       return { kind: "route", host: k.value.host, modRevision, parsed: parseRoute(value, k.value.host) };
     case "member":
-      return { kind: "member", app: k.value.app, colour: k.value.colour, modRevision, parsed: parseMember(value) };
+      return {
+        kind: "member",
+        app: k.value.app,
+        colour: k.value.colour,
+        modRevision,
+        parsed: parseMember(value),
+      };
     case "agent":
       return { kind: "invalid", modRevision, reason: "agent status keys are not routing records" };
   }
@@ -63,7 +69,8 @@ export function buildDesired(records: Map<string, EtcdRecord>): DesiredState {
   for (const key of keys) {
     const rec = records.get(key)!;
     if (rec.kind === "invalid") rejected.push({ key, reason: rec.reason });
-    else if (!rec.parsed.ok) rejected.push({ key, reason: `${rec.parsed.error.code}: ${rec.parsed.error.message}` });
+    else if (!rec.parsed.ok)
+      rejected.push({ key, reason: `${rec.parsed.error.code}: ${rec.parsed.error.message}` });
     else if (rec.kind === "route") {
       routeRecords.push({ key, host: rec.host, route: rec.parsed.value, modRevision: rec.modRevision });
       hostsTaken.add(rec.host);
@@ -73,7 +80,10 @@ export function buildDesired(records: Map<string, EtcdRecord>): DesiredState {
   for (const { key, route, modRevision } of routeRecords) {
     const first = byApp.get(route.app);
     if (first && !sameBackends(first, route)) {
-      rejected.push({ key, reason: `app ${route.app} is already routed by ${first.host} with different backends` });
+      rejected.push({
+        key,
+        reason: `app ${route.app} is already routed by ${first.host} with different backends`,
+      });
       continue;
     }
     if (route.previewHost && (hostsTaken.has(route.previewHost) || previewTaken.has(route.previewHost))) {
@@ -97,7 +107,10 @@ export function buildDesired(records: Map<string, EtcdRecord>): DesiredState {
     const route = byApp.get(rec.app);
     if (!route) continue;
     const list = endpoints.get(backendName(rec.app, rec.colour))!;
-    list.push({ address: rec.parsed.value.address, port: rec.parsed.value.port ?? route.backends[rec.colour].port });
+    list.push({
+      address: rec.parsed.value.address,
+      port: rec.parsed.value.port ?? route.backends[rec.colour].port,
+    });
   }
   for (const [name, list] of endpoints) {
     const unique = new Map(list.map((e) => [endpointId(e), e]));

@@ -2,7 +2,7 @@
  * Decisions, kept pure: which host points at which backend (with the minHealthy guard), and which
  * Runtime API commands turn the running HAProxy into the desired one.
  */
-import { otherColour } from "../../components/config/validators";
+import { COLOURS, otherColour } from "../../components/config/validators";
 import { backendName, endpointId } from "./desired";
 import type { DesiredRoute, Endpoint } from "./desired";
 import type { SlotState } from "./haproxy/layout";
@@ -12,12 +12,6 @@ export interface RouteDecision {
   /** host → backend, the map HAProxy should serve. */
   entries: Map<string, string>;
   statuses: Record<string, RouteStatus>;
-}
-
-function colourOf(backend: string | undefined): Colour | undefined {
-  if (backend?.endsWith("_blue")) return "blue";
-  if (backend?.endsWith("_green")) return "green";
-  return undefined;
 }
 
 /**
@@ -38,9 +32,7 @@ export function decideRoutes(
     const current = applied.get(route.host);
     const up = health.get(target)?.up ?? 0;
     const healthy = up >= route.minHealthy;
-    const currentColour = current === backendName(route.app, "blue") || current === backendName(route.app, "green")
-      ? colourOf(current)
-      : undefined;
+    const currentColour = COLOURS.find((c) => backendName(route.app, c) === current);
     let live: Colour;
     if (current === target || healthy || currentColour === undefined) {
       live = route.liveColour;
@@ -70,7 +62,11 @@ export function decideRoutes(
 }
 
 /** Commands that move the running slots of one backend to the desired assignment. */
-export function planServers(backend: string, desired: (Endpoint | undefined)[], actual: SlotState[]): string[] {
+export function planServers(
+  backend: string,
+  desired: (Endpoint | undefined)[],
+  actual: SlotState[],
+): string[] {
   const commands: string[] = [];
   const n = Math.min(desired.length, actual.length);
   for (let i = 0; i < n; i++) {
@@ -92,7 +88,11 @@ export function planServers(backend: string, desired: (Endpoint | undefined)[], 
 }
 
 /** Commands that turn the running map into the desired one; each `set map` is atomic per host. */
-export function planMap(mapPath: string, desired: Map<string, string>, actual: Map<string, string>): string[] {
+export function planMap(
+  mapPath: string,
+  desired: Map<string, string>,
+  actual: Map<string, string>,
+): string[] {
   const commands: string[] = [];
   for (const [host, backend] of desired) {
     const have = actual.get(host);

@@ -4,9 +4,8 @@
  * pre-allocated slots through the Runtime API.
  */
 import type { Colour, HealthCheck } from "../schema";
-import { backendName } from "../desired";
+import { backendName, endpointId } from "../desired";
 import type { DesiredState, Endpoint } from "../desired";
-import { endpointId } from "../desired";
 
 export interface BackendLayout {
   name: string;
@@ -32,18 +31,25 @@ function nextPowerOfTwo(n: number): number {
  */
 export function deriveLayout(desired: DesiredState, previous: Layout, minSlots: number): Layout {
   const prevSlots = new Map(previous.map((b) => [b.name, b.slots]));
-  const layout: Layout = [];
+  const layout = new Map<string, BackendLayout>();
   for (const { route } of desired.routes) {
     for (const colour of ["blue", "green"] as const) {
       const name = backendName(route.app, colour);
-      if (layout.some((b) => b.name === name)) continue;
+      if (layout.has(name)) continue;
       const members = desired.endpoints.get(name)?.length ?? 0;
       const slots = Math.max(prevSlots.get(name) ?? 0, minSlots, nextPowerOfTwo(members));
       const spec = route.backends[colour];
-      layout.push({ name, app: route.app, colour, port: spec.port, healthCheck: spec.healthCheck, slots });
+      layout.set(name, {
+        name,
+        app: route.app,
+        colour,
+        port: spec.port,
+        healthCheck: spec.healthCheck,
+        slots,
+      });
     }
   }
-  return layout.sort((a, b) => (a.name < b.name ? -1 : 1));
+  return [...layout.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
 export function sameLayout(a: Layout, b: Layout): boolean {
@@ -61,7 +67,11 @@ export interface SlotState {
  * Places endpoints into slots, keeping every endpoint that already occupies a slot where it is, so
  * that a membership change touches only the slots that really change. Returns one entry per slot.
  */
-export function assignSlots(slots: number, endpoints: Endpoint[], actual: SlotState[]): (Endpoint | undefined)[] {
+export function assignSlots(
+  slots: number,
+  endpoints: Endpoint[],
+  actual: SlotState[],
+): (Endpoint | undefined)[] {
   const result: (Endpoint | undefined)[] = new Array(slots).fill(undefined);
   const wanted = new Map(endpoints.map((e) => [endpointId(e), e]));
   actual.slice(0, slots).forEach((s, i) => {

@@ -1,24 +1,53 @@
 /** Parsers for Runtime API answers (pure, so they are unit-tested against captured output). */
-import type { BackendHealth } from "../schema";
+import type { BackendHealth, HealthCheck } from "../schema";
 import type { SlotState } from "./layout";
 
 /** Admin-state bits meaning "in maintenance" (forced, inherited, resolution): SRV_ADMF_MAINT. */
 const SRV_ADMF_MAINT = 0x23;
+const SRV_ST_RUNNING = 2;
+const CHK_RES_PASSED = 3;
 
-/** `show servers state` → slots per backend, ordered by slot number (s1, s2, ...). */
-export function parseServersState(text: string): Map<string, SlotState[]> {
-  const result = new Map<string, SlotState[]>();
+export interface ServerState extends SlotState {
+  running: boolean;
+  checkPassed: boolean;
+  checkHealth: number;
+}
+
+/**
+ * `show servers state` → servers per backend, indexed by slot (s1 is index 0). This one compact
+ * answer gives both the slot contents and the health, so the agent never needs the large `show stat`.
+ */
+export function parseServersState(text: string): Map<string, ServerState[]> {
+  const result = new Map<string, ServerState[]>();
   for (const line of text.split("\n")) {
-    if (line === "" || line.startsWith("#") || !line.includes(" ")) continue;
+    if (line === "" || line.startsWith("#")) continue;
     const f = line.split(" ");
-    const [backend, server, address, admin, port] = [f[1], f[3], f[4], Number(f[6]), Number(f[18])];
-    const m = /^s(\d+)$/.exec(server);
+    if (f.length < 19) continue;
+    const m = /^s(\d+)$/.exec(f[3]);
     if (!m) continue;
-    const slots = result.get(backend) ?? [];
-    slots[Number(m[1]) - 1] = { address, port, enabled: (admin & SRV_ADMF_MAINT) === 0 };
-    result.set(backend, slots);
+    const servers = result.get(f[1]) ?? [];
+    servers[Number(m[1]) - 1] = {
+      address: f[4],
+      port: Number(f[18]),
+      enabled: (Number(f[6]) & SRV_ADMF_MAINT) === 0,
+      running: Number(f[5]) === SRV_ST_RUNNING,
+      checkPassed: Number(f[11]) === CHK_RES_PASSED,
+      checkHealth: Number(f[12]),
+    };
+    result.set(f[1], servers);
   }
   return result;
+}
+
+/**
+ * A server counts as up only when it is enabled, running, its last check passed and its health is
+ * at the top (HAProxy shows it as plain "UP"): a server that has not been checked yet, which HAProxy
+ * optimistically reports UP, or one going down ("UP 1/2") does not count.
+ */
+export function backendHealth(servers: ServerState[], hc: HealthCheck): BackendHealth {
+  const enabled = servers.filter((s) => s?.enabled);
+  const up = enabled.filter((s) => s.running && s.checkPassed && s.checkHealth >= hc.rise + hc.fall - 1);
+  return { up: up.length, total: enabled.length };
 }
 
 /** `show map <file>` → host → backend. */
@@ -29,28 +58,4 @@ export function parseMap(text: string): Map<string, string> {
     if (f.length === 3 && f[0].startsWith("0x")) entries.set(f[1], f[2]);
   }
   return entries;
-}
-
-const PASSED_CHECKS = new Set(["L4OK", "L6OK", "L7OK"]);
-
-/**
- * `show stat` CSV → health per backend. A server counts as up only when HAProxy reports it plainly
- * "UP" after a passed check: "UP 1/2" (failing) and a fresh server that has not been checked yet
- * (check status INI, which HAProxy nevertheless reports as UP) do not count.
- */
-export function parseHealth(csv: string): Map<string, BackendHealth> {
-  const lines = csv.split("\n");
-  const header = (lines[0] ?? "").replace(/^# /, "").split(",");
-  const col = (name: string) => header.indexOf(name);
-  const [px, sv, status, check] = [col("pxname"), col("svname"), col("status"), col("check_status")];
-  const result = new Map<string, BackendHealth>();
-  for (const line of lines.slice(1)) {
-    const f = line.split(",");
-    if (f.length < header.length - 1 || f[sv] === "BACKEND" || f[sv] === "FRONTEND") continue;
-    const h = result.get(f[px]) ?? { up: 0, total: 0 };
-    if (!f[status].startsWith("MAINT")) h.total++;
-    if (f[status] === "UP" && PASSED_CHECKS.has(f[check])) h.up++;
-    result.set(f[px], h);
-  }
-  return result;
 }

@@ -6,7 +6,13 @@
  */
 import { isIPv4 } from "node:net";
 import { z } from "zod";
-import { isColour, isDnsLabel, isHttpPath, isPort, isValidHostname } from "../../../components/config/validators";
+import {
+  isColour,
+  isDnsLabel,
+  isHttpPath,
+  isPort,
+  isValidHostname,
+} from "../../../components/config/validators";
 import type { Colour } from "../../../components/config/validators";
 
 export type { Colour };
@@ -156,7 +162,7 @@ export function parseKey(key: string): Parsed<ParsedKey> {
 
 const hostname = z.string().refine((v) => isValidHostname(v), "must be a lower-case DNS hostname");
 const dnsLabel = z.string().refine((v) => isDnsLabel(v), "must be a DNS-1123 label");
-const colour = z.custom<Colour>((v) => isColour(v), "must be \"blue\" or \"green\"");
+const colour = z.custom<Colour>((v) => isColour(v), 'must be "blue" or "green"');
 const port = z.custom<number>((v) => isPort(v), "must be an integer port 1-65535");
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -178,7 +184,10 @@ const routeSchema = z
     minHealthy: int(0, 1000).default(1),
     previewHost: hostname.optional(),
   })
-  .refine((r) => r.previewHost !== r.host, { message: "previewHost must differ from host", path: ["previewHost"] });
+  .refine((r) => r.previewHost !== r.host, {
+    message: "previewHost must differ from host",
+    path: ["previewHost"],
+  });
 
 const memberSchema = z.strictObject({
   address: z.string().refine((v) => isIPv4(v), "must be an IPv4 address"),
@@ -226,7 +235,10 @@ function parseJson<T>(schema: z.ZodType<T>, raw: string | Buffer, maxBytes: numb
 export function parseRoute(raw: string | Buffer, expectedHost?: string): Parsed<Route> {
   const parsed = parseJson(routeSchema, raw, MAX_ROUTE_BYTES);
   if (parsed.ok && expectedHost !== undefined && parsed.value.host !== expectedHost) {
-    return { ok: false, error: { code: "invalid", message: `host: must equal the key's host ${expectedHost}` } };
+    return {
+      ok: false,
+      error: { code: "invalid", message: `host: must equal the key's host ${expectedHost}` },
+    };
   }
   return parsed as Parsed<Route>;
 }

@@ -1,0 +1,36 @@
+// Bundles switchyard-agent into one file, dist/agent/switchyard-agent.js, runnable with Node >= 20.
+// etcd3 reads its .proto files from disk at start-up; the plugin inlines them as JSON so that the
+// bundle needs nothing beside it.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { build } from "esbuild";
+
+const require = createRequire(import.meta.url);
+const protobuf = require("protobufjs");
+const etcd3Dir = dirname(require.resolve("etcd3/package.json"));
+const LOAD = "(0, proto_loader_1.loadSync)(`${__dirname}/../proto/rpc.proto`,";
+
+const inlineEtcdProtos = {
+  name: "inline-etcd3-protos",
+  setup(b) {
+    b.onLoad({ filter: /etcd3[\\/]lib[\\/]connection-pool\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      if (!source.includes(LOAD))
+        throw new Error("etcd3 changed how it loads rpc.proto; update agent/build.mjs");
+      const json = JSON.stringify(protobuf.loadSync(join(etcd3Dir, "proto/rpc.proto")).toJSON());
+      return { contents: source.replace(LOAD, `(0, proto_loader_1.fromJSON)(${json},`), loader: "js" };
+    });
+  },
+};
+
+await build({
+  entryPoints: ["agent/src/main.ts"],
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  outfile: "dist/agent/switchyard-agent.js",
+  banner: { js: "#!/usr/bin/env node" },
+  plugins: [inlineEtcdProtos],
+  logLevel: "warning",
+});

@@ -1,0 +1,127 @@
+/** One switchyard-agent child process with its own real HAProxy (which outlives agent restarts). */
+import type { ChildProcess } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { haproxyPaths } from "../src/agent";
+import { freePort, isAlive, killPid, spawnLogged, tempDir, track, waitUntil } from "./procs";
+
+export interface AgentOptions {
+  id: string;
+  etcdEndpoints: string[];
+  /** Run this bundled script instead of the TypeScript sources (e.g. dist/agent/switchyard-agent.js). */
+  script?: string;
+  /** Extra flags, e.g. ["--flip-strategy", "reload"]. */
+  flags?: string[];
+}
+
+const REPO = resolve(__dirname, "../..");
+
+export class AgentHandle {
+  readonly dir: string;
+  readonly logFile: string;
+  private child?: ChildProcess;
+
+  private constructor(
+    private readonly opts: AgentOptions,
+    /** HAProxy's traffic port on 127.0.0.1. */
+    readonly port: number,
+    /** The agent's status/metrics port on 127.0.0.1. */
+    readonly httpPort: number,
+  ) {
+    this.dir = tempDir(`switchyard-agent-${opts.id}`);
+    this.logFile = join(this.dir, "agent.log");
+  }
+
+  static async start(opts: AgentOptions): Promise<AgentHandle> {
+    const handle = new AgentHandle(opts, await freePort(), await freePort());
+    await handle.start();
+    return handle;
+  }
+
+  get id(): string {
+    return this.opts.id;
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Starts the agent process and waits until its status endpoint answers. */
+  async start(): Promise<void> {
+    const entry = this.opts.script
+      ? [this.opts.script]
+      : ["--import", "tsx", join(REPO, "agent/src/main.ts")];
+    const flags = [
+      `--agent-id=${this.opts.id}`,
+      `--etcd-endpoints=${this.opts.etcdEndpoints.join(",")}`,
+      `--state-dir=${join(this.dir, "state")}`,
+      "--bind-address=127.0.0.1",
+      `--bind-port=${this.port}`,
+      "--http-address=127.0.0.1",
+      `--http-port=${this.httpPort}`,
+      "--health-poll-ms=200",
+      // Stays within the default open-file limit (HAProxy needs about two descriptors per connection).
+      "--maxconn=4000",
+      "--status-interval-ms=50",
+      "--status-ttl=5",
+      ...(this.opts.flags ?? []),
+    ];
+    this.child = spawnLogged(process.execPath, [...entry, ...flags], this.logFile, { cwd: REPO });
+    await waitUntil(
+      `agent ${this.id} status endpoint`,
+      20_000,
+      async () => {
+        if (!this.running) throw new Error(`agent ${this.id} exited; see ${this.logFile}`);
+        const res = await fetch(`http://127.0.0.1:${this.httpPort}/status`);
+        return res.ok ? true : undefined;
+      },
+      50,
+    );
+  }
+
+  /** The agent's own view (GET /status). */
+  async status(): Promise<Record<string, unknown>> {
+    const res = await fetch(`http://127.0.0.1:${this.httpPort}/status`, {
+      signal: AbortSignal.timeout(5000),
+    });
+    return (await res.json()) as Record<string, unknown>;
+  }
+
+  async metrics(): Promise<string> {
+    const res = await fetch(`http://127.0.0.1:${this.httpPort}/metrics`, {
+      signal: AbortSignal.timeout(5000),
+    });
+    return res.text();
+  }
+
+  /** Stops only the agent (SIGTERM, or SIGKILL for a crash); HAProxy keeps serving. */
+  async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+    if (this.child?.pid !== undefined && this.running) await killPid(this.child.pid, signal);
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  haproxyPid(): number | undefined {
+    const pidFile = haproxyPaths(join(this.dir, "state")).pidFile;
+    if (!existsSync(pidFile)) return undefined;
+    const pid = Number(readFileSync(pidFile, "utf8").trim());
+    if (!Number.isInteger(pid) || !isAlive(pid)) return undefined;
+    track(pid);
+    return pid;
+  }
+
+  /** Stops the agent and its HAProxy master (which takes its workers with it). */
+  async destroy(): Promise<void> {
+    await this.stop();
+    const pid = this.haproxyPid();
+    if (pid !== undefined) await killPid(pid, "SIGTERM");
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  logs(): string {
+    return existsSync(this.logFile) ? readFileSync(this.logFile, "utf8") : "";
+  }
+}

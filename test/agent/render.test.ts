@@ -1,0 +1,113 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { haproxyPaths } from "../../agent/src/agent";
+import { loadConfig, usage } from "../../agent/src/config";
+import type { Layout } from "../../agent/src/haproxy/layout";
+import { checkConfig } from "../../agent/src/haproxy/process";
+import { renderConfig, renderMap } from "../../agent/src/haproxy/render";
+import { Metrics } from "../../agent/src/metrics";
+
+const hc = { path: "/health", intervalMs: 1000, rise: 2, fall: 2 };
+const layout: Layout = [
+  { name: "be_shop_blue", app: "shop", colour: "blue", port: 8080, healthCheck: hc, slots: 2 },
+  { name: "be_shop_green", app: "shop", colour: "green", port: 8081, healthCheck: hc, slots: 2 },
+];
+
+test("rendered haproxy.cfg has the runtime hooks and passes haproxy -c", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "switchyard-render-"));
+  try {
+    const paths = haproxyPaths(dir);
+    const cfg = renderConfig(layout, new Map([["be_shop_blue", [{ address: "10.0.0.1", port: 8080 }]]]), {
+      paths,
+      bindAddress: "127.0.0.1",
+      bindPort: 8000,
+      maxconn: 1000,
+      healthzPath: "/healthz",
+    });
+    for (const expected of [
+      "  master-worker",
+      `  stats socket ${paths.adminSocket} mode 600 level admin expose-fd listeners`,
+      `  server-state-file ${paths.serverState}`,
+      "  load-server-state-from-file global",
+      "  monitor-uri /healthz",
+      `  use_backend %[req.hdr(host),field(1,:),lower,map(${paths.map})]`,
+      "  http-check send meth GET uri /health",
+      "  server s1 10.0.0.1:8080",
+      "  server s2 127.0.0.1:8080 disabled",
+      "  server s2 127.0.0.1:8081 disabled",
+    ]) {
+      assert.ok(cfg.includes(`${expected}\n`), `missing: ${expected}`);
+    }
+    writeFileSync(paths.config, cfg);
+    writeFileSync(paths.map, renderMap(new Map([["shop.example.com", "be_shop_blue"]])));
+    const check = await checkConfig("haproxy", paths.config);
+    assert.equal(check.ok, true, check.output);
+    writeFileSync(paths.config, cfg.replace("balance roundrobin", "balance nonsense"));
+    assert.equal((await checkConfig("haproxy", paths.config)).ok, false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("rendering refuses tokens that could break out of a line", () => {
+  const evil = [{ ...layout[0], name: "be_x\n  server y 1.2.3.4:80" }];
+  assert.throws(
+    () =>
+      renderConfig(evil, new Map(), {
+        paths: haproxyPaths("/tmp/x"),
+        bindAddress: "*",
+        bindPort: 80,
+        maxconn: 100,
+        healthzPath: "/healthz",
+      }),
+    /unsafe token/,
+  );
+  assert.throws(() => renderMap(new Map([["a.com b", "be_x"]])), /unsafe token/);
+  assert.equal(
+    renderMap(
+      new Map([
+        ["b.com", "be_b"],
+        ["a.com", "be_a"],
+      ]),
+    ),
+    "a.com be_a\nb.com be_b\n",
+  );
+});
+
+test("config: defaults, file, flags (flags win), validation and --help", () => {
+  const file = JSON.stringify({
+    bindPort: 8080,
+    etcdEndpoints: ["https://10.0.0.1:2379"],
+    logLevel: "debug",
+  });
+  const r = loadConfig(["--config", "/etc/x.json", "--bind-port", "9090", "--agent-id", "lb-1"], () => file);
+  assert.equal(r.kind, "config");
+  if (r.kind === "config") {
+    assert.equal(r.config.bindPort, 9090);
+    assert.equal(r.config.agentId, "lb-1");
+    assert.deepEqual(r.config.etcdEndpoints, ["https://10.0.0.1:2379"]);
+    assert.equal(r.config.logLevel, "debug");
+    assert.equal(r.config.flipStrategy, "runtime");
+  }
+  assert.equal(loadConfig(["--help"], () => "").kind, "help");
+  assert.match(usage(), /--etcd-endpoints/);
+  const bad = loadConfig(["--bind-port", "0"], () => "");
+  assert.equal(bad.kind, "error");
+  assert.equal(loadConfig(["--no-such-flag"], () => "").kind, "error");
+  assert.equal(loadConfig(["--config", "x"], () => "{").kind, "error");
+});
+
+test("metrics render in the Prometheus text format", () => {
+  const m = new Metrics();
+  m.flips = 3;
+  m.etcdConnected = true;
+  m.observeApply(0.004);
+  const text = m.render();
+  assert.match(text, /^switchyard_agent_flips_total 3$/m);
+  assert.match(text, /^switchyard_agent_etcd_connected 1$/m);
+  assert.match(text, /^switchyard_agent_apply_seconds_bucket\{le="0.005"\} 1$/m);
+  assert.match(text, /^switchyard_agent_apply_seconds_count 1$/m);
+});
