@@ -6,27 +6,31 @@
  *   npm run plan -- --stack staging
  *   npm run plan -- --json            # one JSON document on stdout; logs on stderr
  *   npm run plan -- --stack-file path/to/Pulumi.x.yaml
+ *   npm run plan -- --policy-config levels.json   # pack config, as `pulumi preview --policy-pack-config`
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../components/config";
 import { costByType, estimateCost } from "./lib/cost";
 import { evaluateProgram } from "./lib/evaluate";
+import { evaluatePolicies, policyExitCode, readPackConfig, renderPolicyReport } from "./lib/policies";
 import { renderCost, renderTree, summarize } from "./lib/report";
 import { readStackConfig } from "./lib/stackConfig";
 
-const HELP = `usage: npm run plan -- [--stack <name>] [--stack-file <path>] [--json]
+const HELP = `usage: npm run plan -- [--stack <name>] [--stack-file <path>] [--policy-config <path>] [--json]
 
   --stack <name>       stack to plan (reads Pulumi.<name>.yaml); default prod
   --stack-file <path>  read stack config from this file instead
+  --policy-config <path>  policy pack config (JSON) for the policies/ pack
   --json               print one JSON document on stdout (logs go to stderr)
-Exit status: 0 planned, 1 invalid configuration or program error.`;
+Exit status: 0 planned, 1 invalid configuration or program error, 2 a mandatory policy is violated.`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       stack: { type: "string", default: "prod" },
       "stack-file": { type: "string" },
+      "policy-config": { type: "string" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -45,17 +49,23 @@ async function main(): Promise<number> {
   const evaluation = await evaluateProgram(stack, config, resolve(root, "index.ts"));
   const summary = summarize(evaluation.resources);
   const cost = estimateCost(evaluation.resources);
+  const policyConfig = values["policy-config"] ? readPackConfig(resolve(values["policy-config"])) : {};
+  const policies = await evaluatePolicies(evaluation.resources, policyConfig);
   if (values.json) {
     const costSummary = {
       monthlyUsd: cost.monthlyUsd,
       byType: Object.fromEntries(costByType(cost)),
       unpriced: cost.unpriced,
     };
-    process.stdout.write(JSON.stringify({ ...evaluation, summary, cost: costSummary }, null, 2) + "\n");
+    process.stdout.write(
+      JSON.stringify({ ...evaluation, summary, cost: costSummary, policies }, null, 2) + "\n",
+    );
   } else {
-    process.stdout.write(renderTree(evaluation) + "\n\n" + renderCost(cost) + "\n");
+    process.stdout.write(
+      renderTree(evaluation) + "\n\n" + renderCost(cost) + "\n\n" + renderPolicyReport(policies) + "\n",
+    );
   }
-  return 0;
+  return policyExitCode(policies);
 }
 
 main().then(

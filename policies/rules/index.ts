@@ -1,0 +1,44 @@
+/**
+ * Every policy of the pack, in the order reports list them. Kept apart from ../index.ts, which
+ * starts the policy server, so the offline plan and the tests can load the rules alone.
+ */
+import type { EnforcementLevel, Policies } from "@pulumi/policy";
+import { dataVolumesProtected } from "./dataVolumesProtected";
+import { ebsEncrypted } from "./ebsEncrypted";
+import { ec2Imdsv2 } from "./ec2Imdsv2";
+import { eksControlPlaneLogging, eksEndpointRestricted, eksSecretsEncryption } from "./eks";
+import { k8sContainerResources } from "./k8sContainerResources";
+import { k8sImagePinned } from "./k8sImagePinned";
+import { k8sNoHostPorts } from "./k8sNoHostPorts";
+import { k8sServingProbes } from "./k8sServingProbes";
+import { publicSubnets } from "./publicSubnets";
+import { requiredTags } from "./requiredTags";
+import { s3BlockPublicAccess } from "./s3BlockPublicAccess";
+import { s3Encrypted } from "./s3Encrypted";
+import { sgNoPublicSsh } from "./sgNoPublicSsh";
+import { sgPublicIngress } from "./sgPublicIngress";
+import { userDataNoSecrets } from "./userDataNoSecrets";
+
+export const PACK_NAME = "switchyard-guardrails";
+/** Level of a policy that declares none and that pack config does not set. */
+export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "mandatory";
+
+export const policies: Policies = [
+  k8sContainerResources,
+  k8sServingProbes,
+  k8sImagePinned,
+  k8sNoHostPorts,
+  ec2Imdsv2,
+  ebsEncrypted,
+  userDataNoSecrets,
+  sgPublicIngress,
+  sgNoPublicSsh,
+  publicSubnets,
+  dataVolumesProtected,
+  requiredTags,
+  eksSecretsEncryption,
+  eksControlPlaneLogging,
+  eksEndpointRestricted,
+  s3BlockPublicAccess,
+  s3Encrypted,
+];
