@@ -1,0 +1,352 @@
+/**
+ * The Route's behaviour against etcd, loaded by the dynamic provider at run time (see provider.ts).
+ * Every write is a compare-and-swap on the key's mod revision recorded in the Route's state, so a
+ * route changed outside the stack is reported instead of overwritten. A flip is gated on the
+ * agents' health reports, verified on every live agent, and reverted when verification fails.
+ */
+import * as http from "node:http";
+import { Etcd3 } from "etcd3";
+import type { IOptions } from "etcd3";
+import {
+  agentStatusPrefix,
+  parseAgentStatus,
+  parseRoute,
+  routeKey,
+  serializeRoute,
+} from "../../../agent/src/schema";
+import type { Colour, Route } from "../../../agent/src/schema";
+import { confirmation, healthGate } from "./gate";
+import type { AgentReport, Verdict } from "./gate";
+
+export interface EtcdConnection {
+  endpoints: string[];
+  /** PEM text. */
+  ca?: string;
+  cert?: string;
+  key?: string;
+}
+
+export interface GateSettings {
+  healthTimeoutMs: number;
+  verifyTimeoutMs: number;
+  pollMs: number;
+  smokeCheckUrls: string[];
+}
+
+/** The Route's inputs as the provider receives them (plain values). */
+export interface RouteInputs {
+  host: string;
+  app: string;
+  live: Colour;
+  backends: Record<Colour, { port: number; healthCheckPath: string }>;
+  minHealthy: number;
+  previewHost?: string;
+  etcd: EtcdConnection;
+  gate: GateSettings;
+}
+
+/** What the Route keeps in state: its inputs plus what the last write observed. */
+export interface RouteOutputs extends RouteInputs {
+  key: string;
+  /** Mod revision of the key after our last write: the compare-and-swap guard. */
+  modRevision: number;
+  /** ISO time of the last flip and the colour it flipped away from (warm rollback). */
+  flippedAt?: string;
+  previousColour?: Colour;
+}
+
+export class RouteError extends Error {
+  constructor(
+    message: string,
+    readonly reasons: string[] = [],
+  ) {
+    super(reasons.length > 0 ? `${message}:\n  - ${reasons.join("\n  - ")}` : message);
+    this.name = "RouteError";
+  }
+}
+
+/** The record the agents read, validated and canonicalised by the agent's schema. */
+export function routeRecord(
+  i: Pick<RouteInputs, "host" | "app" | "live" | "backends" | "minHealthy" | "previewHost">,
+): Route {
+  const backend = (c: Colour) => ({
+    port: i.backends[c].port,
+    healthCheck: { path: i.backends[c].healthCheckPath, intervalMs: 2000, rise: 2, fall: 2 },
+  });
+  return {
+    host: i.host,
+    app: i.app,
+    liveColour: i.live,
+    backends: { blue: backend("blue"), green: backend("green") },
+    minHealthy: i.minHealthy,
+    ...(i.previewHost ? { previewHost: i.previewHost } : {}),
+  };
+}
+
+export function connect(c: EtcdConnection): Etcd3 {
+  const options: IOptions = {
+    hosts: c.endpoints,
+    defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + 5000 }),
+  };
+  if (c.ca) {
+    options.credentials = {
+      rootCertificate: Buffer.from(c.ca),
+      ...(c.cert && c.key ? { certChain: Buffer.from(c.cert), privateKey: Buffer.from(c.key) } : {}),
+    };
+  }
+  return new Etcd3(options);
+}
+
+async function withClient<T>(c: EtcdConnection, fn: (client: Etcd3) => Promise<T>): Promise<T> {
+  const client = connect(c);
+  try {
+    return await fn(client);
+  } finally {
+    client.close();
+  }
+}
+
+/** Every live agent's status (the keys exist only while the agent's lease does). */
+export async function readAgents(client: Etcd3): Promise<AgentReport[]> {
+  const kvs = await client.getAll().prefix(agentStatusPrefix).buffers();
+  return Object.entries(kvs)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, value]) => {
+      const agentId = key.slice(agentStatusPrefix.length);
+      const parsed = parseAgentStatus(value);
+      return parsed.ok ? { agentId, status: parsed.value } : { agentId, error: parsed.error.message };
+    });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until the verdict is ok, final, or the deadline passes; returns the last verdict. */
+async function poll(timeoutMs: number, pollMs: number, check: () => Promise<Verdict>): Promise<Verdict> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v.ok || v.final || Date.now() >= deadline) return v;
+    await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())));
+  }
+}
+
+function describeConflict(
+  key: string,
+  expected: number,
+  current: { value?: string; modRevision: number },
+): string {
+  return current.value === undefined
+    ? `route ${key} was deleted outside the stack (expected mod revision ${expected}); not recreating it. Run \`pulumi refresh\` to accept the change.`
+    : `route ${key} was changed outside the stack (mod revision ${current.modRevision}, expected ${expected}); not overwriting it. Current value: ${current.value}. Run \`pulumi refresh\` to accept it or restore it by hand.`;
+}
+
+/**
+ * Writes `record` only if the key's mod revision is still `expected` (0: the key must not exist).
+ * Returns the new mod revision, or throws a RouteError describing the change made outside the stack.
+ */
+export async function casPut(client: Etcd3, key: string, record: Route, expected: number): Promise<number> {
+  const value = serializeRoute(record);
+  const res = await client
+    .if(key, expected === 0 ? "Create" : "Mod", "==", expected)
+    .then(client.put(key).value(value))
+    .else(client.get(key))
+    .commit();
+  if (res.succeeded) return Number(res.header.revision);
+  const kv = res.responses[0]?.response_range?.kvs[0];
+  throw new RouteError(
+    expected === 0
+      ? `route ${key} already exists (mod revision ${kv ? Number(kv.mod_revision) : "?"}), written outside this stack; not overwriting it: ${kv?.value.toString()}`
+      : describeConflict(key, expected, {
+          value: kv?.value.toString(),
+          modRevision: kv ? Number(kv.mod_revision) : 0,
+        }),
+  );
+}
+
+function smokeRequest(
+  url: string,
+  host: string,
+  path: string,
+  timeoutMs: number,
+): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const target = new URL(path, url);
+    const req = http.get(target, { headers: { host }, timeout: timeoutMs, agent: false }, (res) => {
+      res.resume();
+      const code = res.statusCode ?? 0;
+      resolve(
+        code >= 200 && code < 400 ? undefined : `smoke check ${host}${path} via ${url} answered ${code}`,
+      );
+    });
+    req.on("timeout", () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
+    req.on("error", (e) => resolve(`smoke check ${host}${path} via ${url} failed: ${e.message}`));
+  });
+}
+
+/** The preview host serves the idle colour, i.e. the flip's target, before the flip. */
+async function smokeCheck(i: RouteInputs, target: Colour): Promise<string[]> {
+  if (i.gate.smokeCheckUrls.length === 0 || !i.previewHost) return [];
+  const path = i.backends[target].healthCheckPath;
+  const results = await Promise.all(
+    i.gate.smokeCheckUrls.map((u) => smokeRequest(u, i.previewHost!, path, 5000)),
+  );
+  return results.filter((r): r is string => r !== undefined);
+}
+
+async function verify(
+  client: Etcd3,
+  i: RouteInputs,
+  revision: number,
+  allowNoAgents: boolean,
+): Promise<Verdict> {
+  return poll(i.gate.verifyTimeoutMs, i.gate.pollMs, async () =>
+    confirmation(await readAgents(client), i.host, i.live, revision, allowNoAgents),
+  );
+}
+
+export async function create(i: RouteInputs): Promise<{ id: string; outs: RouteOutputs }> {
+  const key = routeKey(i.host);
+  return withClient(i.etcd, async (client) => {
+    const revision = await casPut(client, key, routeRecord(i), 0);
+    // A first publish has no previous colour to protect, so an empty fleet is not an error; but
+    // agents that exist must serve it, otherwise the half-created route is withdrawn.
+    const v = await verify(client, i, revision, true);
+    if (!v.ok) {
+      await client.if(key, "Mod", "==", revision).then(client.delete().key(key)).commit();
+      throw new RouteError(
+        `route ${i.host} → ${i.live} was not confirmed by every agent; withdrawn`,
+        v.reasons,
+      );
+    }
+    return { id: key, outs: { ...i, key, modRevision: revision } };
+  });
+}
+
+/** Fields whose change means a different etcd key or backend names: a new Route. */
+const REPLACE_KEYS = ["host", "app"] as const;
+const ROUTE_KEYS = ["live", "backends", "minHealthy", "previewHost"] as const;
+const STATE_KEYS = ["etcd", "gate"] as const;
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+export function diff(
+  olds: RouteOutputs,
+  news: RouteInputs,
+): {
+  changes: boolean;
+  replaces: string[];
+  detailedDiff: Record<string, { kind: "update" | "update-replace"; inputDiff: boolean }>;
+} {
+  const detailedDiff: Record<string, { kind: "update" | "update-replace"; inputDiff: boolean }> = {};
+  const replaces: string[] = [];
+  for (const k of REPLACE_KEYS) {
+    if (!same(olds[k], news[k])) {
+      replaces.push(k);
+      detailedDiff[k] = { kind: "update-replace", inputDiff: true };
+    }
+  }
+  for (const k of [...ROUTE_KEYS, ...STATE_KEYS]) {
+    if (!same(olds[k], news[k])) detailedDiff[k] = { kind: "update", inputDiff: true };
+  }
+  return { changes: Object.keys(detailedDiff).length > 0, replaces, detailedDiff };
+}
+
+async function revert(client: Etcd3, olds: RouteOutputs, i: RouteInputs, revision: number): Promise<string> {
+  // The whole previous record, not just its colour: a failed update leaves etcd as it found it.
+  const previous: RouteInputs = { ...olds, etcd: i.etcd, gate: i.gate };
+  try {
+    const back = await casPut(client, olds.key, routeRecord(previous), revision);
+    const v = await verify(client, previous, back, false);
+    return v.ok
+      ? `route returned to ${olds.live} (revision ${back}), confirmed by every agent`
+      : `route returned to ${olds.live} (revision ${back}); not yet confirmed: ${v.reasons.join("; ")}`;
+  } catch (e) {
+    return `could not return the route to ${olds.live}: ${(e as Error).message}`;
+  }
+}
+
+export async function update(
+  _id: string,
+  olds: RouteOutputs,
+  i: RouteInputs,
+): Promise<{ outs: RouteOutputs }> {
+  const key = olds.key;
+  return withClient(i.etcd, async (client) => {
+    const flipping = olds.live !== i.live;
+    const routeChanged = ROUTE_KEYS.some((k) => !same(olds[k], i[k]));
+    if (!routeChanged) return { outs: { ...olds, etcd: i.etcd, gate: i.gate } };
+
+    if (flipping) {
+      const gate = await poll(i.gate.healthTimeoutMs, i.gate.pollMs, async () =>
+        healthGate(await readAgents(client), i.app, i.live, i.minHealthy),
+      );
+      const smoke = gate.ok ? await smokeCheck(i, i.live) : [];
+      if (!gate.ok || smoke.length > 0) {
+        throw new RouteError(
+          `refused to flip ${i.host} from ${olds.live} to ${i.live}; ${olds.live} stays live`,
+          [...gate.reasons, ...smoke],
+        );
+      }
+    }
+    const revision = await casPut(client, key, routeRecord(i), olds.modRevision);
+    const v = await verify(client, i, revision, !flipping);
+    if (!v.ok) {
+      const what = flipping ? `flip of ${i.host} from ${olds.live} to ${i.live}` : `update of ${i.host}`;
+      const outcome = await revert(client, olds, i, revision);
+      throw new RouteError(`${what} was not confirmed by every agent (${outcome})`, v.reasons);
+    }
+    const flip = flipping ? { flippedAt: new Date().toISOString(), previousColour: olds.live } : {};
+    const kept = { flippedAt: olds.flippedAt, previousColour: olds.previousColour };
+    return { outs: { ...i, key, modRevision: revision, ...(flipping ? flip : stripUndefined(kept)) } };
+  });
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export async function remove(_id: string, olds: RouteOutputs): Promise<void> {
+  await withClient(olds.etcd, async (client) => {
+    const res = await client
+      .if(olds.key, "Mod", "==", olds.modRevision)
+      .then(client.delete().key(olds.key))
+      .else(client.get(olds.key))
+      .commit();
+    if (res.succeeded) return;
+    const kv = res.responses[0]?.response_range?.kvs[0];
+    // Already gone: the desired end state, nothing to protect.
+    if (!kv) return;
+    throw new RouteError(
+      describeConflict(olds.key, olds.modRevision, {
+        value: kv.value.toString(),
+        modRevision: Number(kv.mod_revision),
+      }),
+    );
+  });
+}
+
+/** `pulumi refresh`: adopt what etcd holds now (including its mod revision), or report it gone. */
+export async function read(id: string, olds: RouteOutputs): Promise<{ id?: string; props?: RouteOutputs }> {
+  return withClient(olds.etcd, async (client) => {
+    const res = await client.get(id).exec();
+    const kv = res.kvs[0];
+    if (!kv) return {};
+    const parsed = parseRoute(kv.value, olds.host);
+    if (!parsed.ok) throw new RouteError(`route ${id} holds an invalid record: ${parsed.error.message}`);
+    const r = parsed.value;
+    const backends = {
+      blue: { port: r.backends.blue.port, healthCheckPath: r.backends.blue.healthCheck.path },
+      green: { port: r.backends.green.port, healthCheckPath: r.backends.green.healthCheck.path },
+    };
+    const props: RouteOutputs = {
+      ...olds,
+      live: r.liveColour,
+      backends,
+      minHealthy: r.minHealthy,
+      modRevision: Number(kv.mod_revision),
+    };
+    if (r.previewHost) props.previewHost = r.previewHost;
+    else delete props.previewHost;
+    return { id, props };
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * Kubernetes object specs for one colour, as pure functions of the app's spec and the colour's
+ * plan: the component only wires them into resources, the tests read them directly.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import type { ColourPlan } from "./colourPlan";
+import type { BlueGreenServiceArgs, Colour } from "./types";
+
+type Spec = Pick<BlueGreenServiceArgs, "port" | "healthCheckPath" | "resources">;
+
+/** The selector of one colour's pods; the Service, PDB and agent members all key on it. */
+export function colourLabels(app: string, colour: Colour): Record<string, string> {
+  return { app, colour };
+}
+
+export function objectName(app: string, colour: Colour): string {
+  return `${app}-${colour}`;
+}
+
+/**
+ * Readiness gates the Service endpoints (and so HAProxy's view of the colour); liveness restarts a
+ * wedged process. Liveness starts later and tolerates more failures so that a slow start is not
+ * mistaken for a hang.
+ */
+export function probes(spec: Spec): {
+  readinessProbe: k8s.types.input.core.v1.Probe;
+  livenessProbe: k8s.types.input.core.v1.Probe;
+} {
+  const httpGet = { path: spec.healthCheckPath, port: "http" };
+  return {
+    readinessProbe: {
+      httpGet,
+      periodSeconds: 5,
+      timeoutSeconds: 2,
+      failureThreshold: 2,
+      successThreshold: 1,
+    },
+    livenessProbe: {
+      httpGet,
+      initialDelaySeconds: 15,
+      periodSeconds: 10,
+      timeoutSeconds: 2,
+      failureThreshold: 3,
+    },
+  };
+}
+
+export function deploymentSpec(
+  app: string,
+  colour: Colour,
+  image: string,
+  spec: Spec,
+  plan: ColourPlan,
+): k8s.types.input.apps.v1.DeploymentSpec {
+  const labels = colourLabels(app, colour);
+  return {
+    replicas: plan.replicas,
+    selector: { matchLabels: labels },
+    // Never fewer ready pods than asked for during a rollout of the same colour.
+    strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+    template: {
+      metadata: { labels },
+      spec: {
+        containers: [
+          {
+            name: app,
+            image,
+            ports: [{ name: "http", containerPort: spec.port, protocol: "TCP" }],
+            resources: { requests: { ...spec.resources.requests }, limits: { ...spec.resources.limits } },
+            ...probes(spec),
+          },
+        ],
+      },
+    },
+  };
+}
+
+/**
+ * One NodePort Service per colour: HAProxy reaches a colour through any worker node on the
+ * colour's node port (agent members are node addresses, the route's backend port is this port).
+ * `externalTrafficPolicy: Local` would drop nodes without a pod; Cluster keeps every node usable.
+ */
+export function serviceSpec(app: string, colour: Colour, spec: Spec): k8s.types.input.core.v1.ServiceSpec {
+  return {
+    type: "NodePort",
+    selector: colourLabels(app, colour),
+    externalTrafficPolicy: "Cluster",
+    ports: [{ name: "http", port: spec.port, targetPort: "http", protocol: "TCP" }],
+  };
+}
+
+export function autoscalerSpec(
+  app: string,
+  colour: Colour,
+  plan: ColourPlan,
+): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec | undefined {
+  if (!plan.autoscaling) return undefined;
+  return {
+    scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: objectName(app, colour) },
+    minReplicas: plan.autoscaling.minReplicas,
+    maxReplicas: plan.autoscaling.maxReplicas,
+    metrics: [
+      {
+        type: "Resource",
+        resource: {
+          name: "cpu",
+          target: { type: "Utilization", averageUtilization: plan.autoscaling.targetCpuPercent },
+        },
+      },
+    ],
+  };
+}
