@@ -64,7 +64,10 @@ export const publicSubnets: StackValidationPolicy = {
       );
       if (inPublic.length > 0) {
         const names = [...new Set(inPublic.map((s) => s.name))].join(", ");
-        report(`${resource.type} is placed in public subnet(s) ${names}.`, resource.urn);
+        report(
+          `Placed in public subnet(s) ${names}; only NAT gateways and the edge load balancer belong there.`,
+          resource.urn,
+        );
       }
     }
   },

@@ -2,7 +2,7 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { configurable } from "../lib/config";
 import { BUCKET_TYPES, attachedTo } from "../lib/s3";
 import { ofType } from "../lib/stack";
-import { at, records, text, type Props } from "../lib/values";
+import { at, record, records, text, type Props } from "../lib/values";
 
 const ENCRYPTION_TYPES = [
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
@@ -14,8 +14,10 @@ const settings = configurable(
   { algorithms: "Server-side encryption algorithms a bucket's default encryption may use." },
 );
 
+/** The separate resource lists `rules`; the bucket's inline (legacy) block has a single `rule`. */
 function algorithmsOf(configuration: Props | undefined): string[] {
-  return records(configuration?.rules ?? at(configuration, "rule")).flatMap(
+  const single = record(configuration?.rule);
+  return [...records(configuration?.rules), ...(single ? [single] : [])].flatMap(
     (rule) => text(at(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm")) ?? [],
   );
 }

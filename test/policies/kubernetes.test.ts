@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { k8sContainerResources } from "../../policies/rules/k8sContainerResources";
+import { k8sImagePinned, parseImage } from "../../policies/rules/k8sImagePinned";
+import { k8sNoHostPorts } from "../../policies/rules/k8sNoHostPorts";
+import { k8sServingProbes } from "../../policies/rules/k8sServingProbes";
+import { checkResource, planned } from "./helpers";
+
+const RESOURCES = { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } };
+const PROBE = { httpGet: { path: "/healthz", port: 8080 } };
+
+function container(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: "web",
+    image: "ghcr.io/switchyard/shop:1.4.2",
+    ports: [{ containerPort: 8080 }],
+    resources: RESOURCES,
+    readinessProbe: PROBE,
+    livenessProbe: PROBE,
+    ...overrides,
+  };
+}
+
+const deployment = (spec: Record<string, unknown>) =>
+  planned("kubernetes:apps/v1:Deployment", "shop-blue", { spec: { template: { spec } } });
+
+describe("k8s-container-resources", () => {
+  it("passes containers that request and limit CPU and memory", async () => {
+    assert.deepEqual(
+      await checkResource(k8sContainerResources, deployment({ containers: [container()] })),
+      [],
+    );
+  });
+
+  it("reports a missing memory limit and init containers without any resources", async () => {
+    const spec = {
+      initContainers: [container({ name: "migrate", resources: undefined })],
+      containers: [container({ resources: { requests: RESOURCES.requests, limits: { cpu: "1" } } })],
+    };
+    assert.deepEqual(await checkResource(k8sContainerResources, deployment(spec)), [
+      'init container "migrate" has no requests for cpu, memory.',
+      'init container "migrate" has no limits for cpu, memory.',
+      'container "web" has no limits for memory.',
+    ]);
+  });
+
+  it("finds the pod spec of CronJobs and bare Pods", async () => {
+    const bare = { containers: [container({ resources: {} })] };
+    const cron = planned("kubernetes:batch/v1:CronJob", "backup", {
+      spec: { jobTemplate: { spec: { template: { spec: bare } } } },
+    });
+    const pod = planned("kubernetes:core/v1:Pod", "debug", { spec: bare });
+    assert.equal((await checkResource(k8sContainerResources, cron)).length, 2);
+    assert.equal((await checkResource(k8sContainerResources, pod)).length, 2);
+  });
+
+  it("ignores resources that are not workloads", async () => {
+    const service = planned("kubernetes:core/v1:Service", "shop", { spec: { ports: [{ port: 80 }] } });
+    assert.deepEqual(await checkResource(k8sContainerResources, service), []);
+  });
+});
+
+describe("k8s-serving-probes", () => {
+  it("passes serving containers with both probes", async () => {
+    assert.deepEqual(await checkResource(k8sServingProbes, deployment({ containers: [container()] })), []);
+  });
+
+  it("reports a serving container without a readiness probe", async () => {
+    const spec = { containers: [container({ readinessProbe: undefined })] };
+    assert.deepEqual(await checkResource(k8sServingProbes, deployment(spec)), [
+      'container "web" serves a port but has no readinessProbe.',
+    ]);
+  });
+
+  it("leaves containers without ports and Jobs alone", async () => {
+    const worker = {
+      containers: [container({ ports: undefined, readinessProbe: undefined, livenessProbe: undefined })],
+    };
+    const job = planned("kubernetes:batch/v1:Job", "migrate", {
+      spec: { template: { spec: { containers: [container({ livenessProbe: undefined })] } } },
+    });
+    assert.deepEqual(await checkResource(k8sServingProbes, deployment(worker)), []);
+    assert.deepEqual(await checkResource(k8sServingProbes, job), []);
+  });
+});
+
+describe("k8s-image-pinned", () => {
+  it("parses tags and digests, not registry ports", () => {
+    assert.deepEqual(parseImage("registry:5000/team/app"), { tag: undefined, digest: undefined });
+    assert.deepEqual(parseImage("registry:5000/team/app:1.2"), { tag: "1.2", digest: undefined });
+    assert.deepEqual(parseImage("app@sha256:abc"), { tag: undefined, digest: "sha256:abc" });
+  });
+
+  it("passes version tags and digests", async () => {
+    const spec = { containers: [container(), container({ name: "sidecar", image: "envoy@sha256:0123" })] };
+    assert.deepEqual(await checkResource(k8sImagePinned, deployment(spec)), []);
+  });
+
+  it("reports latest and untagged images", async () => {
+    const spec = {
+      containers: [
+        container({ image: "nginx:latest" }),
+        container({ name: "agent", image: "registry:5000/agent" }),
+      ],
+    };
+    assert.deepEqual(await checkResource(k8sImagePinned, deployment(spec)), [
+      'container "web" uses mutable tag "nginx:latest".',
+      'container "agent" uses untagged image "registry:5000/agent".',
+    ]);
+  });
+
+  it("takes the list of mutable tags from pack config", async () => {
+    const spec = { containers: [container({ image: "app:stable" })] };
+    assert.deepEqual(await checkResource(k8sImagePinned, deployment(spec)), []);
+    const config = { mutableTags: ["latest", "stable"] };
+    assert.equal((await checkResource(k8sImagePinned, deployment(spec), { config })).length, 1);
+  });
+});
+
+describe("k8s-no-host-ports", () => {
+  it("passes pods that publish through Services", async () => {
+    assert.deepEqual(await checkResource(k8sNoHostPorts, deployment({ containers: [container()] })), []);
+  });
+
+  it("reports host ports and the host network", async () => {
+    const spec = {
+      hostNetwork: true,
+      containers: [container({ ports: [{ containerPort: 8080, hostPort: 80 }] })],
+    };
+    assert.deepEqual(await checkResource(k8sNoHostPorts, deployment(spec)), [
+      "The Deployment runs in the host network namespace.",
+      'container "web" publishes host port 80.',
+    ]);
+  });
+});
