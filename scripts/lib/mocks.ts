@@ -3,6 +3,7 @@
  * reads (ARNs, endpoints, addresses), deterministic so plans diff cleanly between runs.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { STACK_EXPORTS, type ExportKey } from "../../components/contract/exports";
 
 export const MOCK_ACCOUNT = "123456789012";
 
@@ -20,6 +21,14 @@ function fakeIp(name: string): string {
 type Computed = (name: string, inputs: Record<string, unknown>, region: string) => Record<string, unknown>;
 
 const computedByType: Record<string, Computed> = {
+  "aws:ec2/launchTemplate:LaunchTemplate": () => ({ latestVersion: 1 }),
+  // A Switchyard stack seen from a consumer: a recognisable sample value for every contract key.
+  "pulumi:pulumi:StackReference": () => ({
+    outputs: Object.fromEntries(
+      (Object.keys(STACK_EXPORTS) as ExportKey[]).map((key) => [key, sampleExport(key)]),
+    ),
+    secretOutputNames: (Object.keys(STACK_EXPORTS) as ExportKey[]).filter((key) => STACK_EXPORTS[key].secret),
+  }),
   "aws:ec2/instance:Instance": (name) => ({
     privateIp: fakeIp(name),
     privateDns: `ip-${fakeIp(name).replace(/\./g, "-")}.internal`,
@@ -43,6 +52,14 @@ const computedByType: Record<string, Computed> = {
   }),
   "aws:secretsmanager/secret:Secret": (name) => ({ name }),
 };
+
+/** `sample:<key>`, as a list or record when the contract says so (records get every declared key). */
+export function sampleExport(key: ExportKey): unknown {
+  const spec = STACK_EXPORTS[key];
+  if (spec.shape === "string[]") return [`sample:${key}:0`, `sample:${key}:1`];
+  if (spec.shape === "record") return Object.fromEntries(spec.keys.map((k) => [k, `sample:${key}:${k}`]));
+  return `sample:${key}`;
+}
 
 export function mockResource(
   args: pulumi.runtime.MockResourceArgs,

@@ -9,6 +9,36 @@ import {
   memoryQuantity,
   retentionDays,
 } from "../fields";
+import { isPort } from "../validators";
+
+/** Graviton families carry a "g" after the generation digit (m7g, c7gn, r8g, t4g). */
+export function instanceArchitecture(type: string): "arm64" | "x86_64" {
+  return /^[a-z]+\d+g[a-z]*\./.test(type) ? "arm64" : "x86_64";
+}
+
+const port = z
+  .number()
+  .int()
+  .refine(isPort, { error: (i) => `expected a TCP port 1-65535, got ${JSON.stringify(i.input)}` });
+
+const portRange = z
+  .strictObject({ from: port, to: port })
+  .refine((r) => r.from <= r.to, { error: "expected from <= to" });
+
+/** EKS managed add-ons this stack installs; a pinned version overrides the cluster version's default. */
+export const ADDON_NAMES = [
+  "vpc-cni",
+  "kube-proxy",
+  "eks-pod-identity-agent",
+  "coredns",
+  "aws-ebs-csi-driver",
+] as const;
+export type AddonName = (typeof ADDON_NAMES)[number];
+
+const addonVersion = z
+  .string()
+  .regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { error: "expected an add-on version such as v1.19.5-eksbuild.1" })
+  .optional();
 
 const taint = z.strictObject({
   key: z.string().regex(/^[a-z0-9.\-/]{1,253}$/, { error: "expected a label-style taint key" }),
@@ -29,6 +59,11 @@ const nodeGroup = z
   })
   .refine((g) => g.minSize <= g.desiredSize && g.desiredSize <= g.maxSize, {
     error: "expected minSize <= desiredSize <= maxSize",
+  })
+  // One AMI type serves a node group, so its instance types must share a CPU architecture.
+  .refine((g) => new Set(g.instanceTypes.map(instanceArchitecture)).size === 1, {
+    error: "expected instance types of one CPU architecture (all Graviton or all x86)",
+    path: ["instanceTypes"],
   });
 
 const namespaceBudget = z.strictObject({
@@ -49,27 +84,55 @@ const namespaceBudget = z.strictObject({
     .prefault({}),
 });
 
-export const kubernetesSchema = z.strictObject({
-  version: z
-    .string()
-    .regex(/^1\.\d{2}$/, { error: "expected a Kubernetes minor version such as 1.33" })
-    .default("1.33"),
-  endpointPublicAccess: z.boolean().default(false),
-  /** Only used when endpointPublicAccess is true; 0.0.0.0/0 is refused by policy. */
-  publicAccessCidrs: z.array(cidr).default([]),
-  /** Kubernetes service range; must not overlap the VPC. */
-  serviceCidr: privateCidr.default("172.20.0.0/16"),
-  adminRoleArns: z.array(arn).default([]),
-  logRetentionDays: retentionDays.default(90),
-  nodeGroups: z.record(dnsLabel, nodeGroup).default({ general: nodeGroup.parse({}) }),
-  namespaces: z
-    .strictObject({
-      platform: namespaceBudget.prefault({}),
-      logging: namespaceBudget.prefault({}),
-      monitoring: namespaceBudget.prefault({}),
-      apps: namespaceBudget.prefault({}),
-    })
-    .prefault({}),
-});
+export const kubernetesSchema = z
+  .strictObject({
+    version: z
+      .string()
+      .regex(/^1\.\d{2}$/, { error: "expected a Kubernetes minor version such as 1.33" })
+      .default("1.33"),
+    endpointPublicAccess: z.boolean().default(false),
+    /** Only used when endpointPublicAccess is true; 0.0.0.0/0 is refused by policy. */
+    publicAccessCidrs: z.array(cidr).default([]),
+    /** Kubernetes service range; must not overlap the VPC. */
+    serviceCidr: privateCidr.default("172.20.0.0/16"),
+    /** IAM roles granted cluster admin through access entries; the deploy role must be one of them. */
+    adminRoleArns: z.array(arn).default([]),
+    /** EKS refuses to delete the cluster while true; set false (and `pulumi up`) before a destroy. */
+    deletionProtection: z.boolean().default(true),
+    logRetentionDays: retentionDays.default(90),
+    nodeGroups: z.record(dnsLabel, nodeGroup).default({ general: nodeGroup.parse({}) }),
+    /**
+     * Ports on the nodes the HAProxy fleets may reach: the NodePort range by default (the agent's
+     * members are node addresses with a Service's NodePort); add container ports to route to pod IPs.
+     */
+    haproxyPorts: z
+      .array(portRange)
+      .min(1)
+      .default([{ from: 30000, to: 32767 }]),
+    /** Ports the control plane may call on pods (admission webhooks, aggregated APIs), besides the kubelet. */
+    webhookPorts: z.array(port).default([443, 9443]),
+    addonVersions: z
+      .strictObject(
+        Object.fromEntries(ADDON_NAMES.map((n) => [n, addonVersion])) as Record<
+          AddonName,
+          typeof addonVersion
+        >,
+      )
+      .prefault({}),
+    /** Budgets per platform namespace (see PLATFORM_NAMESPACES in components/kubernetes). */
+    namespaces: z
+      .strictObject({
+        platform: namespaceBudget.prefault({}),
+        logging: namespaceBudget.prefault({}),
+        monitoring: namespaceBudget.prefault({}),
+        apps: namespaceBudget.prefault({}),
+      })
+      .prefault({}),
+  })
+  // With no CIDRs EKS opens a public endpoint to 0.0.0.0/0: a public endpoint must name its callers.
+  .refine((k) => !k.endpointPublicAccess || k.publicAccessCidrs.length > 0, {
+    error: "expected at least one publicAccessCidrs entry when endpointPublicAccess is true",
+    path: ["publicAccessCidrs"],
+  });
 
 export type KubernetesConfig = z.infer<typeof kubernetesSchema>;

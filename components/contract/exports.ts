@@ -1,0 +1,92 @@
+/**
+ * The stack exports contract: what this stack promises to the teams that build on it. Consumers
+ * import these types (and `requireStackExports`) and read the outputs through a StackReference;
+ * tests hold index.ts's outputs and examples/consumer to exactly this list.
+ */
+import { PLATFORM_NAMESPACES, type PlatformNamespace } from "../kubernetes/baseline/render";
+import { SECURITY_ROLES, type SecurityRole } from "../security/securityGroups";
+
+/** Network: the VPC and its subnet tiers, one subnet per AZ in AZ order. */
+export interface NetworkExports {
+  vpcId: string;
+  publicSubnetIds: string[];
+  privateSubnetIds: string[];
+  dataSubnetIds: string[];
+  /** Security group per role (loadBalancer, haproxy, etcd, nodes, databases). */
+  securityGroupIds: Record<SecurityRole, string>;
+}
+
+/** Kubernetes: how to reach and authenticate to the cluster, and where to put workloads. */
+export interface KubernetesExports {
+  clusterName: string;
+  clusterEndpoint: string;
+  /** Base64 PEM of the cluster CA. */
+  clusterCertificateAuthority: string;
+  /** Secret. Authenticates with `aws eks get-token` as the caller's AWS identity (needs an access entry). */
+  kubeconfig: string;
+  /** For IAM roles for service accounts (federated principal). */
+  oidcProviderArn: string;
+  /** Issuer URL (https://...), whose host prefixes the `:sub` and `:aud` trust-policy conditions. */
+  oidcIssuerUrl: string;
+  /** Worker nodes' (and therefore pods') security group, to allow traffic from workloads. */
+  nodeSecurityGroupId: string;
+  /** Platform namespace names, resolving once each namespace exists. */
+  kubernetesNamespaces: Record<PlatformNamespace, string>;
+}
+
+/**
+ * TO BE PROVIDED by the routing tier (issue 4: etcd cluster, HAProxy fleets and the ELB). Typed
+ * here so consumers can be written now; `status: "pending"` in STACK_EXPORTS until index.ts
+ * exports them, and the contract test fails the moment they are exported but not marked.
+ */
+export interface RoutingExports {
+  /** `https://<host>:2379` per etcd member. */
+  etcdClientEndpoints: string[];
+  /** Public DNS name of the edge load balancer; point the apps' hostnames at it. */
+  elbDnsName: string;
+}
+
+export interface StackExports extends NetworkExports, KubernetesExports, RoutingExports {}
+
+export type ExportKey = keyof StackExports;
+
+type ShapeOf<T> = T extends string ? "string" : T extends readonly string[] ? "string[]" : "record";
+
+type Shape = "string" | "string[]" | "record";
+
+export type ExportSpec<S extends Shape = Shape> = {
+  shape: S;
+  /** Exported as a Pulumi secret: a StackReference hands it back as a secret output. */
+  secret: boolean;
+  /** "exported" by index.ts today, or "pending" on another component (RoutingExports). */
+  status: "exported" | "pending";
+  /** Component that produces the value. */
+  source: "network" | "security" | "kubernetes" | "etcd" | "edge";
+} & (S extends "record" ? { keys: readonly string[] } : { keys?: never });
+
+const exported = { secret: false, status: "exported" } as const;
+const pending = { secret: false, status: "pending" } as const;
+
+/**
+ * Every key of StackExports with how it is exported. The mapped type makes a missing or extra key
+ * a compile error, so this object is the runtime list of the contract's keys.
+ */
+export const STACK_EXPORTS = {
+  vpcId: { shape: "string", source: "network", ...exported },
+  publicSubnetIds: { shape: "string[]", source: "network", ...exported },
+  privateSubnetIds: { shape: "string[]", source: "network", ...exported },
+  dataSubnetIds: { shape: "string[]", source: "network", ...exported },
+  securityGroupIds: { shape: "record", keys: Object.keys(SECURITY_ROLES), source: "security", ...exported },
+  clusterName: { shape: "string", source: "kubernetes", ...exported },
+  clusterEndpoint: { shape: "string", source: "kubernetes", ...exported },
+  clusterCertificateAuthority: { shape: "string", source: "kubernetes", ...exported },
+  kubeconfig: { shape: "string", source: "kubernetes", ...exported, secret: true },
+  oidcProviderArn: { shape: "string", source: "kubernetes", ...exported },
+  oidcIssuerUrl: { shape: "string", source: "kubernetes", ...exported },
+  nodeSecurityGroupId: { shape: "string", source: "kubernetes", ...exported },
+  kubernetesNamespaces: { shape: "record", keys: PLATFORM_NAMESPACES, source: "kubernetes", ...exported },
+  etcdClientEndpoints: { shape: "string[]", source: "etcd", ...pending },
+  elbDnsName: { shape: "string", source: "edge", ...pending },
+} as const satisfies { [K in ExportKey]-?: ExportSpec<ShapeOf<StackExports[K]>> };
+
+export const STACK_EXPORT_KEYS = Object.keys(STACK_EXPORTS) as ExportKey[];

@@ -1,0 +1,2 @@
+export * from "./exports";
+export { requireStackExports, type StackOutputs } from "./reference";

@@ -1,0 +1,127 @@
+/**
+ * The security-group rules of the worker nodes and the control plane, planned by a pure function so
+ * that "exactly these paths and nothing else" is tested without AWS.
+ *
+ * Nodes carry only the `nodes` group: the EKS-managed cluster group (which allows everything between
+ * its members and all egress) is deliberately not attached to them.
+ */
+import type { DatabasesConfig } from "../../config/areas/databases";
+
+export const KUBELET_PORT = 10250;
+export const HTTPS_PORT = 443;
+/** etcd's client port; the etcd component (issue 4) opens the matching ingress on its group. */
+export const ETCD_CLIENT_PORT = 2379;
+export const MYSQL_PORT = 3306;
+export const MONGODB_PORT = 27017;
+
+/** Groups the rules live on (ours) or point at (peers). */
+export type RuleGroup = "nodes" | "controlPlane";
+export type PeerGroup = RuleGroup | "haproxy" | "etcd" | "databases";
+
+export interface PlannedRule {
+  /** Stable, unique resource-name suffix. */
+  key: string;
+  group: RuleGroup;
+  direction: "ingress" | "egress";
+  /** A peer security group, or "anywhere" (0.0.0.0/0). */
+  peer: PeerGroup | "anywhere";
+  /** "all" means every protocol and port (only between members of the nodes group). */
+  protocol: "tcp" | "all";
+  fromPort?: number;
+  toPort?: number;
+  description: string;
+}
+
+export interface ClusterRulesArgs {
+  haproxyPorts: readonly { from: number; to: number }[];
+  webhookPorts: readonly number[];
+  databasePorts: readonly number[];
+}
+
+/** Client ports of the database engines this stack runs (the databases component opens their ingress). */
+export function databaseClientPorts(databases: DatabasesConfig): number[] {
+  return [
+    ...(databases.mysql.enabled ? [MYSQL_PORT] : []),
+    ...(databases.mongodb.enabled ? [MONGODB_PORT] : []),
+  ];
+}
+
+function tcp(from: number, to = from): { protocol: "tcp"; fromPort: number; toPort: number; ports: string } {
+  return { protocol: "tcp", fromPort: from, toPort: to, ports: from === to ? `${from}` : `${from}-${to}` };
+}
+
+export function planClusterRules(args: ClusterRulesArgs): PlannedRule[] {
+  const rules: PlannedRule[] = [];
+  const add = (
+    group: RuleGroup,
+    direction: PlannedRule["direction"],
+    peer: PlannedRule["peer"],
+    port: ReturnType<typeof tcp> | "all",
+    description: string,
+  ) => {
+    const ports = port === "all" ? "all" : port.ports;
+    const key = `${group}-${direction === "ingress" ? "in" : "out"}-${peer}-${ports}`;
+    if (rules.some((r) => r.key === key)) return;
+    const proto =
+      port === "all"
+        ? { protocol: "all" as const }
+        : { protocol: port.protocol, fromPort: port.fromPort, toPort: port.toPort };
+    rules.push({ key, group, direction, peer, ...proto, description });
+  };
+
+  // Traffic the nodes receive: HAProxy on the published ports, each other, the control plane.
+  for (const range of args.haproxyPorts) {
+    add(
+      "nodes",
+      "ingress",
+      "haproxy",
+      tcp(range.from, range.to),
+      "HAProxy fleets to Service NodePorts / pod ports",
+    );
+  }
+  add("nodes", "ingress", "nodes", "all", "Node to node: pod networking, cluster DNS, kube-proxy forwarding");
+  add(
+    "nodes",
+    "ingress",
+    "controlPlane",
+    tcp(KUBELET_PORT),
+    "Control plane to kubelet: logs, exec, port-forward",
+  );
+  for (const port of args.webhookPorts) {
+    add(
+      "nodes",
+      "ingress",
+      "controlPlane",
+      tcp(port),
+      "Control plane to admission webhooks and aggregated APIs on pods",
+    );
+  }
+
+  // Traffic the nodes send.
+  add("nodes", "egress", "nodes", "all", "Node to node: pod networking, cluster DNS, kube-proxy forwarding");
+  add(
+    "nodes",
+    "egress",
+    "anywhere",
+    tcp(HTTPS_PORT),
+    "HTTPS: Kubernetes API, AWS APIs (STS, EC2, ECR, S3), container registries",
+  );
+  add("nodes", "egress", "etcd", tcp(ETCD_CLIENT_PORT), "Pods to the etcd client port (routes, status)");
+  for (const port of args.databasePorts) {
+    add("nodes", "egress", "databases", tcp(port), "Pods to the databases outside Kubernetes");
+  }
+
+  // The control plane's own group (EKS adds its managed cluster group beside it).
+  add("controlPlane", "ingress", "nodes", tcp(HTTPS_PORT), "Kubelets and pods to the Kubernetes API");
+  add("controlPlane", "egress", "nodes", tcp(KUBELET_PORT), "Control plane to kubelet");
+  for (const port of args.webhookPorts) {
+    add(
+      "controlPlane",
+      "egress",
+      "nodes",
+      tcp(port),
+      "Control plane to admission webhooks and aggregated APIs",
+    );
+  }
+  return rules;
+}

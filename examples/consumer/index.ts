@@ -1,0 +1,87 @@
+/**
+ * A team's own stack on top of a Switchyard platform stack. It reads every export of the platform
+ * through a StackReference, typed by the contract in components/contract, and uses each one:
+ * a Kubernetes provider from the kubeconfig, an IRSA role trusting the cluster's OIDC provider,
+ * a database-client security group in the platform VPC, and the app's connection settings in a
+ * ConfigMap in the platform's `apps` namespace.
+ */
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { requireStackExports } from "../../components/contract";
+
+const platformStack = new pulumi.Config().get("platformStack") ?? "organization/switchyard/prod";
+const platform = requireStackExports(new pulumi.StackReference("platform", { name: platformStack }));
+
+// Kubernetes: the kubeconfig stays a secret; every Kubernetes resource of this stack goes through it.
+const cluster = new k8s.Provider("platform", { kubeconfig: platform.kubeconfig });
+const namespace = platform.kubernetesNamespaces.apply((ns) => ns.apps);
+
+// The app's pods get AWS access through their service account, never through the node role.
+const serviceAccount = "reports";
+const role = new aws.iam.Role("reports", {
+  assumeRolePolicy: pulumi
+    .all([platform.oidcProviderArn, platform.oidcIssuerUrl, namespace])
+    .apply(([federated, issuerUrl, ns]) => {
+      const issuer = issuerUrl.replace(/^https:\/\//, "");
+      return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Federated: federated },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+              StringEquals: {
+                [`${issuer}:sub`]: `system:serviceaccount:${ns}:${serviceAccount}`,
+                [`${issuer}:aud`]: "sts.amazonaws.com",
+              },
+            },
+          },
+        ],
+      });
+    }),
+});
+new k8s.core.v1.ServiceAccount(
+  serviceAccount,
+  { metadata: { name: serviceAccount, namespace, annotations: { "eks.amazonaws.com/role-arn": role.arn } } },
+  { provider: cluster },
+);
+
+// A reporting database of the team's own, in the platform's data subnets, reachable from the pods.
+const dbClients = new aws.ec2.SecurityGroup("reports-db", {
+  vpcId: platform.vpcId,
+  description: "Reports database: PostgreSQL from the platform's Kubernetes nodes",
+  ingress: [
+    { protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: [platform.nodeSecurityGroupId] },
+  ],
+});
+new aws.rds.SubnetGroup("reports-db", { subnetIds: platform.dataSubnetIds });
+
+// What the app needs to reach its neighbours, as plain settings in its namespace.
+new k8s.core.v1.ConfigMap(
+  "reports-platform",
+  {
+    metadata: { name: "reports-platform", namespace },
+    data: {
+      ETCD_ENDPOINTS: platform.etcdClientEndpoints.apply((e) => (e ?? []).join(",")),
+      PUBLIC_HOSTNAME_TARGET: platform.elbDnsName.apply((d) => d ?? ""),
+      CLUSTER_NAME: platform.clusterName,
+      DB_SECURITY_GROUP: dbClients.id,
+    },
+  },
+  { provider: cluster },
+);
+
+// Outputs for the team's CI: how to reach the cluster from a runner (never the kubeconfig itself).
+export const clusterAccess = {
+  name: platform.clusterName,
+  endpoint: platform.clusterEndpoint,
+  certificateAuthority: platform.clusterCertificateAuthority,
+};
+export const network = {
+  publicSubnetIds: platform.publicSubnetIds,
+  privateSubnetIds: platform.privateSubnetIds,
+  haproxySecurityGroupId: platform.securityGroupIds.apply((ids) => ids.haproxy),
+};
+export const reportsRoleArn = role.arn;
