@@ -8,6 +8,9 @@ import { record, records, text, type Props } from "./values";
 
 export type Tags = Record<string, string>;
 
+/** The keys cost allocation and ownership reports group by. */
+export const REQUIRED_TAGS = ["Project", "Stack", "ManagedBy"];
+
 function stringValues(value: unknown): Tags {
   return Object.fromEntries(
     Object.entries(record(value) ?? {}).filter(([, v]) => typeof v === "string"),

@@ -11,6 +11,7 @@ import { k8sContainerResources } from "./k8sContainerResources";
 import { k8sImagePinned } from "./k8sImagePinned";
 import { k8sNoHostPorts } from "./k8sNoHostPorts";
 import { k8sServingProbes } from "./k8sServingProbes";
+import { launchedResourcesTagged } from "./launchedResourcesTagged";
 import { publicSubnets } from "./publicSubnets";
 import { requiredTags } from "./requiredTags";
 import { s3BlockPublicAccess } from "./s3BlockPublicAccess";
@@ -36,6 +37,7 @@ export const policies: Policies = [
   publicSubnets,
   dataVolumesProtected,
   requiredTags,
+  launchedResourcesTagged,
   eksSecretsEncryption,
   eksControlPlaneLogging,
   eksEndpointRestricted,

@@ -1,7 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { configurable } from "../lib/config";
 import { EBS_VOLUME, EKS_CLUSTER, EKS_NODE_GROUP, INSTANCE, LAUNCH_TEMPLATE } from "../lib/ec2";
-import { effectiveTags, ownTags } from "../lib/tags";
+import { REQUIRED_TAGS, effectiveTags, ownTags } from "../lib/tags";
 
 const AUTOSCALING_GROUP = "aws:autoscaling/group:Group";
 /**
@@ -25,7 +25,7 @@ const ALWAYS_TAGGED = [
 ];
 
 const settings = configurable(
-  { tags: ["Project", "Stack", "ManagedBy"] },
+  { tags: REQUIRED_TAGS },
   { tags: "Tag keys every taggable AWS resource carries." },
 );
 

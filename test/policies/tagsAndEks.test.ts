@@ -5,6 +5,7 @@ import {
   eksEndpointRestricted,
   eksSecretsEncryption,
 } from "../../policies/rules/eks";
+import { launchedResourcesTagged } from "../../policies/rules/launchedResourcesTagged";
 import { requiredTags } from "../../policies/rules/requiredTags";
 import { awsProvider, checkResource, planned } from "./helpers";
 
@@ -67,6 +68,27 @@ describe("required-tags", () => {
       await checkResource(requiredTags, planned("kubernetes:core/v1:Namespace", "apps", {})),
       [],
     );
+  });
+});
+
+describe("launched-resources-tagged", () => {
+  const template = (tagSpecifications: unknown[]) =>
+    planned("aws:ec2/launchTemplate:LaunchTemplate", "edge-blue", { tagSpecifications, tags: REQUIRED });
+
+  it("passes a launch template that tags the instances and volumes it starts", async () => {
+    const specs = ["instance", "volume"].map((resourceType) => ({
+      resourceType,
+      tags: { ...REQUIRED, Name: "edge" },
+    }));
+    assert.deepEqual(await checkResource(launchedResourcesTagged, template(specs)), []);
+  });
+
+  it("reports launched resources that only the template itself tags", async () => {
+    const specs = [{ resourceType: "instance", tags: { Name: "edge", Project: "switchyard" } }];
+    assert.deepEqual(await checkResource(launchedResourcesTagged, template(specs)), [
+      "Launched instances lack tag(s) Stack, ManagedBy.",
+      "Launched volumes lack tag(s) Project, Stack, ManagedBy.",
+    ]);
   });
 });
 
