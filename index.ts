@@ -4,6 +4,8 @@
  */
 import { awsProvider } from "./components/common/provider";
 import { loadConfig } from "./components/config";
+import { Edge, buildAgentBundle } from "./components/edge";
+import { EtcdCluster } from "./components/etcd";
 import { Cluster, databaseClientPorts } from "./components/kubernetes";
 import { Network } from "./components/network";
 import { SecurityGroups } from "./components/security";
@@ -43,6 +45,39 @@ const kubernetes = new Cluster(
   { providers: { aws } },
 );
 
+// Production keeps stateful and shared resources from being deleted or replaced by accident.
+const protect = config.environment === "production";
+
+const etcd = new EtcdCluster(
+  "etcd",
+  {
+    config: config.etcd,
+    vpcId: network.vpcId,
+    availabilityZones: config.availabilityZones,
+    subnets: network.subnets.data,
+    securityGroupIds: securityGroups.ids,
+    protectData: protect,
+  },
+  { providers: { aws } },
+);
+
+const edge = new Edge(
+  "edge",
+  {
+    config: config.edge,
+    region: config.region,
+    vpcId: network.vpcId,
+    publicSubnetIds: network.publicSubnetIds,
+    privateSubnetIds: network.privateSubnetIds,
+    securityGroupIds: securityGroups.ids,
+    agentBundle: buildAgentBundle(__dirname),
+    etcd: { endpoints: etcd.clientEndpoints, clientSecretArn: etcd.clientSecretArn },
+    protect,
+    owner: config.owner,
+  },
+  { providers: { aws } },
+);
+
 export const vpcId = network.vpcId;
 export const publicSubnetIds = network.publicSubnetIds;
 export const privateSubnetIds = network.privateSubnetIds;
@@ -57,3 +92,10 @@ export const oidcProviderArn = kubernetes.oidcProviderArn;
 export const oidcIssuerUrl = kubernetes.oidcIssuerUrl;
 export const nodeSecurityGroupId = kubernetes.nodeSecurityGroupId;
 export const kubernetesNamespaces = kubernetes.namespaces;
+// Routing tier: see components/contract/exports.ts (RoutingExports), docs/etcd.md and docs/edge.md.
+export const etcdClientEndpoints = etcd.clientEndpoints;
+export const etcdCaCertPem = etcd.caCertPem;
+export const etcdClientSecretArn = etcd.clientSecretArn;
+export const etcdBackupBucket = etcd.backupBucket;
+export const elbDnsName = edge.dnsName;
+export const edgeTargetGroupArns = edge.targetGroupArns;

@@ -51,6 +51,15 @@ const computedByType: Record<string, Computed> = {
     bucketRegionalDomainName: `${name}.s3.amazonaws.com`,
   }),
   "aws:secretsmanager/secret:Secret": (name) => ({ name }),
+  "aws:route53/zone:Zone": (name) => ({ zoneId: `Z${name.toUpperCase().replace(/[^A-Z0-9]/g, "")}` }),
+  // Realistic PEM armour, so a test that scans user-data for key material would catch a leak.
+  "tls:index/privateKey:PrivateKey": (name) => ({
+    privateKeyPem: `-----BEGIN PRIVATE KEY-----\nMOCK-${name}\n-----END PRIVATE KEY-----\n`,
+    publicKeyPem: `-----BEGIN PUBLIC KEY-----\nMOCK-${name}\n-----END PUBLIC KEY-----\n`,
+  }),
+  "tls:index/certRequest:CertRequest": (name) => ({ certRequestPem: `-----BEGIN CERTIFICATE REQUEST-----\nMOCK-${name}\n-----END CERTIFICATE REQUEST-----\n` }),
+  "tls:index/selfSignedCert:SelfSignedCert": (name) => ({ certPem: `-----BEGIN CERTIFICATE-----\nMOCK-${name}\n-----END CERTIFICATE-----\n` }),
+  "tls:index/locallySignedCert:LocallySignedCert": (name) => ({ certPem: `-----BEGIN CERTIFICATE-----\nMOCK-${name}\n-----END CERTIFICATE-----\n` }),
 };
 
 /** `sample:<key>`, as a list or record when the contract says so (records get every declared key). */

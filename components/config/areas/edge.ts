@@ -19,6 +19,11 @@ export const edgeSchema = z
     certificateArn: arn.optional(),
     accessLogs: z.strictObject({ retentionDays: z.number().int().min(1).max(3650).default(90) }).prefault({}),
     haproxyMaxConn: z.number().int().min(1000).max(1_000_000).default(50_000),
+    /**
+     * How long `pulumi up` waits, when liveFleet changes, for the new fleet's target group to
+     * report live.minSize healthy targets before it refuses the swap and leaves the listener alone.
+     */
+    swapTimeoutSeconds: z.number().int().min(30).max(3600).default(600),
   })
   .refine((e) => e.live.minSize <= e.live.desiredCapacity && e.live.desiredCapacity <= e.live.maxSize, {
     error: "expected live.minSize <= live.desiredCapacity <= live.maxSize",

@@ -1,0 +1,66 @@
+/**
+ * cloud-init user-data documents from data. Only the modules the routing tier uses are typed, so
+ * a misspelt key is a compile error here and a schema error in `cloud-init schema` in the tests.
+ */
+import { stringify } from "yaml";
+import { renderUnit, type UnitFile } from "./systemd";
+
+export interface WriteFile {
+  path: string;
+  content: string;
+  permissions: string;
+  owner?: string;
+  /** Written after users and packages exist (so owner may be a package's user). */
+  defer?: boolean;
+}
+
+export interface CloudConfig {
+  /** Set before anything else runs, so logs and the prompt name the member. */
+  hostname?: string;
+  packages?: string[];
+  packageUpdate?: boolean;
+  users?: { name: string; system: true; shell: string; homedir: string; noCreateHome: true }[];
+  writeFiles: WriteFile[];
+  runcmd: string[][];
+}
+
+export function unitFile(unit: UnitFile): WriteFile {
+  return {
+    path: `/etc/systemd/system/${unit.name}`,
+    content: renderUnit(unit),
+    permissions: "0644",
+    owner: "root:root",
+  };
+}
+
+/** A `#cloud-config` document; cloud-init only treats user-data as such with that first line. */
+export function renderCloudConfig(c: CloudConfig): string {
+  const doc: Record<string, unknown> = {};
+  if (c.hostname) {
+    doc.hostname = c.hostname;
+    doc.preserve_hostname = false;
+  }
+  if (c.packageUpdate !== undefined) doc.package_update = c.packageUpdate;
+  if (c.packages?.length) doc.packages = c.packages;
+  if (c.users?.length) {
+    doc.users = [
+      "default",
+      ...c.users.map((u) => ({
+        name: u.name,
+        system: u.system,
+        shell: u.shell,
+        homedir: u.homedir,
+        no_create_home: u.noCreateHome,
+      })),
+    ];
+  }
+  doc.write_files = c.writeFiles.map((f) => ({
+    path: f.path,
+    content: f.content,
+    permissions: f.permissions,
+    ...(f.owner ? { owner: f.owner } : {}),
+    ...(f.defer ? { defer: true } : {}),
+  }));
+  doc.runcmd = c.runcmd;
+  return `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`;
+}

@@ -1,0 +1,112 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { al2023Ami } from "../common/ami";
+import { defaultTags } from "../common/provider";
+import { createSecureBucket } from "../common/secureBucket";
+import { createRules } from "../common/sgRules";
+import type { EdgeConfig } from "../config/areas/edge";
+import { otherColour } from "../config/validators";
+import { archOfInstanceType } from "../etcd/releases";
+import type { AgentBundle } from "./bundle";
+import { HaproxyFleet } from "./fleet";
+import { EdgeLoadBalancer } from "./loadBalancer";
+import { haproxyRules, type EdgePeers } from "./securityRules";
+import { fleetSizes } from "./sizing";
+
+export interface EdgeArgs {
+  config: EdgeConfig;
+  region: string;
+  vpcId: pulumi.Input<string>;
+  publicSubnetIds: pulumi.Input<string>[];
+  privateSubnetIds: pulumi.Input<string>[];
+  securityGroupIds: EdgePeers;
+  agentBundle: AgentBundle;
+  etcd: { endpoints: string[]; clientSecretArn: pulumi.Input<string> };
+  protect: boolean;
+  /** Owner tag value, for the tags the provider's default tags do not reach. */
+  owner: string;
+}
+
+/**
+ * The edge: the agent bundle in S3, the load balancer and the blue and green HAProxy fleets,
+ * built in the order a swap needs: the live fleet, then the gated listeners, then the idle
+ * fleet (so a fleet that stops being live only shrinks once traffic has left it).
+ */
+export class Edge extends pulumi.ComponentResource {
+  readonly dnsName: pulumi.Output<string>;
+  readonly targetGroupArns: Record<"blue" | "green", pulumi.Output<string>>;
+
+  constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("switchyard:edge:Edge", name, {}, opts);
+    const cfg = args.config;
+
+    createRules(`${name}-haproxy`, args.securityGroupIds.haproxy, haproxyRules(args.securityGroupIds), this);
+
+    const artifacts = createSecureBucket(`${name}-artifacts`, {}, this);
+    const bundleObject = new aws.s3.BucketObjectv2(
+      `${name}-agent-bundle`,
+      {
+        bucket: artifacts.id,
+        key: args.agentBundle.key,
+        source: new pulumi.asset.StringAsset(args.agentBundle.content),
+        contentType: "application/javascript",
+        checksumAlgorithm: "SHA256",
+      },
+      { parent: this },
+    );
+
+    const [liveFleetReady, resolveLiveFleetReady] = pulumi.deferredOutput<pulumi.Resource[]>();
+    const lb = new EdgeLoadBalancer(
+      name,
+      {
+        vpcId: args.vpcId,
+        publicSubnetIds: args.publicSubnetIds,
+        securityGroupIds: args.securityGroupIds,
+        region: args.region,
+        liveFleet: cfg.liveFleet,
+        minHealthyForSwap: cfg.live.minSize,
+        swapTimeoutSeconds: cfg.swapTimeoutSeconds,
+        liveFleetReady,
+        certificateArn: cfg.certificateArn,
+        accessLogRetentionDays: cfg.accessLogs.retentionDays,
+        protect: args.protect,
+      },
+      { parent: this },
+    );
+
+    const sizes = fleetSizes(cfg);
+    const amiId = al2023Ami(archOfInstanceType(cfg.instanceType), this);
+    const fleet = (colour: "blue" | "green", asgDependsOn?: pulumi.Input<pulumi.Resource>[]) =>
+      new HaproxyFleet(
+        `${name}-${colour}`,
+        {
+          colour,
+          instanceType: cfg.instanceType,
+          amiId,
+          size: sizes[colour],
+          subnetIds: args.privateSubnetIds,
+          securityGroupId: args.securityGroupIds.haproxy,
+          targetGroupArn: lb.targetGroups[colour].arn,
+          bundle: {
+            bucket: artifacts.bucket,
+            bucketArn: artifacts.arn,
+            key: args.agentBundle.key,
+            sha256: args.agentBundle.sha256,
+            object: bundleObject,
+          },
+          etcd: args.etcd,
+          maxconn: cfg.haproxyMaxConn,
+          baseTags: defaultTags(pulumi.getStack(), args.owner),
+          asgDependsOn,
+        },
+        { parent: this },
+      );
+    const live = fleet(cfg.liveFleet);
+    resolveLiveFleetReady(pulumi.output([live.autoScalingGroup]));
+    fleet(otherColour(cfg.liveFleet), lb.trafficListeners);
+
+    this.dnsName = lb.dnsName;
+    this.targetGroupArns = { blue: lb.targetGroups.blue.arn, green: lb.targetGroups.green.arn };
+    this.registerOutputs({ dnsName: this.dnsName, targetGroupArns: this.targetGroupArns });
+  }
+}

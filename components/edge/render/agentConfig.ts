@@ -1,0 +1,29 @@
+/**
+ * The agent's JSON configuration file (read with `switchyard-agent --config`). The keys are the
+ * agent's own (agent/src/config.ts), and the tests run this file through the agent's parser.
+ */
+import { TLS_FILES } from "../../etcd/render/layout";
+import { AGENT_HOST, TRAFFIC_PORT } from "./layout";
+
+export interface AgentConfigInput {
+  etcdEndpoints: string[];
+  maxconn: number;
+}
+
+export function renderAgentConfig(c: AgentConfigInput): string {
+  const pki = AGENT_HOST.etcdPkiDir;
+  const config = {
+    etcdEndpoints: c.etcdEndpoints,
+    etcdCaFile: `${pki}/${TLS_FILES.ca}`,
+    etcdCertFile: `${pki}/${TLS_FILES.cert}`,
+    etcdKeyFile: `${pki}/${TLS_FILES.key}`,
+    stateDir: AGENT_HOST.stateDir,
+    haproxyBin: AGENT_HOST.haproxyBin,
+    bindAddress: "*",
+    bindPort: TRAFFIC_PORT,
+    httpAddress: AGENT_HOST.statusAddress,
+    httpPort: AGENT_HOST.statusPort,
+    maxconn: c.maxconn,
+  };
+  return JSON.stringify(config, null, 2) + "\n";
+}

@@ -1,0 +1,60 @@
+/**
+ * The cloud-init document of an HAProxy host: packages, the agent bundle (by S3 location and
+ * sha256), configuration and units. Key material arrives at boot from Secrets Manager.
+ */
+import { renderCloudConfig, unitFile } from "../../common/host/cloudInit";
+import { FETCH_SECRET_FILES_PATH, FETCH_SECRET_FILES_SCRIPT } from "../../common/host/secretFiles";
+import { renderAgentConfig } from "./agentConfig";
+import { renderBootstrapConfig } from "./bootstrap";
+import { AGENT_HOST, HEALTHZ_PATH, TRAFFIC_PORT } from "./layout";
+import { renderInstallAgentScript, type BundleLocation } from "./scripts";
+import { edgeUnits } from "./units";
+
+export interface EdgeUserDataInput {
+  bundle: BundleLocation;
+  etcdEndpoints: string[];
+  etcdClientSecretArn: string;
+  maxconn: number;
+}
+
+export function renderEdgeUserData(e: EdgeUserDataInput): string {
+  const file = (path: string, content: string, permissions = "0644") => ({
+    path,
+    content,
+    permissions,
+    owner: "root:root",
+  });
+  return renderCloudConfig({
+    packages: ["haproxy", "nodejs20"],
+    users: [
+      {
+        name: AGENT_HOST.user,
+        system: true,
+        shell: "/sbin/nologin",
+        homedir: AGENT_HOST.stateDir,
+        noCreateHome: true,
+      },
+    ],
+    writeFiles: [
+      file(FETCH_SECRET_FILES_PATH, FETCH_SECRET_FILES_SCRIPT, "0755"),
+      file(AGENT_HOST.installScript, renderInstallAgentScript(e.bundle), "0755"),
+      file(AGENT_HOST.configFile, renderAgentConfig({ etcdEndpoints: e.etcdEndpoints, maxconn: e.maxconn })),
+      file(
+        AGENT_HOST.bootstrapConfig,
+        renderBootstrapConfig({
+          paths: AGENT_HOST.haproxyPaths,
+          bindPort: TRAFFIC_PORT,
+          maxconn: e.maxconn,
+          healthzPath: HEALTHZ_PATH,
+        }),
+      ),
+      ...edgeUnits({ etcdClientSecretArn: e.etcdClientSecretArn }).map(unitFile),
+    ],
+    runcmd: [
+      [AGENT_HOST.installScript],
+      ["install", "-d", "-m", "0750", "-o", AGENT_HOST.user, "-g", AGENT_HOST.user, AGENT_HOST.stateDir],
+      ["systemctl", "daemon-reload"],
+      ["systemctl", "enable", "--now", "switchyard-haproxy.service", "switchyard-agent.service"],
+    ],
+  });
+}

@@ -1,0 +1,179 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { createInstanceRole } from "../common/instanceRole";
+import type { EtcdConfig } from "../config/areas/etcd";
+import type { MemberPlan } from "./placement";
+import { peerSpec } from "./placement";
+import { createLeafCert, createTlsSecret, type ClusterCa } from "./pki";
+import type { EtcdRelease } from "./releases";
+import { ETCD_HOST, MEMBER_CN, TLS_FILES } from "./render/layout";
+import { renderMemberUserData } from "./render/userData";
+
+export interface EtcdMemberArgs {
+  plan: MemberPlan;
+  /** The plans of every member, to name the ones in this member's initial cluster. */
+  allMembers: readonly MemberPlan[];
+  subnetId: pulumi.Input<string>;
+  securityGroupId: pulumi.Input<string>;
+  zoneId: pulumi.Input<string>;
+  ca: ClusterCa;
+  amiId: pulumi.Input<string>;
+  release: EtcdRelease;
+  instanceType: string;
+  dataVolume: EtcdConfig["dataVolume"];
+  volumeTags: Record<string, string>;
+  backup: { bucketName: pulumi.Input<string>; bucketArn: pulumi.Input<string>; schedule: string };
+  clusterToken: string;
+  /** Protect the data volume from deletion and replacement (production). */
+  protectData: boolean;
+}
+
+/**
+ * One etcd member: a fixed network interface (its stable address), a DNS record, its own
+ * certificate and secret, its own retained data volume, and an instance that can be replaced
+ * without losing any of them.
+ */
+export class EtcdMember extends pulumi.ComponentResource {
+  readonly privateIp: pulumi.Output<string>;
+  readonly instance: aws.ec2.Instance;
+  readonly volume: aws.ebs.Volume;
+
+  constructor(name: string, args: EtcdMemberArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("switchyard:etcd:EtcdMember", name, {}, opts);
+    const m = args.plan;
+
+    // The interface outlives instances: a replacement gets the same address, so peers and DNS
+    // never change. The instance's security group lives here, on the interface.
+    const eni = new aws.ec2.NetworkInterface(
+      name,
+      {
+        subnetId: args.subnetId,
+        securityGroups: [args.securityGroupId],
+        description: `etcd member ${m.name}`,
+        tags: { Name: name },
+      },
+      { parent: this },
+    );
+    this.privateIp = eni.privateIp;
+
+    new aws.route53.Record(
+      name,
+      { zoneId: args.zoneId, name: m.fqdn, type: "A", ttl: 30, records: [eni.privateIp] },
+      { parent: this },
+    );
+
+    const leaf = createLeafCert(
+      `${name}-tls`,
+      args.ca,
+      { commonName: MEMBER_CN, dnsNames: [m.fqdn, "localhost"], ipAddresses: [eni.privateIp, "127.0.0.1"] },
+      this,
+    );
+    const secret = createTlsSecret(
+      `${name}-tls`,
+      `etcd member ${m.name}: ${Object.values(TLS_FILES).join(", ")}`,
+      args.ca,
+      leaf,
+      this,
+    );
+
+    this.volume = new aws.ebs.Volume(
+      `${name}-data`,
+      {
+        availabilityZone: m.availabilityZone,
+        type: "gp3",
+        size: args.dataVolume.sizeGiB,
+        iops: args.dataVolume.iops,
+        throughput: args.dataVolume.throughputMiBps,
+        encrypted: true,
+        finalSnapshot: true,
+        tags: { Name: `${name}-data`, Member: m.name, ...args.volumeTags },
+      },
+      // The volume is the member's state: never deleted with the stack, and in production a
+      // change that would replace it fails instead (docs/etcd.md, "What replaces a volume").
+      { parent: this, retainOnDelete: true, protect: args.protectData },
+    );
+
+    const profile = createInstanceRole(
+      name,
+      {
+        statements: [
+          { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secret.arn },
+          {
+            Effect: "Allow",
+            Action: "s3:PutObject",
+            Resource: pulumi.interpolate`${args.backup.bucketArn}/${m.name}/*`,
+          },
+        ],
+      },
+      this,
+    );
+
+    const byName = new Map(args.allMembers.map((p) => [p.name, p]));
+    const userData = pulumi
+      .all([this.volume.id, secret.arn, args.backup.bucketName])
+      .apply(([volumeId, tlsSecretArn, bucket]) =>
+        renderMemberUserData({
+          fqdn: m.fqdn,
+          release: args.release,
+          volumeId,
+          tlsSecretArn,
+          backup: { bucket, schedule: args.backup.schedule },
+          config: {
+            self: peerSpec(m),
+            initialCluster: m.initialCluster.map((n) => peerSpec(byName.get(n)!)),
+            clusterState: m.clusterState,
+            clusterToken: args.clusterToken,
+            listenAddress: "0.0.0.0",
+            dataDir: ETCD_HOST.dataDir,
+            tls: {
+              caFile: `${ETCD_HOST.pkiDir}/${TLS_FILES.ca}`,
+              certFile: `${ETCD_HOST.pkiDir}/${TLS_FILES.cert}`,
+              keyFile: `${ETCD_HOST.pkiDir}/${TLS_FILES.key}`,
+            },
+            metricsUrl: ETCD_HOST.metricsUrl,
+          },
+        }),
+      );
+
+    this.instance = new aws.ec2.Instance(
+      name,
+      {
+        ami: args.amiId,
+        instanceType: args.instanceType,
+        iamInstanceProfile: profile.name,
+        primaryNetworkInterface: { networkInterfaceId: eni.id },
+        metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" },
+        rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: 16, deleteOnTermination: true },
+        monitoring: true,
+        userData,
+        userDataReplaceOnChange: true,
+        tags: { Name: name, Member: m.name },
+      },
+      {
+        parent: this,
+        // The new instance takes over the old one's interface, so the old one must go first.
+        deleteBeforeReplace: true,
+        // A new AMI or user-data must not replace members behind the operator's back: losing two
+        // of three at once loses quorum. Members are rolled one at a time (docs/etcd.md).
+        ignoreChanges: ["ami", "userData"],
+      },
+    );
+
+    new aws.ec2.VolumeAttachment(
+      `${name}-data`,
+      {
+        deviceName: "/dev/sdf",
+        volumeId: this.volume.id,
+        instanceId: this.instance.id,
+        stopInstanceBeforeDetaching: true,
+      },
+      { parent: this, deleteBeforeReplace: true },
+    );
+
+    this.registerOutputs({
+      privateIp: this.privateIp,
+      instanceId: this.instance.id,
+      volumeId: this.volume.id,
+    });
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The cluster's certificate authority and certificates, made with @pulumi/tls, and the Secrets
+ * Manager secrets that carry them to the hosts. Private keys live in Pulumi state (encrypted, as
+ * secrets) and in Secrets Manager; never in user-data.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
+import { CLIENT_CN, MEMBER_CN, TLS_FILES } from "./render/layout";
+
+const HOURS_PER_YEAR = 24 * 365;
+
+export interface ClusterCa {
+  key: tls.PrivateKey;
+  cert: tls.SelfSignedCert;
+}
+
+export function createCa(name: string, parent: pulumi.Resource): ClusterCa {
+  const key = new tls.PrivateKey(`${name}-ca`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent });
+  const cert = new tls.SelfSignedCert(
+    `${name}-ca`,
+    {
+      privateKeyPem: key.privateKeyPem,
+      subject: { commonName: `${name} CA`, organization: "switchyard" },
+      isCaCertificate: true,
+      validityPeriodHours: 10 * HOURS_PER_YEAR,
+      allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
+    },
+    { parent },
+  );
+  return { key, cert };
+}
+
+export interface LeafCertArgs {
+  commonName: typeof MEMBER_CN | typeof CLIENT_CN;
+  dnsNames?: pulumi.Input<string>[];
+  ipAddresses?: pulumi.Input<string>[];
+}
+
+/** A key and a CA-signed certificate; members use theirs to serve and as peer clients. */
+export function createLeafCert(name: string, ca: ClusterCa, args: LeafCertArgs, parent: pulumi.Resource) {
+  const key = new tls.PrivateKey(name, { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent });
+  const csr = new tls.CertRequest(
+    name,
+    {
+      privateKeyPem: key.privateKeyPem,
+      subject: { commonName: args.commonName, organization: "switchyard" },
+      dnsNames: args.dnsNames,
+      ipAddresses: args.ipAddresses,
+    },
+    { parent },
+  );
+  const cert = new tls.LocallySignedCert(
+    name,
+    {
+      certRequestPem: csr.certRequestPem,
+      caPrivateKeyPem: ca.key.privateKeyPem,
+      caCertPem: ca.cert.certPem,
+      validityPeriodHours: 2 * HOURS_PER_YEAR,
+      // Within 30 days of expiry `pulumi up` issues a new certificate (see docs/etcd.md).
+      earlyRenewalHours: 30 * 24,
+      allowedUses: ["digital_signature", "key_encipherment", "server_auth", "client_auth"],
+    },
+    { parent },
+  );
+  return { key, cert };
+}
+
+/** A secret holding ca.crt, tls.crt and tls.key as one JSON document, the value a Pulumi secret. */
+export function createTlsSecret(
+  name: string,
+  description: string,
+  ca: ClusterCa,
+  leaf: { key: tls.PrivateKey; cert: tls.LocallySignedCert },
+  parent: pulumi.Resource,
+): aws.secretsmanager.Secret {
+  const secret = new aws.secretsmanager.Secret(name, { description, recoveryWindowInDays: 7 }, { parent });
+  new aws.secretsmanager.SecretVersion(
+    name,
+    {
+      secretId: secret.id,
+      secretString: pulumi.secret(
+        pulumi.jsonStringify({
+          [TLS_FILES.ca]: ca.cert.certPem,
+          [TLS_FILES.cert]: leaf.cert.certPem,
+          [TLS_FILES.key]: leaf.key.privateKeyPem,
+        }),
+      ),
+    },
+    { parent },
+  );
+  return secret;
+}

@@ -1,0 +1,27 @@
+/** Where things live on an etcd member. One table, shared by the config, units and scripts. */
+export const ETCD_HOST = {
+  user: "etcd",
+  binDir: "/usr/local/bin",
+  etcd: "/usr/local/bin/etcd",
+  etcdctl: "/usr/local/bin/etcdctl",
+  configFile: "/etc/etcd/etcd.conf.yml",
+  pkiDir: "/etc/etcd/pki",
+  /** The data volume's mount point; etcd's data directory lives one level down (no lost+found). */
+  mountPoint: "/var/lib/etcd",
+  dataDir: "/var/lib/etcd/data",
+  installScript: "/usr/local/sbin/etcd-install",
+  prepareDataScript: "/usr/local/sbin/etcd-prepare-data",
+  backupScript: "/usr/local/sbin/etcd-backup",
+  /** Plain-HTTP metrics and /health on loopback only, for the local Telegraf. */
+  metricsUrl: "http://127.0.0.1:2381",
+} as const;
+
+/** Files the TLS secret of every member (and of the client) holds; PEM text each. */
+export const TLS_FILES = { ca: "ca.crt", cert: "tls.crt", key: "tls.key" } as const;
+
+export const CLIENT_PORT = 2379;
+export const PEER_PORT = 2380;
+
+/** Common name of member certificates; peers accept only this CN, so a client cert cannot join. */
+export const MEMBER_CN = "etcd-member";
+export const CLIENT_CN = "switchyard-client";
