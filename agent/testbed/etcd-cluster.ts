@@ -3,7 +3,8 @@ import type { ChildProcess } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { Etcd3 } from "etcd3";
+import type { Etcd3 } from "etcd3";
+import { connectEtcd } from "../src/etcd";
 import { freePort, killPid, spawnLogged, tempDir, waitUntil } from "./procs";
 
 export interface EtcdMember {
@@ -12,6 +13,7 @@ export interface EtcdMember {
   readonly running: boolean;
   /** SIGKILL: the member vanishes as on a crash; its data directory stays. */
   kill(): Promise<void>;
+  /** Restarts the member and waits until it serves (which needs a quorum of members running). */
   restart(): Promise<void>;
 }
 
@@ -40,7 +42,11 @@ class Member implements EtcdMember {
   async restart(): Promise<void> {
     await this.kill();
     this.spawn();
-    const client = new Etcd3({ hosts: this.clientUrl });
+    await this.waitServing();
+  }
+
+  async waitServing(): Promise<void> {
+    const client = connectEtcd({ endpoints: [this.clientUrl] });
     try {
       await waitUntil(`etcd member ${this.name} to serve`, 20_000, async () =>
         (await client.maintenance.status()) ? true : undefined,
@@ -57,6 +63,10 @@ export interface EtcdCluster {
   readonly dir: string;
   /** A client over all members; closed by stop(). */
   readonly client: Etcd3;
+  /** Kills every member at once (etcd entirely down). */
+  killAll(): Promise<void>;
+  /** Starts every stopped member together (none can serve without a quorum) and waits for writes. */
+  restartAll(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -92,12 +102,19 @@ export async function startEtcdCluster(opts: { members?: number; bin?: string } 
   });
   members.forEach((m) => m.spawn());
   const endpoints = members.map((m) => m.clientUrl);
-  const client = new Etcd3({ hosts: endpoints });
+  const client = connectEtcd({ endpoints });
   const cluster: EtcdCluster = {
     members,
     endpoints,
     dir,
     client,
+    killAll: async () => {
+      await Promise.all(members.map((m) => m.kill()));
+    },
+    restartAll: async () => {
+      members.filter((m) => !m.running).forEach((m) => m.spawn());
+      await Promise.all(members.map((m) => m.waitServing()));
+    },
     stop: async () => {
       client.close();
       await Promise.all(members.map((m) => m.kill()));

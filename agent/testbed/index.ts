@@ -4,6 +4,7 @@
  * kernel-assigned ports and lives in fresh temp directories; stop() kills every process it started.
  */
 import { Agent as HttpAgent } from "node:http";
+import { otherColour } from "../../components/config/validators";
 import {
   agentStatusPrefix,
   memberKey,
@@ -95,6 +96,12 @@ export class Testbed {
     });
     this.agents.push(agent);
     return agent;
+  }
+
+  /** Destroys an agent and its HAProxy and forgets it. */
+  async removeAgent(agent: AgentHandle): Promise<void> {
+    this.agents.splice(this.agents.indexOf(agent), 1);
+    await agent.destroy();
   }
 
   /** HAProxy traffic ports of all agents. */
@@ -224,6 +231,10 @@ export class Testbed {
       (s) => up(s.backends[`${app}/${colour}`]?.up ?? 0),
       timeoutMs,
     );
+  }
+
+  otherColourOf(colour: Colour): Colour {
+    return otherColour(colour);
   }
 
   /** Load over keep-alive connections spread across all agents. */

@@ -24,7 +24,8 @@ export function get(port: number, host: string, agent?: Agent, timeoutMs = 5000)
       },
     );
     req.on("timeout", () => req.destroy(new Error(`request timed out after ${timeoutMs} ms`)));
-    req.on("error", reject);
+    // Tells the caller whether a failure happened on a reused keep-alive connection.
+    req.on("error", (e) => reject(Object.assign(e, { reusedSocket: req.reusedSocket })));
     req.end();
   });
 }
@@ -32,6 +33,12 @@ export function get(port: number, host: string, agent?: Agent, timeoutMs = 5000)
 export interface LoadResult {
   requests: number;
   failures: number;
+  /**
+   * Requests whose reused keep-alive connection was closed by HAProxy before any answer (what a
+   * reload does to idle connections), retried once on a new connection as browsers and most HTTP
+   * clients do for idempotent requests. Not failures, but counted: the runtime path must cause none.
+   */
+  resets: number;
   byColour: Record<Colour, number>;
   /** Up to 10 examples of what failed. */
   failureSamples: string[];
@@ -52,6 +59,7 @@ export function startLoad(opts: { ports: number[]; hosts: string[]; connections:
   const result: LoadResult = {
     requests: 0,
     failures: 0,
+    resets: 0,
     byColour: { blue: 0, green: 0 },
     failureSamples: [],
     elapsedMs: 0,
@@ -68,7 +76,11 @@ export function startLoad(opts: { ports: number[]; hosts: string[]; connections:
       const host = opts.hosts[n++ % opts.hosts.length];
       result.requests++;
       try {
-        const a = await get(port, host, agent);
+        const a = await get(port, host, agent).catch((e: Error & { reusedSocket?: boolean }) => {
+          if (!e.reusedSocket) throw e;
+          result.resets++;
+          return get(port, host, agent);
+        });
         if (a.status === 200 && a.colour) result.byColour[a.colour]++;
         else fail(`${host} via :${port}: HTTP ${a.status}`);
       } catch (e) {

@@ -24,8 +24,7 @@ export function tempDir(prefix: string, parent = tmpdir()): string {
 }
 
 const live = new Set<number>();
-process.on("exit", () => {
-  // Last resort when a test crashes before its teardown: nothing may outlive the test process.
+function killAllNow(): void {
   for (const pid of live) {
     try {
       process.kill(pid, "SIGKILL");
@@ -33,7 +32,15 @@ process.on("exit", () => {
       /* already gone */
     }
   }
-});
+}
+// Last resort when a test crashes or is interrupted before its teardown: nothing may outlive it.
+process.on("exit", killAllNow);
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.once(signal, () => {
+    killAllNow();
+    process.exit(128 + (signal === "SIGINT" ? 2 : signal === "SIGTERM" ? 15 : 1));
+  });
+}
 
 /** Tracks a pid (e.g. a daemonised HAProxy master) so it is killed if the test process exits. */
 export function track(pid: number): void {

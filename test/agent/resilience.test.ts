@@ -1,0 +1,110 @@
+// Failure behaviour against real etcd members and real HAProxy processes killed with SIGKILL.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { Testbed, sleep } from "../../agent/testbed";
+import type { Colour } from "../../agent/src/schema";
+
+let bed: Testbed;
+const HOST = "api.example.com";
+
+before(async () => {
+  bed = await Testbed.start({ agents: 2 });
+  await bed.deployApp({ app: "api", host: HOST, replicas: 2 });
+  await bed.waitForColour(HOST, "blue");
+  await bed.waitForHealth("api", "green", (n) => n === 2);
+});
+
+after(async () => {
+  await bed?.stop();
+});
+
+async function flip(): Promise<Colour> {
+  const next = bed.otherColourOf((await bed.readRoute(HOST)).liveColour);
+  await bed.setLiveColour(HOST, next);
+  await bed.waitForColour(HOST, next);
+  return next;
+}
+
+test("losing one etcd member during flips changes nothing for traffic or convergence", async () => {
+  const load = bed.startLoad([HOST], 12);
+  for (let i = 0; i < 4; i++) await flip();
+  await bed.etcd.members[0].kill();
+  for (let i = 0; i < 8; i++) await flip();
+  await bed.etcd.members[0].restart();
+  for (let i = 0; i < 2; i++) await flip();
+  const result = await load.stop();
+  assert.equal(result.failures, 0, result.failureSamples.join("\n"));
+  assert.equal(result.resets, 0);
+});
+
+test("with all of etcd down HAProxy keeps serving; agents reconnect and converge when it returns", async () => {
+  const live = (await bed.readRoute(HOST)).liveColour;
+  const load = bed.startLoad([HOST], 8);
+  await bed.etcd.killAll();
+  for (const a of bed.agents) {
+    await waitFor(async () => (await a.status()).etcdConnected === false, "agent notices etcd is gone");
+  }
+  await sleep(1500);
+  assert.deepEqual(await bed.colours(HOST), [live, live]);
+  const during = load.snapshot();
+  assert.equal(during.failures, 0, during.failureSamples.join("\n"));
+  assert.ok(during.byColour[live] > 100);
+  await bed.etcd.restartAll();
+  const next = await flip();
+  await bed.waitForStatus("status written again", (s) => s.routes[HOST]?.liveColour === next, 30_000);
+  const result = await load.stop();
+  assert.equal(result.failures, 0, result.failureSamples.join("\n"));
+  for (const a of bed.agents) assert.equal((await a.status()).etcdConnected, true);
+});
+
+test("a watch that resumes after compaction lists again and converges", async () => {
+  // This agent only knows the first member, so it misses everything while that member is down.
+  const lonely = await bed.addAgent({ id: "lonely", etcdEndpoints: [bed.etcd.endpoints[0]] });
+  try {
+    const live = (await bed.readRoute(HOST)).liveColour;
+    await bed.waitForColour(HOST, live);
+    await bed.etcd.members[0].kill();
+    const next = bed.otherColourOf(live);
+    const rev = await bed.setLiveColour(HOST, next);
+    // Churn, then compact past the revision the lonely agent will resume from.
+    for (let i = 0; i < 5; i++) await bed.etcd.client.put("/switchyard/v1/churn").value(String(i));
+    const latest = Number((await bed.etcd.client.put("/switchyard/v1/churn").value("x")).header.revision);
+    assert.ok(latest > rev);
+    await bed.etcd.client.delete().key("/switchyard/v1/churn");
+    await bed.etcd.client.kv.compact({ revision: String(latest), physical: true });
+    await bed.etcd.members[0].restart();
+    await bed.waitForColour(HOST, next, 30_000);
+    assert.match(lonely.logs(), /etcd watch cancelled; listing again/);
+  } finally {
+    await bed.removeAgent(lonely);
+  }
+});
+
+test("an agent killed and restarted under load disturbs no request and adopts its HAProxy", async () => {
+  const [agent] = bed.agents;
+  const haproxyBefore = agent.haproxyPid();
+  assert.ok(haproxyBefore);
+  const load = bed.startLoad([HOST], 12);
+  await agent.stop("SIGKILL");
+  // While the agent is down the other agent keeps following etcd; this one catches up on restart.
+  const next = bed.otherColourOf((await bed.readRoute(HOST)).liveColour);
+  await bed.setLiveColour(HOST, next);
+  await sleep(500);
+  await agent.start();
+  await bed.waitForColour(HOST, next);
+  await flip();
+  const result = await load.stop();
+  assert.equal(result.failures, 0, result.failureSamples.join("\n"));
+  assert.equal(result.resets, 0, "restarting the agent must not touch HAProxy's connections");
+  assert.equal(agent.haproxyPid(), haproxyBefore, "HAProxy was not restarted");
+  assert.match(agent.logs(), /adopting the running HAProxy/);
+  assert.match(await agent.metrics(), /^switchyard_agent_reloads_total 0$/m);
+});
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`timed out: ${what}`);
+    await sleep(100);
+  }
+}
