@@ -69,7 +69,8 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(code),
+  // Exit only once stdout has drained: a piped plan of a few hundred KB is otherwise cut short.
+  (code) => process.stdout.write("", () => process.exit(code)),
   (err: unknown) => {
     const configError = findConfigError(err);
     console.error(
