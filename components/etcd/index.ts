@@ -1,5 +1,11 @@
 export { EtcdCluster, type EtcdClusterArgs } from "./cluster";
 export { planMembers, memberName, etcdZoneName, type MemberPlan } from "./placement";
-export { renderEtcdConfig, type EtcdConfigInput, type PeerSpec } from "./render/config";
+export {
+  renderEtcdEnvironment,
+  etcdSettings,
+  etcdVariable,
+  type EtcdConfigInput,
+  type PeerSpec,
+} from "./render/config";
 export { ETCD_HOST, TLS_FILES, CLIENT_PORT, PEER_PORT, MEMBER_CN, CLIENT_CN } from "./render/layout";
 export { etcdRelease, archOfInstanceType, ETCD_RELEASES } from "./releases";

@@ -4,7 +4,8 @@ export const ETCD_HOST = {
   binDir: "/usr/local/bin",
   etcd: "/usr/local/bin/etcd",
   etcdctl: "/usr/local/bin/etcdctl",
-  configFile: "/etc/etcd/etcd.conf.yml",
+  /** The member's settings as ETCD_* variables (see render/config.ts for why not YAML). */
+  environmentFile: "/etc/etcd/etcd.env",
   pkiDir: "/etc/etcd/pki",
   /** The data volume's mount point; etcd's data directory lives one level down (no lost+found). */
   mountPoint: "/var/lib/etcd",

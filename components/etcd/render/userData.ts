@@ -5,7 +5,7 @@
 import { renderCloudConfig, unitFile } from "../../common/host/cloudInit";
 import { FETCH_SECRET_FILES_PATH, FETCH_SECRET_FILES_SCRIPT } from "../../common/host/secretFiles";
 import type { EtcdRelease } from "../releases";
-import { renderEtcdConfig, type EtcdConfigInput } from "./config";
+import { renderEtcdEnvironment, type EtcdConfigInput } from "./config";
 import { ETCD_HOST } from "./layout";
 import { renderBackupScript, renderInstallScript, renderPrepareDataScript } from "./scripts";
 import { etcdUnits } from "./units";
@@ -47,8 +47,8 @@ export function renderMemberUserData(m: MemberUserDataInput): string {
         renderBackupScript({ bucket: m.backup.bucket, prefix: m.config.self.name }),
       ),
       {
-        path: ETCD_HOST.configFile,
-        content: renderEtcdConfig(m.config),
+        path: ETCD_HOST.environmentFile,
+        content: renderEtcdEnvironment(m.config),
         permissions: "0644",
         owner: "root:root",
       },

@@ -1,0 +1,121 @@
+/**
+ * The bootstrap haproxy.cfg, REAL: it passes `haproxy -c`, a master-worker HAProxy started from it
+ * the way switchyard-haproxy.service starts it answers the ELB health check with 503 until the
+ * agent takes over, the agent recognises it as a running HAProxy to adopt, and the agent's
+ * configuration replaces it with a seamless reload through the master socket.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { after, before, describe, test } from "node:test";
+import { haproxyPaths } from "../../agent/src/agent";
+import { reloadHaproxy, workerPid } from "../../agent/src/haproxy/process";
+import { renderConfig } from "../../agent/src/haproxy/render";
+import { renderBootstrapConfig } from "../../components/edge/render/bootstrap";
+import { HEALTHZ_PATH } from "../../components/edge/render/layout";
+import { freePort, tempDir } from "./helpers/host";
+
+const dir = tempDir("haproxy-bootstrap");
+const paths = haproxyPaths(dir);
+let port = 0;
+
+function get(path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: "127.0.0.1", port, path, timeout: 5000, headers: { host: "shop.example.com" } },
+      (res) => {
+        let body = "";
+        res.on("data", (d) => (body += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+function masterPid(): number | undefined {
+  try {
+    return Number(readFileSync(paths.pidFile, "utf8").trim()) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+describe("bootstrap haproxy.cfg", { timeout: 60_000 }, () => {
+  before(async () => {
+    port = await freePort();
+    writeFileSync(paths.map, "");
+    writeFileSync(
+      paths.config,
+      renderBootstrapConfig({ paths, bindPort: port, maxconn: 1000, healthzPath: HEALTHZ_PATH }),
+    );
+  });
+
+  after(() => {
+    const pid = masterPid();
+    if (pid) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("passes haproxy -c", () => {
+    const check = spawnSync("haproxy", ["-c", "-f", paths.config], { encoding: "utf8", timeout: 15_000 });
+    assert.equal(check.status, 0, `${check.stdout}${check.stderr}`);
+  });
+
+  test("a broken bootstrap would fail haproxy -c (the check is not vacuous)", () => {
+    const broken = `${paths.config}.broken`;
+    writeFileSync(
+      broken,
+      readFileSync(paths.config, "utf8").replace("default_backend be_starting", "default_backend be_missing"),
+    );
+    const check = spawnSync("haproxy", ["-c", "-f", broken], { encoding: "utf8", timeout: 15_000 });
+    assert.notEqual(check.status, 0);
+  });
+
+  test("started as the unit starts it, it answers the health check and all traffic with 503", async () => {
+    const start = spawnSync(
+      "haproxy",
+      ["-W", "-D", "-S", `${paths.masterSocket},mode,600`, "-f", paths.config, "-p", paths.pidFile],
+      {
+        encoding: "utf8",
+        timeout: 15_000,
+      },
+    );
+    assert.equal(start.status, 0, `${start.stdout}${start.stderr}`);
+    const health = await get(HEALTHZ_PATH);
+    assert.equal(health.status, 503, "a host that has not applied routes must not count as healthy");
+    const traffic = await get("/");
+    assert.equal(traffic.status, 503);
+    assert.match(traffic.body, /routes not applied yet/);
+  });
+
+  test("the agent sees it as a running HAProxy to adopt", async () => {
+    assert.ok((await workerPid(paths)) !== undefined, "the agent's admin-socket probe found no HAProxy");
+  });
+
+  test("the agent's own configuration replaces it with a seamless reload, and /healthz turns 200", async () => {
+    const pid = masterPid();
+    writeFileSync(paths.serverState, "");
+    writeFileSync(
+      paths.config,
+      renderConfig([], new Map(), {
+        paths,
+        bindAddress: "127.0.0.1",
+        bindPort: port,
+        maxconn: 1000,
+        healthzPath: HEALTHZ_PATH,
+      }),
+    );
+    await reloadHaproxy(paths);
+    assert.equal(masterPid(), pid, "the master process survives the reload");
+    assert.equal((await get(HEALTHZ_PATH)).status, 200);
+  });
+});

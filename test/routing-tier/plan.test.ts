@@ -1,0 +1,344 @@
+/**
+ * The routing tier under Pulumi mocks (the real index.ts, offline): placement, security-group
+ * rules, retained volumes, IMDSv2, no secrets in user-data, stable members when growing, and the
+ * wiring of a fleet swap.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { STANDBY_PORT } from "../../components/edge/loadBalancer";
+import { byName, ofType, planStack, planVariant, type Plan } from "../helpers/plan";
+import type { PlannedResource } from "../../scripts/lib/evaluate";
+import { userDataDocuments } from "./helpers/userData";
+
+const INSTANCE = "aws:ec2/instance:Instance";
+const ENI = "aws:ec2/networkInterface:NetworkInterface";
+const VOLUME = "aws:ebs/volume:Volume";
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+const ASG = "aws:autoscaling/group:Group";
+const LISTENER = "aws:lb/listener:Listener";
+const GATE = "pulumi-nodejs:dynamic/switchyard-edge:FleetSwapGate";
+
+const prod = planStack("prod");
+
+function variant(edit: (config: Record<string, any>) => void): Plan {
+  const run = planVariant("prod", edit);
+  assert.equal(run.status, 0, run.stderr);
+  return run.plan!;
+}
+
+/** "ingress 2379 from sg:switchyard-haproxy-id" style lines for every rule on a group. */
+function rulesOf(plan: Plan, groupId: string): string[] {
+  return [...ofType(plan, INGRESS), ...ofType(plan, EGRESS)]
+    .filter((r) => r.inputs.securityGroupId === groupId)
+    .map((r) => {
+      const i = r.inputs;
+      const ports = i.fromPort === i.toPort ? `${i.fromPort}` : `${i.fromPort}-${i.toPort}`;
+      const peer = i.referencedSecurityGroupId ? `sg:${i.referencedSecurityGroupId}` : `cidr:${i.cidrIpv4}`;
+      const dir = r.type === INGRESS ? "ingress" : "egress";
+      return `${dir} ${i.ipProtocol} ${ports} ${dir === "ingress" ? "from" : "to"} ${peer}`;
+    })
+    .sort();
+}
+
+function memberOf(plan: Plan, type: string, name: string): PlannedResource {
+  return byName(plan, type, name);
+}
+
+describe("etcd members under mocks", () => {
+  test("prod: three members, one per AZ, in three distinct data subnets", () => {
+    const enis = ["etcd-0", "etcd-1", "etcd-2"].map((n) => memberOf(prod, ENI, n));
+    assert.equal(ofType(prod, INSTANCE).length, 3);
+    assert.deepEqual(
+      enis.map((e) => e.inputs.subnetId),
+      ["switchyard-data-eu-west-1a-id", "switchyard-data-eu-west-1b-id", "switchyard-data-eu-west-1c-id"],
+    );
+    for (const n of ["etcd-0", "etcd-1", "etcd-2"]) {
+      const instance = memberOf(prod, INSTANCE, n);
+      assert.deepEqual(
+        instance.inputs.primaryNetworkInterface,
+        { networkInterfaceId: `${n}-id` },
+        `${n} runs on its fixed interface`,
+      );
+      assert.ok(instance.options.deleteBeforeReplace === undefined || true);
+    }
+    const volumeAzs = ["etcd-0", "etcd-1", "etcd-2"].map(
+      (n) => memberOf(prod, VOLUME, `${n}-data`).inputs.availabilityZone,
+    );
+    assert.deepEqual(volumeAzs, ["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+  });
+
+  test("data volumes are encrypted gp3, retained on delete, protected in production only", () => {
+    const staging = planStack("staging");
+    for (const [plan, protect] of [
+      [prod, true],
+      [staging, false],
+    ] as const) {
+      const volumes = ofType(plan, VOLUME);
+      assert.equal(volumes.length, 3);
+      for (const v of volumes) {
+        assert.equal(v.inputs.encrypted, true, v.name);
+        assert.equal(v.inputs.type, "gp3", v.name);
+        assert.equal(v.options.retainOnDelete, true, `${plan.stack} ${v.name} retained`);
+        assert.equal(v.options.protect, protect, `${plan.stack} ${v.name} protect`);
+      }
+    }
+    const attachment = byName(prod, "aws:ec2/volumeAttachment:VolumeAttachment", "etcd-1-data");
+    assert.equal(attachment.inputs.volumeId, "etcd-1-data-id");
+    assert.equal(attachment.inputs.instanceId, "etcd-1-id");
+    const policy = ofType(prod, "aws:dlm/lifecyclePolicy:LifecyclePolicy")[0];
+    const targetTags = (policy.inputs.policyDetails as { targetTags: Record<string, string> }).targetTags;
+    for (const v of ofType(prod, VOLUME)) {
+      for (const [k, val] of Object.entries(targetTags))
+        assert.equal(
+          (v.inputs.tags as Record<string, string>)[k],
+          val,
+          `${v.name} is covered by the snapshot policy`,
+        );
+    }
+  });
+
+  test("instances and launch templates require IMDSv2 (hop limit 1) and encrypt their root volume", () => {
+    for (const i of ofType(prod, INSTANCE)) {
+      assert.deepEqual(
+        i.inputs.metadataOptions,
+        { httpEndpoint: "enabled", httpPutResponseHopLimit: 1, httpTokens: "required" },
+        i.name,
+      );
+      assert.equal((i.inputs.rootBlockDevice as { encrypted: boolean }).encrypted, true, i.name);
+    }
+    const templates = ofType(prod, "aws:ec2/launchTemplate:LaunchTemplate").filter((t) =>
+      t.name.startsWith("edge-"),
+    );
+    assert.equal(templates.length, 2);
+    for (const t of templates) {
+      assert.deepEqual(
+        t.inputs.metadataOptions,
+        { httpEndpoint: "enabled", httpPutResponseHopLimit: 1, httpTokens: "required" },
+        t.name,
+      );
+      const root = (t.inputs.blockDeviceMappings as { ebs: { encrypted: string } }[])[0];
+      assert.equal(root.ebs.encrypted, "true", t.name);
+    }
+  });
+
+  test("the AL2023 AMI lookups pin the owner", () => {
+    for (const r of [
+      ...ofType(prod, INSTANCE),
+      ...ofType(prod, "aws:ec2/launchTemplate:LaunchTemplate").filter((t) => t.name.startsWith("edge-")),
+    ]) {
+      assert.equal(
+        r.inputs.ami ?? r.inputs.imageId,
+        "ami-0123456789abcdef0",
+        `${r.name} uses the looked-up AMI (owners: amazon, see the mock)`,
+      );
+    }
+  });
+});
+
+describe("security-group rules exactly as specified", () => {
+  const cidrVariant = variant((c) => {
+    c["switchyard:etcd"] = { ...c["switchyard:etcd"], deployRunnerCidrs: ["203.0.113.0/24"] };
+  });
+
+  test("etcd: 2380 only between members; 2379 only from HAProxy, nodes and deploy runners", () => {
+    assert.deepEqual(rulesOf(prod, "switchyard-etcd-id"), [
+      "egress tcp 2380 to sg:switchyard-etcd-id",
+      "egress tcp 443 to cidr:0.0.0.0/0",
+      "ingress tcp 2379 from sg:switchyard-haproxy-id",
+      "ingress tcp 2379 from sg:switchyard-nodes-id",
+      "ingress tcp 2380 from sg:switchyard-etcd-id",
+    ]);
+    assert.ok(
+      rulesOf(cidrVariant, "switchyard-etcd-id").includes("ingress tcp 2379 from cidr:203.0.113.0/24"),
+    );
+    assert.equal(rulesOf(cidrVariant, "switchyard-etcd-id").length, 6);
+  });
+
+  test("HAProxy hosts: only the load balancer reaches them; they reach etcd, pods and HTTPS", () => {
+    assert.deepEqual(rulesOf(prod, "switchyard-haproxy-id"), [
+      "egress tcp 1024-65535 to sg:switchyard-nodes-id",
+      "egress tcp 2379 to sg:switchyard-etcd-id",
+      "egress tcp 443 to cidr:0.0.0.0/0",
+      "ingress tcp 80 from sg:switchyard-loadBalancer-id",
+    ]);
+  });
+
+  test("load balancer: the internet on 80 (and 443 only with a certificate), out to HAProxy only", () => {
+    assert.deepEqual(rulesOf(prod, "switchyard-loadBalancer-id"), [
+      "egress tcp 80 to sg:switchyard-haproxy-id",
+      "ingress tcp 80 from cidr:0.0.0.0/0",
+    ]);
+  });
+});
+
+describe("no secret reaches user-data", () => {
+  test("no user-data holds key material, certificates or passwords", () => {
+    const docs = userDataDocuments(prod);
+    assert.equal(docs.length, 5, "3 etcd members and 2 fleet launch templates");
+    for (const d of docs) {
+      assert.match(d.text, /^#cloud-config\n/, d.owner);
+      for (const pattern of [
+        /BEGIN [A-Z ]+/,
+        /PRIVATE KEY/,
+        /MOCK-/,
+        /password\s*[:=]/i,
+        /passwd/i,
+        /mock-secret-value/,
+      ]) {
+        assert.doesNotMatch(d.text, pattern, `${d.owner} contains ${pattern}`);
+      }
+    }
+  });
+
+  test("the keys travel as Pulumi secrets into Secrets Manager, read by the instance roles", () => {
+    const versions = ofType(prod, "aws:secretsmanager/secretVersion:SecretVersion");
+    assert.deepEqual(versions.map((v) => v.name).sort(), [
+      "etcd-0-tls",
+      "etcd-1-tls",
+      "etcd-2-tls",
+      "etcd-client-tls",
+    ]);
+    for (const v of versions) assert.equal(v.inputs.secretString, "[secret]", `${v.name} is a Pulumi secret`);
+    const member = JSON.parse(String(byName(prod, "aws:iam/rolePolicy:RolePolicy", "etcd-1").inputs.policy));
+    assert.deepEqual(
+      member.Statement.find((s: { Action: string }) => s.Action === "secretsmanager:GetSecretValue").Resource,
+      "arn:aws:secretsmanager:eu-west-1:123456789012:secret/etcd-1-tls",
+      "a member reads only its own key",
+    );
+    const fleet = JSON.parse(
+      String(byName(prod, "aws:iam/rolePolicy:RolePolicy", "edge-blue").inputs.policy),
+    );
+    assert.deepEqual(fleet.Statement.map((s: { Action: string }) => s.Action).sort(), [
+      "s3:GetObject",
+      "secretsmanager:GetSecretValue",
+    ]);
+  });
+});
+
+describe("growing etcd from 3 to 5 members", () => {
+  const five = variant((c) => {
+    c["switchyard:etcd"] = { ...c["switchyard:etcd"], members: 5, initialMembers: 3 };
+  });
+
+  test("adds etcd-3 and etcd-4 round-robin over the AZs, joining as existing members", () => {
+    const azOf = (n: string) => byName(five, VOLUME, `${n}-data`).inputs.availabilityZone;
+    assert.deepEqual(["etcd-0", "etcd-1", "etcd-2", "etcd-3", "etcd-4"].map(azOf), [
+      "eu-west-1a",
+      "eu-west-1b",
+      "eu-west-1c",
+      "eu-west-1a",
+      "eu-west-1b",
+    ]);
+    const etcd4 = String(byName(five, INSTANCE, "etcd-4").inputs.userData);
+    assert.match(etcd4, /ETCD_INITIAL_CLUSTER_STATE=existing/);
+    assert.match(
+      etcd4,
+      /ETCD_INITIAL_CLUSTER=etcd-0=https:\/\/etcd-0\.[^,]+,etcd-1=[^,]+,etcd-2=[^,]+,etcd-3=[^,]+,etcd-4=https:\/\/etcd-4\./,
+    );
+  });
+
+  test("leaves the existing members' user-data byte for byte unchanged", () => {
+    for (const n of ["etcd-0", "etcd-1", "etcd-2"]) {
+      assert.equal(byName(five, INSTANCE, n).inputs.userData, byName(prod, INSTANCE, n).inputs.userData, n);
+    }
+  });
+});
+
+describe("edge: two fleets, the NLB and the swap", () => {
+  test("prod: blue is live at the configured size, green idle at 0, each with its own target group", () => {
+    const blue = byName(prod, ASG, "edge-blue");
+    const green = byName(prod, ASG, "edge-green");
+    assert.deepEqual([blue.inputs.minSize, blue.inputs.desiredCapacity, blue.inputs.maxSize], [3, 3, 9]);
+    assert.deepEqual([green.inputs.minSize, green.inputs.desiredCapacity], [0, 0]);
+    assert.deepEqual(blue.inputs.targetGroupArns, [
+      "arn:aws:lb:eu-west-1:123456789012:targetgroup/edge-blue",
+    ]);
+    assert.deepEqual(green.inputs.targetGroupArns, [
+      "arn:aws:lb:eu-west-1:123456789012:targetgroup/edge-green",
+    ]);
+    for (const asg of [blue, green]) {
+      assert.equal(asg.inputs.healthCheckType, "ELB");
+      assert.equal((asg.inputs.instanceRefresh as { strategy: string }).strategy, "Rolling");
+      assert.deepEqual(asg.inputs.vpcZoneIdentifiers, [
+        "switchyard-private-eu-west-1a-id",
+        "switchyard-private-eu-west-1b-id",
+        "switchyard-private-eu-west-1c-id",
+      ]);
+    }
+    const nlb = byName(prod, "aws:lb/loadBalancer:LoadBalancer", "edge");
+    assert.equal(nlb.inputs.loadBalancerType, "network");
+    assert.equal((nlb.inputs.accessLogs as { enabled: boolean }).enabled, true);
+    for (const tg of ofType(prod, "aws:lb/targetGroup:TargetGroup")) {
+      assert.equal((tg.inputs.healthCheck as { path: string }).path, "/healthz", tg.name);
+    }
+  });
+
+  test("the listener forwards to the live fleet through the swap gate; the standby listener keeps the idle one checked", () => {
+    const http = byName(prod, LISTENER, "edge-http");
+    assert.deepEqual(http.inputs.defaultActions, [
+      { type: "forward", targetGroupArn: "arn:aws:lb:eu-west-1:123456789012:targetgroup/edge-blue" },
+    ]);
+    assert.ok(
+      http.options.dependsOn.some((u) => u.endsWith("::edge-swap-gate")),
+      "the listener reads the gate",
+    );
+    const standby = byName(prod, LISTENER, "edge-standby");
+    assert.equal(standby.inputs.port, STANDBY_PORT);
+    assert.deepEqual(standby.inputs.defaultActions, [
+      { type: "forward", targetGroupArn: "arn:aws:lb:eu-west-1:123456789012:targetgroup/edge-green" },
+    ]);
+    assert.ok(
+      standby.options.dependsOn.some((u) => u.endsWith("::edge-http")),
+      "the standby listener moves after the traffic listener",
+    );
+    assert.equal(ofType(prod, LISTENER).length, 2, "no 443 listener without a certificate");
+  });
+
+  test("swapping to green: gate waits for green, listeners follow, blue shrinks only after the switch", () => {
+    const swapped = variant((c) => {
+      c["switchyard:edge"] = {
+        ...c["switchyard:edge"],
+        liveFleet: "green",
+        idleFleetSize: 3,
+        certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc",
+      };
+    });
+    const gate = byName(swapped, GATE, "edge-swap-gate");
+    assert.equal(gate.inputs.targetGroupArn, "arn:aws:lb:eu-west-1:123456789012:targetgroup/edge-green");
+    assert.equal(gate.inputs.minHealthy, 3);
+    assert.ok(
+      gate.options.dependsOn.some((u) => u.endsWith("aws:autoscaling/group:Group::edge-green")),
+      "the gate waits for the green fleet",
+    );
+    for (const name of ["edge-http", "edge-https"]) {
+      assert.deepEqual(byName(swapped, LISTENER, name).inputs.defaultActions, [
+        { type: "forward", targetGroupArn: "arn:aws:lb:eu-west-1:123456789012:targetgroup/edge-green" },
+      ]);
+    }
+    const https = byName(swapped, LISTENER, "edge-https");
+    assert.equal(https.inputs.protocol, "TLS");
+    assert.equal(https.inputs.certificateArn, "arn:aws:acm:eu-west-1:123456789012:certificate/abc");
+    const blue = byName(swapped, ASG, "edge-blue");
+    assert.deepEqual([blue.inputs.minSize, blue.inputs.desiredCapacity], [3, 3]);
+    assert.ok(
+      blue.options.dependsOn.some((u) => u.endsWith("::edge-http")),
+      "blue resizes only after the listeners moved",
+    );
+    assert.ok(rulesOf(swapped, "switchyard-loadBalancer-id").includes("ingress tcp 443 from cidr:0.0.0.0/0"));
+  });
+
+  test("the fleets download the bundle the program uploaded, by its content-addressed key, and verify its sha256", () => {
+    const key = String(byName(prod, "aws:s3/bucketObjectv2:BucketObjectv2", "edge-agent-bundle").inputs.key);
+    const sha256 = /^agent\/switchyard-agent-([0-9a-f]{16})\.js$/.exec(key)?.[1];
+    assert.ok(sha256, `content-addressed key, got ${key}`);
+    for (const d of userDataDocuments(prod).filter((x) => x.owner.startsWith("launch template"))) {
+      assert.ok(d.text.includes(`s3://edge-artifacts-0123456/${key}`), `${d.owner} downloads ${key}`);
+      assert.match(
+        d.text,
+        new RegExp(`echo '${sha256}[0-9a-f]{48}  '.*sha256sum --check --strict`),
+        `${d.owner} verifies the bundle's sha256`,
+      );
+    }
+  });
+});
