@@ -18,7 +18,9 @@ const inlineEtcdProtos = {
       const source = readFileSync(args.path, "utf8");
       if (!source.includes(LOAD))
         throw new Error("etcd3 changed how it loads rpc.proto; update agent/build.mjs");
-      const json = JSON.stringify(protobuf.loadSync(join(etcd3Dir, "proto/rpc.proto")).toJSON());
+      // keepCase as etcd3 itself loads them: its requests use the snake_case field names.
+      const root = new protobuf.Root().loadSync(join(etcd3Dir, "proto/rpc.proto"), { keepCase: true });
+      const json = JSON.stringify(root.toJSON());
       return { contents: source.replace(LOAD, `(0, proto_loader_1.fromJSON)(${json},`), loader: "js" };
     });
   },

@@ -147,6 +147,49 @@ export class Testbed {
     return app;
   }
 
+  /**
+   * Writes `count` routes (hosts r0001.example.com..., apps app-0001...) whose members all point at
+   * the given shared backends, for scale tests; returns the hosts.
+   */
+  async deployManyRoutes(
+    count: number,
+    backends: Record<Colour, Backend>,
+    healthCheck: Partial<HealthCheck> = {},
+  ): Promise<string[]> {
+    const hc = { path: "/health", ...TEST_HEALTH, ...healthCheck };
+    const entries: [string, string][] = [];
+    const hosts: string[] = [];
+    for (let i = 1; i <= count; i++) {
+      const n = String(i).padStart(4, "0");
+      const [app, host] = [`app-${n}`, `r${n}.example.com`];
+      hosts.push(host);
+      for (const colour of ["blue", "green"] as const) {
+        entries.push([
+          memberKey(app, colour, "m1"),
+          serializeMember({ address: "127.0.0.1", port: backends[colour].port }),
+        ]);
+      }
+      entries.push([
+        routeKey(host),
+        serializeRoute({
+          host,
+          app,
+          liveColour: "blue",
+          backends: {
+            blue: { port: backends.blue.port, healthCheck: hc },
+            green: { port: backends.green.port, healthCheck: hc },
+          },
+          minHealthy: 1,
+        }),
+      ]);
+    }
+    // In parallel chunks: thousands of sequential round trips would dominate the test.
+    for (let i = 0; i < entries.length; i += 200) {
+      await Promise.all(entries.slice(i, i + 200).map(([k, v]) => this.etcd.client.put(k).value(v)));
+    }
+    return hosts;
+  }
+
   /** Writes a route (validated); returns the etcd revision of the write. */
   async writeRoute(route: Route): Promise<number> {
     const res = await this.etcd.client.put(routeKey(route.host)).value(serializeRoute(route));
