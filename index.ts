@@ -41,6 +41,7 @@ const kubernetes = new Cluster(
     privateSubnetIds: network.privateSubnetIds,
     securityGroupIds: securityGroups.ids,
     databasePorts: databaseClientPorts(config.databases),
+    owner: config.owner,
   },
   { providers: { aws } },
 );

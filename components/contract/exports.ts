@@ -3,6 +3,7 @@
  * import these types (and `requireStackExports`) and read the outputs through a StackReference;
  * tests hold index.ts's outputs and examples/consumer to exactly this list.
  */
+import { COLOURS, type Colour } from "../config/validators";
 import { PLATFORM_NAMESPACES, type PlatformNamespace } from "../kubernetes/baseline/render";
 import { SECURITY_ROLES, type SecurityRole } from "../security/securityGroups";
 
@@ -34,16 +35,20 @@ export interface KubernetesExports {
   kubernetesNamespaces: Record<PlatformNamespace, string>;
 }
 
-/**
- * TO BE PROVIDED by the routing tier (issue 4: etcd cluster, HAProxy fleets and the ELB). Typed
- * here so consumers can be written now; `status: "pending"` in STACK_EXPORTS until index.ts
- * exports them, and the contract test fails the moment they are exported but not marked.
- */
+/** Routing tier (components/etcd, components/edge): the route store and the public entry point. */
 export interface RoutingExports {
-  /** `https://<host>:2379` per etcd member. */
+  /** `https://<member DNS name>:2379` per etcd member (private zone, mTLS). */
   etcdClientEndpoints: string[];
-  /** Public DNS name of the edge load balancer; point the apps' hostnames at it. */
+  /** CA certificate (PEM) that signs the etcd members' certificates: trust it to verify them. */
+  etcdCaCertPem: string;
+  /** Secrets Manager secret holding an etcd client certificate and key (read it with IAM, never export it). */
+  etcdClientSecretArn: string;
+  /** S3 bucket with the scheduled etcd snapshots. */
+  etcdBackupBucket: string;
+  /** Public DNS name of the edge load balancer; point the apps' hostnames at it (CNAME/alias). */
   elbDnsName: string;
+  /** Target group of each HAProxy fleet (blue, green) behind the load balancer. */
+  edgeTargetGroupArns: Record<Colour, string>;
 }
 
 export interface StackExports extends NetworkExports, KubernetesExports, RoutingExports {}
@@ -58,14 +63,11 @@ export type ExportSpec<S extends Shape = Shape> = {
   shape: S;
   /** Exported as a Pulumi secret: a StackReference hands it back as a secret output. */
   secret: boolean;
-  /** "exported" by index.ts today, or "pending" on another component (RoutingExports). */
-  status: "exported" | "pending";
   /** Component that produces the value. */
   source: "network" | "security" | "kubernetes" | "etcd" | "edge";
 } & (S extends "record" ? { keys: readonly string[] } : { keys?: never });
 
-const exported = { secret: false, status: "exported" } as const;
-const pending = { secret: false, status: "pending" } as const;
+const exported = { secret: false } as const;
 
 /**
  * Every key of StackExports with how it is exported. The mapped type makes a missing or extra key
@@ -85,8 +87,12 @@ export const STACK_EXPORTS = {
   oidcIssuerUrl: { shape: "string", source: "kubernetes", ...exported },
   nodeSecurityGroupId: { shape: "string", source: "kubernetes", ...exported },
   kubernetesNamespaces: { shape: "record", keys: PLATFORM_NAMESPACES, source: "kubernetes", ...exported },
-  etcdClientEndpoints: { shape: "string[]", source: "etcd", ...pending },
-  elbDnsName: { shape: "string", source: "edge", ...pending },
+  etcdClientEndpoints: { shape: "string[]", source: "etcd", ...exported },
+  etcdCaCertPem: { shape: "string", source: "etcd", ...exported },
+  etcdClientSecretArn: { shape: "string", source: "etcd", ...exported },
+  etcdBackupBucket: { shape: "string", source: "etcd", ...exported },
+  elbDnsName: { shape: "string", source: "edge", ...exported },
+  edgeTargetGroupArns: { shape: "record", keys: COLOURS, source: "edge", ...exported },
 } as const satisfies { [K in ExportKey]-?: ExportSpec<ShapeOf<StackExports[K]>> };
 
 export const STACK_EXPORT_KEYS = Object.keys(STACK_EXPORTS) as ExportKey[];

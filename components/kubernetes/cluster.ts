@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { defaultTags } from "../common/provider";
 import type { KubernetesConfig } from "../config/areas/kubernetes";
 import { createAddons } from "./addons/addons";
 import { planAddons } from "./addons/plan";
@@ -24,6 +25,8 @@ export interface ClusterArgs {
   securityGroupIds: Record<"nodes" | "haproxy" | "etcd" | "databases", pulumi.Input<string>>;
   /** Client ports of the databases the pods may reach (see `databaseClientPorts`). */
   databasePorts: number[];
+  /** Owner tag for what EKS launches (nodes, their volumes), which the provider's default tags miss. */
+  owner: string;
 }
 
 /**
@@ -88,6 +91,7 @@ export class Cluster extends pulumi.ComponentResource {
         config: cfg,
         subnetIds: args.privateSubnetIds,
         nodeSecurityGroupId: args.securityGroupIds.nodes,
+        launchedTags: defaultTags(pulumi.getStack(), args.owner),
         partition,
         // Nodes join only once they can reach the API and have pod networking.
         dependsOn: [...beforeNodes, ...rules],

@@ -1,9 +1,9 @@
 /**
  * A team's own stack on top of a Switchyard platform stack. It reads every export of the platform
  * through a StackReference, typed by the contract in components/contract, and uses each one:
- * a Kubernetes provider from the kubeconfig, an IRSA role trusting the cluster's OIDC provider,
- * a database-client security group in the platform VPC, and the app's connection settings in a
- * ConfigMap in the platform's `apps` namespace.
+ * a Kubernetes provider from the kubeconfig, an IRSA role trusting the cluster's OIDC provider
+ * that may read the etcd client credentials, a database security group in the platform VPC, and
+ * the app's connection settings in a ConfigMap in the platform's `apps` namespace.
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
@@ -42,6 +42,16 @@ const role = new aws.iam.Role("reports", {
       });
     }),
 });
+// The app watches its routes in etcd: it may read the client certificate, and nothing else.
+new aws.iam.RolePolicy("reports-etcd-client", {
+  role: role.id,
+  policy: platform.etcdClientSecretArn.apply((arn) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: arn }],
+    }),
+  ),
+});
 new k8s.core.v1.ServiceAccount(
   serviceAccount,
   { metadata: { name: serviceAccount, namespace, annotations: { "eks.amazonaws.com/role-arn": role.arn } } },
@@ -64,8 +74,9 @@ new k8s.core.v1.ConfigMap(
   {
     metadata: { name: "reports-platform", namespace },
     data: {
-      ETCD_ENDPOINTS: platform.etcdClientEndpoints.apply((e) => (e ?? []).join(",")),
-      PUBLIC_HOSTNAME_TARGET: platform.elbDnsName.apply((d) => d ?? ""),
+      ETCD_ENDPOINTS: platform.etcdClientEndpoints.apply((endpoints) => endpoints.join(",")),
+      ETCD_CA_PEM: platform.etcdCaCertPem,
+      PUBLIC_HOSTNAME_TARGET: platform.elbDnsName,
       CLUSTER_NAME: platform.clusterName,
       DB_SECURITY_GROUP: dbClients.id,
     },
@@ -83,5 +94,9 @@ export const network = {
   publicSubnetIds: platform.publicSubnetIds,
   privateSubnetIds: platform.privateSubnetIds,
   haproxySecurityGroupId: platform.securityGroupIds.apply((ids) => ids.haproxy),
+};
+export const operations = {
+  etcdBackupBucket: platform.etcdBackupBucket,
+  edgeTargetGroupArns: platform.edgeTargetGroupArns,
 };
 export const reportsRoleArn = role.arn;

@@ -10,6 +10,8 @@ export interface NodeGroupsArgs {
   subnetIds: pulumi.Input<string>[];
   /** The only security group on the nodes (the EKS cluster group is left off on purpose). */
   nodeSecurityGroupId: pulumi.Input<string>;
+  /** Tags for the instances and volumes the node groups launch (default tags do not reach them). */
+  launchedTags: Record<string, string>;
   partition: pulumi.Input<string>;
   /** Add-ons that must run before a node can become Ready (CNI, kube-proxy). */
   dependsOn: pulumi.Resource[];
@@ -63,7 +65,7 @@ export function createNodeGroups(name: string, args: NodeGroupsArgs, parent: pul
         vpcSecurityGroupIds: [args.nodeSecurityGroupId],
         tagSpecifications: ["instance", "volume"].map((resourceType) => ({
           resourceType,
-          tags: { Name: groupName, [NODE_GROUP_LABEL]: group },
+          tags: { ...args.launchedTags, Name: groupName, [NODE_GROUP_LABEL]: group },
         })),
       },
       { parent },

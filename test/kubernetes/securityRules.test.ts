@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { planClusterRules } from "../../components/kubernetes/network/rules";
+import type { PlannedResource } from "../../scripts/lib/evaluate";
+import type { Plan } from "../helpers/plan";
+import { custom, inCluster, inputs, prod } from "./support/fixtures";
+
+const GROUP_IDS: Record<string, string> = {
+  "switchyard-nodes-id": "nodes",
+  "switchyard-haproxy-id": "haproxy",
+  "switchyard-etcd-id": "etcd",
+  "switchyard-databases-id": "databases",
+  "switchyard-control-plane-id": "controlPlane",
+};
+
+/** Every rule the Kubernetes component declares, as `group direction peer protocol ports`. */
+function rulesOf(plan: Plan): string[] {
+  const line = (direction: string) => (r: PlannedResource) => {
+    const i = inputs(r);
+    const peer = i.cidrIpv4 ?? GROUP_IDS[i.referencedSecurityGroupId] ?? i.referencedSecurityGroupId;
+    const ports =
+      i.ipProtocol === "-1" ? "all" : i.fromPort === i.toPort ? `${i.fromPort}` : `${i.fromPort}-${i.toPort}`;
+    return `${GROUP_IDS[i.securityGroupId]} ${direction} ${peer} ${i.ipProtocol} ${ports}`;
+  };
+  return [
+    ...inCluster(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map(line("in")),
+    ...inCluster(plan, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map(line("out")),
+  ].sort();
+}
+
+describe("network paths of the nodes and the control plane", () => {
+  test("prod opens exactly these paths", () => {
+    assert.deepEqual(rulesOf(prod()), [
+      "controlPlane in nodes tcp 443",
+      "controlPlane out nodes tcp 10250",
+      "controlPlane out nodes tcp 443",
+      "controlPlane out nodes tcp 9443",
+      "nodes in controlPlane tcp 10250",
+      "nodes in controlPlane tcp 443",
+      "nodes in controlPlane tcp 9443",
+      "nodes in haproxy tcp 30000-32767",
+      "nodes in nodes -1 all",
+      "nodes out 0.0.0.0/0 tcp 443",
+      "nodes out databases tcp 27017",
+      "nodes out databases tcp 3306",
+      "nodes out etcd tcp 2379",
+      "nodes out nodes -1 all",
+    ]);
+  });
+
+  test("HAProxy ports and webhook ports follow config; disabled databases get no path", () => {
+    assert.deepEqual(rulesOf(custom()), [
+      "controlPlane in nodes tcp 443",
+      "controlPlane out nodes tcp 10250",
+      "controlPlane out nodes tcp 9443",
+      "nodes in controlPlane tcp 10250",
+      "nodes in controlPlane tcp 9443",
+      "nodes in haproxy tcp 30000-32767",
+      "nodes in haproxy tcp 8080",
+      "nodes in nodes -1 all",
+      "nodes out 0.0.0.0/0 tcp 443",
+      "nodes out databases tcp 3306",
+      "nodes out etcd tcp 2379",
+      "nodes out nodes -1 all",
+    ]);
+  });
+
+  test("nothing outside the VPC's groups reaches the nodes, and only HTTPS leaves for anywhere", () => {
+    const rules = rulesOf(prod());
+    assert.deepEqual(
+      rules.filter((r) => r.startsWith("nodes in") && !/ in (haproxy|nodes|controlPlane) /.test(r)),
+      [],
+    );
+    assert.deepEqual(
+      rules.filter((r) => r.includes("0.0.0.0/0")),
+      ["nodes out 0.0.0.0/0 tcp 443"],
+    );
+  });
+
+  test("the nodes wear only the nodes group; the EKS cluster group (allow-all) is not attached", () => {
+    for (const t of inCluster(prod(), "aws:ec2/launchTemplate:LaunchTemplate")) {
+      assert.deepEqual(inputs(t).vpcSecurityGroupIds, ["switchyard-nodes-id"]);
+    }
+  });
+
+  test("rule keys are unique and stable, so a rule keeps its resource when others change", () => {
+    const rules = planClusterRules({
+      haproxyPorts: [{ from: 30000, to: 32767 }],
+      webhookPorts: [443, 443],
+      databasePorts: [3306],
+    });
+    assert.equal(new Set(rules.map((r) => r.key)).size, rules.length);
+    assert.ok(rules.some((r) => r.key === "nodes-in-haproxy-30000-32767"));
+    const withMore = planClusterRules({
+      haproxyPorts: [
+        { from: 8080, to: 8080 },
+        { from: 30000, to: 32767 },
+      ],
+      webhookPorts: [443],
+      databasePorts: [3306],
+    });
+    assert.ok(withMore.some((r) => r.key === "nodes-in-haproxy-30000-32767"));
+  });
+});
