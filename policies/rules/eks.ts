@@ -47,7 +47,8 @@ export const eksEndpointRestricted: ResourceValidationPolicy = {
     const vpc = record(args.props.vpcConfig);
     if (vpc?.endpointPublicAccess === false) return;
     const cidrs = strings(vpc?.publicAccessCidrs);
-    const open = cidrs.length === 0 ? WORLD.slice(0, 1) : cidrs.filter((c) => WORLD.includes(c));
+    // Unset publicAccessCidrs means AWS's default, 0.0.0.0/0.
+    const open = cidrs.length === 0 ? ["0.0.0.0/0"] : cidrs.filter((c) => WORLD.includes(c));
     if (open.length > 0) report(`The public API endpoint is open to ${open.join(", ")}.`);
   },
 };

@@ -65,7 +65,8 @@ function settingsOf(config: PackConfig, name: string): object {
   return settings;
 }
 
-function validations(policy: ResourceValidationPolicy) {
+/** A resource policy may give one validation function or several, run in order. */
+export function validationsOf(policy: ResourceValidationPolicy) {
   const v = policy.validateResource;
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
@@ -104,7 +105,7 @@ export async function evaluatePolicies(
         stackPolicy.validateStack({ resources: linked, ...common, notApplicable }, collect(stackUrn)),
       );
     } else {
-      for (const validate of validations(policy as ResourceValidationPolicy)) {
+      for (const validate of validationsOf(policy as ResourceValidationPolicy)) {
         for (const r of resources) {
           await guarded(() => validate(resourceArgs(r, byUrn, common), collect(r.urn)));
         }

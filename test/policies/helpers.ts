@@ -5,6 +5,7 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import type { PlannedResource } from "../../scripts/lib/evaluate";
 import { indexByUrn, policyResources, resourceArgs } from "../../scripts/lib/policyArgs";
+import { validationsOf } from "../../scripts/lib/policies";
 import { runPlan, type Plan } from "../helpers/plan";
 
 export const STACK_URN = "urn:pulumi:test::switchyard::pulumi:pulumi:Stack::switchyard-test";
@@ -72,10 +73,7 @@ export async function checkResource(
     stackTags: new Map(),
     getConfig: <T>() => (options.config ?? {}) as T,
   });
-  const validations = Array.isArray(policy.validateResource)
-    ? policy.validateResource
-    : [policy.validateResource!];
-  for (const validate of validations) await validate(args, (message) => messages.push(message));
+  for (const validate of validationsOf(policy)) await validate(args, (message) => messages.push(message));
   return messages;
 }
 
