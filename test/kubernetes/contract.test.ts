@@ -48,7 +48,8 @@ describe("stack exports contract", () => {
     const consumer = planConsumer();
     const seen = JSON.stringify([consumer.resources.map((r) => r.inputs), consumer.outputs]);
     for (const key of STACK_EXPORT_KEYS.filter((k) => !STACK_EXPORTS[k].secret)) {
-      assert.match(seen, new RegExp(`sample:${key}["':,]`), `consumer does not use ${key}`);
+      // Not followed by a letter: `sample:clusterName` must not be satisfied by a longer key.
+      assert.match(seen, new RegExp(`sample:${key}(?![A-Za-z])`), `consumer does not use ${key}`);
     }
     // The secret (kubeconfig) reaches the consumer's Kubernetes provider, still a secret.
     const provider = consumer.resources.find((r) => r.type === "pulumi:providers:kubernetes");
