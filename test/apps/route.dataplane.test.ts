@@ -55,7 +55,9 @@ describe("Route provider against etcd, agents and HAProxy", { timeout: 240_000 }
     state = res.outs as RouteOutputs;
     assert.equal(res.id, routeKey(HOST));
     assert.deepEqual(await etcdRoute(), { liveColour: "blue", modRevision: state.modRevision });
-    assert.deepEqual(await bed.colours(HOST), ["blue", "blue"]);
+    // A first publish makes each agent reload HAProxy (new backends); for a moment after an agent
+    // reports the route live, its previous worker may still answer 404 (see docs/blue-green.md).
+    await bed.waitForColour(HOST, "blue", 10_000);
     assert.deepEqual(await bed.colours(PREVIEW), ["green", "green"]);
     assert.equal(state.flippedAt, undefined);
   });

@@ -41,6 +41,8 @@ export interface RouteInputs {
   backends: Record<Colour, { port: number; healthCheckPath: string }>;
   minHealthy: number;
   previewHost?: string;
+  /** HAProxy's active health check timing; default every 2 s, 2 to rise, 2 to fall. */
+  healthCheck?: { intervalMs: number; rise: number; fall: number };
   etcd: EtcdConnection;
   gate: GateSettings;
 }
@@ -65,13 +67,15 @@ export class RouteError extends Error {
   }
 }
 
+export const DEFAULT_HEALTH_CHECK = { intervalMs: 2000, rise: 2, fall: 2 } as const;
+
 /** The record the agents read, validated and canonicalised by the agent's schema. */
 export function routeRecord(
-  i: Pick<RouteInputs, "host" | "app" | "live" | "backends" | "minHealthy" | "previewHost">,
+  i: Pick<RouteInputs, "host" | "app" | "live" | "backends" | "minHealthy" | "previewHost" | "healthCheck">,
 ): Route {
   const backend = (c: Colour) => ({
     port: i.backends[c].port,
-    healthCheck: { path: i.backends[c].healthCheckPath, intervalMs: 2000, rise: 2, fall: 2 },
+    healthCheck: { path: i.backends[c].healthCheckPath, ...(i.healthCheck ?? DEFAULT_HEALTH_CHECK) },
   });
   return {
     host: i.host,
@@ -120,12 +124,12 @@ export async function readAgents(client: Etcd3): Promise<AgentReport[]> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls until the verdict is ok, final, or the deadline passes; returns the last verdict. */
+/** Polls until the verdict is ok or the deadline passes; returns the last verdict. */
 async function poll(timeoutMs: number, pollMs: number, check: () => Promise<Verdict>): Promise<Verdict> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
-    if (v.ok || v.final || Date.now() >= deadline) return v;
+    if (v.ok || Date.now() >= deadline) return v;
     await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())));
   }
 }
@@ -200,7 +204,12 @@ async function verify(
   allowNoAgents: boolean,
 ): Promise<Verdict> {
   return poll(i.gate.verifyTimeoutMs, i.gate.pollMs, async () =>
-    confirmation(await readAgents(client), i.host, i.live, revision, allowNoAgents),
+    confirmation(
+      await readAgents(client),
+      { host: i.host, app: i.app, target: i.live, minHealthy: i.minHealthy },
+      revision,
+      allowNoAgents,
+    ),
   );
 }
 
@@ -224,7 +233,7 @@ export async function create(i: RouteInputs): Promise<{ id: string; outs: RouteO
 
 /** Fields whose change means a different etcd key or backend names: a new Route. */
 const REPLACE_KEYS = ["host", "app"] as const;
-const ROUTE_KEYS = ["live", "backends", "minHealthy", "previewHost"] as const;
+const ROUTE_KEYS = ["live", "backends", "minHealthy", "previewHost", "healthCheck"] as const;
 const STATE_KEYS = ["etcd", "gate"] as const;
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -347,6 +356,9 @@ export async function read(id: string, olds: RouteOutputs): Promise<{ id?: strin
     };
     if (r.previewHost) props.previewHost = r.previewHost;
     else delete props.previewHost;
+    const { intervalMs, rise, fall } = r.backends[r.liveColour].healthCheck;
+    if (olds.healthCheck || !same({ intervalMs, rise, fall }, DEFAULT_HEALTH_CHECK))
+      props.healthCheck = { intervalMs, rise, fall };
     return { id, props };
   });
 }

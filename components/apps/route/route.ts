@@ -19,6 +19,8 @@ export interface RouteArgs {
   >;
   minHealthy: pulumi.Input<number>;
   previewHost?: pulumi.Input<string>;
+  /** HAProxy's health check timing; default every 2 s, 2 checks to rise, 2 to fall. */
+  healthCheck?: pulumi.Input<{ intervalMs: number; rise: number; fall: number }>;
   etcd: EtcdConnectionArgs;
   gate?: GateArgs & { pollMs?: number };
 }
@@ -41,6 +43,7 @@ export class Route extends pulumi.dynamic.Resource {
       backends: args.backends,
       minHealthy: args.minHealthy,
       previewHost: args.previewHost,
+      healthCheck: args.healthCheck,
       etcd: {
         endpoints: args.etcd.endpoints,
         ca: args.etcd.ca,
