@@ -66,7 +66,7 @@ async function waitHealthy(inputs: SwapGateInputs): Promise<void> {
   }
 }
 
-const provider: pulumi.dynamic.ResourceProvider = {
+export const swapGateProvider: pulumi.dynamic.ResourceProvider = {
   // A new stack has nothing live to protect, and the live target group is not attached to a
   // listener yet (so its targets cannot be healthy): the first create passes.
   async create(inputs: SwapGateInputs) {

@@ -21,7 +21,7 @@ const GATE = "pulumi-nodejs:dynamic/switchyard-edge:FleetSwapGate";
 
 const prod = planStack("prod");
 
-function variant(edit: (config: Record<string, any>) => void): Plan {
+function variant(edit: Parameters<typeof planVariant>[1]): Plan {
   const run = planVariant("prod", edit);
   assert.equal(run.status, 0, run.stderr);
   return run.plan!;
@@ -60,7 +60,11 @@ describe("etcd members under mocks", () => {
         { networkInterfaceId: `${n}-id` },
         `${n} runs on its fixed interface`,
       );
-      assert.ok(instance.options.deleteBeforeReplace === undefined || true);
+      assert.deepEqual(
+        instance.options.ignoreChanges.sort(),
+        ["ami", "userData"],
+        `${n} is never replaced implicitly`,
+      );
     }
     const volumeAzs = ["etcd-0", "etcd-1", "etcd-2"].map(
       (n) => memberOf(prod, VOLUME, `${n}-data`).inputs.availabilityZone,
