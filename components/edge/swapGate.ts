@@ -95,13 +95,6 @@ export class FleetSwapGate extends pulumi.dynamic.Resource {
   declare readonly colour: pulumi.Output<string>;
 
   constructor(name: string, args: FleetSwapGateArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      provider,
-      name,
-      { ...args, targetGroupArn: args.targetGroupArn, colour: args.colour },
-      opts,
-      "switchyard-edge",
-      "FleetSwapGate",
-    );
+    super(swapGateProvider, name, { ...args }, opts, "switchyard-edge", "FleetSwapGate");
   }
 }
