@@ -20,13 +20,8 @@ export async function deployColours(
 ): Promise<Record<Colour, Backend[]>> {
   const backends: Record<Colour, Backend[]> = { blue: [], green: [] };
   for (const colour of ["blue", "green"] as const) {
-    for (let i = 0; i < replicas; i++) {
-      const b = await startBackend(colour, HEALTH_PATH);
-      backends[colour].push(b);
-      await bed.etcd.client
-        .put(memberKey(app, colour, `m${i + 1}`))
-        .value(serializeMember({ address: "127.0.0.1", port: b.port }));
-    }
+    for (let i = 0; i < replicas; i++) backends[colour].push(await startBackend(colour, HEALTH_PATH));
+    await setMembers(bed, app, colour, backends[colour]);
   }
   // The testbed's setHealthy() and stop() work on the apps it knows; `route` is what the agents will read.
   bed.apps.set(app, {
@@ -49,6 +44,23 @@ export async function deployColours(
     },
   });
   return backends;
+}
+
+/**
+ * Points a colour's members m1..mN at these backends, as the endpoints of a colour change when its
+ * Deployment rolls out new pods.
+ */
+export async function setMembers(
+  bed: Testbed,
+  app: string,
+  colour: Colour,
+  backends: Backend[],
+): Promise<void> {
+  for (const [i, b] of backends.entries()) {
+    await bed.etcd.client
+      .put(memberKey(app, colour, `m${i + 1}`))
+      .value(serializeMember({ address: "127.0.0.1", port: b.port }));
+  }
 }
 
 export async function closeBackends(backends: Record<Colour, Backend[]>): Promise<void> {
