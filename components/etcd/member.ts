@@ -153,9 +153,9 @@ export class EtcdMember extends pulumi.ComponentResource {
         parent: this,
         // The new instance takes over the old one's interface, so the old one must go first.
         deleteBeforeReplace: true,
-        // A new AMI or user-data must not replace members behind the operator's back: losing two
-        // of three at once loses quorum. Members are rolled one at a time (docs/etcd.md).
-        ignoreChanges: ["ami", "userData"],
+        // A new AMI, etcd version or instance type would restart or replace every member at once
+        // and lose quorum: members change only when rolled one at a time (docs/etcd.md).
+        ignoreChanges: ["ami", "instanceType", "userData"],
       },
     );
 

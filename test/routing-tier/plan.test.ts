@@ -62,7 +62,7 @@ describe("etcd members under mocks", () => {
       );
       assert.deepEqual(
         instance.options.ignoreChanges.sort(),
-        ["ami", "userData"],
+        ["ami", "instanceType", "userData"],
         `${n} is never replaced implicitly`,
       );
     }
