@@ -6,6 +6,8 @@ import { randomBytes } from "node:crypto";
 import type { Etcd3 } from "etcd3";
 import { connectEtcd } from "../src/etcd";
 import { freePort, killPid, spawnLogged, tempDir, waitUntil } from "./procs";
+import { makeTlsFiles } from "./tls";
+import type { TlsFiles } from "./tls";
 
 export interface EtcdMember {
   readonly name: string;
@@ -25,6 +27,7 @@ class Member implements EtcdMember {
     private readonly args: string[],
     private readonly logFile: string,
     private readonly bin: string,
+    private readonly connect: (endpoints: string[]) => Etcd3,
   ) {}
 
   get running(): boolean {
@@ -46,7 +49,7 @@ class Member implements EtcdMember {
   }
 
   async waitServing(): Promise<void> {
-    const client = connectEtcd({ endpoints: [this.clientUrl] });
+    const client = this.connect([this.clientUrl]);
     try {
       await waitUntil(`etcd member ${this.name} to serve`, 20_000, async () =>
         (await client.maintenance.status()) ? true : undefined,
@@ -61,6 +64,8 @@ export interface EtcdCluster {
   readonly members: EtcdMember[];
   readonly endpoints: string[];
   readonly dir: string;
+  /** Set when the cluster requires mTLS from clients: CA and a client certificate to use. */
+  readonly tls?: TlsFiles;
   /** A client over all members; closed by stop(). */
   readonly client: Etcd3;
   /** Kills every member at once (etcd entirely down). */
@@ -70,7 +75,10 @@ export interface EtcdCluster {
   stop(): Promise<void>;
 }
 
-export async function startEtcdCluster(opts: { members?: number; bin?: string } = {}): Promise<EtcdCluster> {
+/** `tls`: clients must use https with a certificate of the generated CA (peers stay plain on loopback). */
+export async function startEtcdCluster(
+  opts: { members?: number; bin?: string; tls?: boolean } = {},
+): Promise<EtcdCluster> {
   const n = opts.members ?? 3;
   // tmpfs when available: the testbed measures the agents, not this machine's fsync latency.
   const dir = tempDir("switchyard-etcd", existsSync("/dev/shm") ? "/dev/shm" : undefined);
@@ -80,8 +88,17 @@ export async function startEtcdCluster(opts: { members?: number; bin?: string } 
   const names = ports.map((_, i) => `m${i + 1}`);
   const initialCluster = names.map((name, i) => `${name}=http://127.0.0.1:${ports[i].peer}`).join(",");
   const token = `testbed-${randomBytes(6).toString("hex")}`;
+  const tls = opts.tls ? makeTlsFiles(dir) : undefined;
+  const scheme = tls ? "https" : "http";
+  const connect = (endpoints: string[]) =>
+    connectEtcd({
+      endpoints,
+      caFile: tls?.caFile,
+      certFile: tls?.clientCertFile,
+      keyFile: tls?.clientKeyFile,
+    });
   const members = names.map((name, i) => {
-    const clientUrl = `http://127.0.0.1:${ports[i].client}`;
+    const clientUrl = `${scheme}://127.0.0.1:${ports[i].client}`;
     const args = [
       `--name=${name}`,
       `--data-dir=${join(dir, name)}`,
@@ -97,16 +114,25 @@ export async function startEtcdCluster(opts: { members?: number; bin?: string } 
       "--election-timeout=500",
       "--logger=zap",
       "--log-level=warn",
+      ...(tls
+        ? [
+            `--cert-file=${tls.serverCertFile}`,
+            `--key-file=${tls.serverKeyFile}`,
+            `--trusted-ca-file=${tls.caFile}`,
+            "--client-cert-auth",
+          ]
+        : []),
     ];
-    return new Member(name, clientUrl, args, join(dir, `${name}.log`), opts.bin ?? "etcd");
+    return new Member(name, clientUrl, args, join(dir, `${name}.log`), opts.bin ?? "etcd", connect);
   });
   members.forEach((m) => m.spawn());
   const endpoints = members.map((m) => m.clientUrl);
-  const client = connectEtcd({ endpoints });
+  const client = connect(endpoints);
   const cluster: EtcdCluster = {
     members,
     endpoints,
     dir,
+    tls,
     client,
     killAll: async () => {
       await Promise.all(members.map((m) => m.kill()));

@@ -29,6 +29,7 @@ export type { AgentOptions } from "./agent-process";
 export type { Backend, EtcdCluster, Load };
 export type { EtcdMember } from "./etcd-cluster";
 export type { LoadResult, Answer } from "./load";
+export type { TlsFiles } from "./tls";
 export { freePort, sleep, tempDir } from "./procs";
 
 export interface TestbedOptions {
@@ -36,6 +37,8 @@ export interface TestbedOptions {
   agents?: number;
   /** etcd cluster size; default 3. */
   etcdMembers?: number;
+  /** Require mTLS between clients (agents included) and etcd. */
+  etcdTls?: boolean;
   /** Bundled agent script to run instead of the sources. */
   agentScript?: string;
   /** Extra flags for every agent. */
@@ -74,7 +77,7 @@ export class Testbed {
   ) {}
 
   static async start(opts: TestbedOptions = {}): Promise<Testbed> {
-    const etcd = await startEtcdCluster({ members: opts.etcdMembers ?? 3 });
+    const etcd = await startEtcdCluster({ members: opts.etcdMembers ?? 3, tls: opts.etcdTls });
     const bed = new Testbed(etcd, [], opts);
     try {
       for (let i = 0; i < (opts.agents ?? 2); i++) await bed.addAgent();
@@ -92,7 +95,17 @@ export class Testbed {
       id: extra.id ?? `agent-${this.agents.length + 1}`,
       etcdEndpoints: extra.etcdEndpoints ?? this.etcd.endpoints,
       script: this.opts.agentScript,
-      flags: [...(this.opts.agentFlags ?? []), ...(extra.flags ?? [])],
+      flags: [
+        ...(this.etcd.tls
+          ? [
+              `--etcd-ca=${this.etcd.tls.caFile}`,
+              `--etcd-cert=${this.etcd.tls.clientCertFile}`,
+              `--etcd-key=${this.etcd.tls.clientKeyFile}`,
+            ]
+          : []),
+        ...(this.opts.agentFlags ?? []),
+        ...(extra.flags ?? []),
+      ],
     });
     this.agents.push(agent);
     return agent;
