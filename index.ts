@@ -2,6 +2,7 @@
  * Composition root: validated config in, components in dependency order, the stack contract out.
  * No resource logic lives here.
  */
+import { BlueGreenService, appArgsFromConfig, etcdConnectionFromSecret } from "./components/apps";
 import { awsProvider } from "./components/common/provider";
 import { loadConfig } from "./components/config";
 import { Edge, buildAgentBundle } from "./components/edge";
@@ -78,6 +79,19 @@ const edge = new Edge(
   },
   { providers: { aws } },
 );
+
+// Apps from `switchyard:apps`: both colours in the apps namespace, each app's Route in etcd. The
+// Route runs where `pulumi up` runs, which must reach the etcd members (see docs/blue-green.md).
+const etcdClient = etcdConnectionFromSecret(
+  { endpoints: etcd.clientEndpoints, caPem: etcd.caCertPem, clientSecretArn: etcd.clientSecretArn },
+  { provider: aws },
+);
+for (const [name, app] of Object.entries(config.apps)) {
+  new BlueGreenService(name, appArgsFromConfig(app, kubernetes.namespaces.apps, etcdClient), {
+    providers: { kubernetes: kubernetes.provider },
+    dependsOn: [edge],
+  });
+}
 
 export const vpcId = network.vpcId;
 export const publicSubnetIds = network.publicSubnetIds;

@@ -6,3 +6,5 @@ export type { ColourPlan, ColourRole } from "./colourPlan";
 export { Route } from "./route/route";
 export type { RouteArgs } from "./route/route";
 export type * from "./types";
+export { etcdConnectionFromSecret } from "./etcdCredentials";
+export type { EtcdClientSecretArgs } from "./etcdCredentials";

@@ -51,15 +51,34 @@ const computedByType: Record<string, Computed> = {
     bucketRegionalDomainName: `${name}.s3.amazonaws.com`,
   }),
   "aws:secretsmanager/secret:Secret": (name) => ({ name }),
+  // The API server allocates node ports; derive a stable one in 30000-32767 from the name.
+  "kubernetes:core/v1:Service": (name, inputs) => {
+    const spec = inputs.spec as { type?: string; ports?: Record<string, unknown>[] } | undefined;
+    if (spec?.type !== "NodePort") return {};
+    let h = 0;
+    for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+    return {
+      spec: {
+        ...spec,
+        ports: (spec.ports ?? []).map((p, i) => ({ ...p, nodePort: 30000 + ((h + i) % 2768) })),
+      },
+    };
+  },
   "aws:route53/zone:Zone": (name) => ({ zoneId: `Z${name.toUpperCase().replace(/[^A-Z0-9]/g, "")}` }),
   // Realistic PEM armour, so a test that scans user-data for key material would catch a leak.
   "tls:index/privateKey:PrivateKey": (name) => ({
     privateKeyPem: `-----BEGIN PRIVATE KEY-----\nMOCK-${name}\n-----END PRIVATE KEY-----\n`,
     publicKeyPem: `-----BEGIN PUBLIC KEY-----\nMOCK-${name}\n-----END PUBLIC KEY-----\n`,
   }),
-  "tls:index/certRequest:CertRequest": (name) => ({ certRequestPem: `-----BEGIN CERTIFICATE REQUEST-----\nMOCK-${name}\n-----END CERTIFICATE REQUEST-----\n` }),
-  "tls:index/selfSignedCert:SelfSignedCert": (name) => ({ certPem: `-----BEGIN CERTIFICATE-----\nMOCK-${name}\n-----END CERTIFICATE-----\n` }),
-  "tls:index/locallySignedCert:LocallySignedCert": (name) => ({ certPem: `-----BEGIN CERTIFICATE-----\nMOCK-${name}\n-----END CERTIFICATE-----\n` }),
+  "tls:index/certRequest:CertRequest": (name) => ({
+    certRequestPem: `-----BEGIN CERTIFICATE REQUEST-----\nMOCK-${name}\n-----END CERTIFICATE REQUEST-----\n`,
+  }),
+  "tls:index/selfSignedCert:SelfSignedCert": (name) => ({
+    certPem: `-----BEGIN CERTIFICATE-----\nMOCK-${name}\n-----END CERTIFICATE-----\n`,
+  }),
+  "tls:index/locallySignedCert:LocallySignedCert": (name) => ({
+    certPem: `-----BEGIN CERTIFICATE-----\nMOCK-${name}\n-----END CERTIFICATE-----\n`,
+  }),
 };
 
 /** `sample:<key>`, as a list or record when the contract says so (records get every declared key). */
@@ -103,6 +122,15 @@ const calls: Record<string, (inputs: Record<string, unknown>, region: string) =>
     owners: inputs.owners,
   }),
   "aws:iam/getPolicyDocument:getPolicyDocument": (inputs) => ({ json: JSON.stringify(inputs) }),
+  // A TLS secret as components/etcd writes it (ca.crt, tls.crt, tls.key in one JSON document).
+  "aws:secretsmanager/getSecretVersion:getSecretVersion": (inputs) => ({
+    arn: inputs.secretId,
+    secretString: JSON.stringify({
+      "ca.crt": "-----BEGIN CERTIFICATE-----\nMOCK-CA\n-----END CERTIFICATE-----\n",
+      "tls.crt": "-----BEGIN CERTIFICATE-----\nMOCK-CLIENT\n-----END CERTIFICATE-----\n",
+      "tls.key": "-----BEGIN PRIVATE KEY-----\nMOCK-CLIENT\n-----END PRIVATE KEY-----\n",
+    }),
+  }),
 };
 
 export function mockCall(args: pulumi.runtime.MockCallArgs, region: string): Record<string, unknown> {
