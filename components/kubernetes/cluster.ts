@@ -84,7 +84,7 @@ export class Cluster extends pulumi.ComponentResource {
       { ...addonArgs, specs: addons.filter((a) => a.phase === "beforeNodes"), dependsOn: [cluster] },
       this,
     );
-    const nodes = createNodeGroups(
+    const nodeGroups = createNodeGroups(
       name,
       {
         cluster,
@@ -103,7 +103,7 @@ export class Cluster extends pulumi.ComponentResource {
       {
         ...addonArgs,
         specs: addons.filter((a) => a.phase === "afterNodes"),
-        dependsOn: Object.values(nodes.groups),
+        dependsOn: Object.values(nodeGroups),
       },
       this,
     );

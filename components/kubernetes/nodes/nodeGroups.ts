@@ -17,12 +17,12 @@ export interface NodeGroupsArgs {
   dependsOn: pulumi.Resource[];
 }
 
-export interface NodeGroups {
-  role: aws.iam.Role;
-  groups: Record<string, aws.eks.NodeGroup>;
-}
-
-export function createNodeGroups(name: string, args: NodeGroupsArgs, parent: pulumi.Resource): NodeGroups {
+/** A node role shared by all groups, then a launch template and a managed node group per configured group. */
+export function createNodeGroups(
+  name: string,
+  args: NodeGroupsArgs,
+  parent: pulumi.Resource,
+): Record<string, aws.eks.NodeGroup> {
   const role = new aws.iam.Role(
     `${name}-nodes`,
     { assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com") },
@@ -92,5 +92,5 @@ export function createNodeGroups(name: string, args: NodeGroupsArgs, parent: pul
       { parent, dependsOn: [...attachments, ...args.dependsOn] },
     );
   }
-  return { role, groups };
+  return groups;
 }
