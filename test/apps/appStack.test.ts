@@ -1,0 +1,47 @@
+/** examples/app-stack evaluated under the plan mocks: the component as an app team's stack uses it. */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { before, describe, it } from "node:test";
+import type { Evaluation } from "../../scripts/lib/evaluate";
+import { ROOT } from "../helpers/plan";
+
+let plan: Evaluation;
+
+describe("examples/app-stack", { timeout: 180_000 }, () => {
+  before(() => {
+    const child = spawnSync(
+      process.execPath,
+      ["--import", "tsx", join(__dirname, "support/planAppStack.ts")],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 150_000,
+      },
+    );
+    assert.equal(child.status, 0, child.stderr);
+    plan = JSON.parse(child.stdout) as Evaluation;
+  });
+
+  it("deploys both colours through a Kubernetes provider built from the platform's kubeconfig", () => {
+    const provider = plan.resources.find(
+      (r) => r.type === "pulumi:providers:kubernetes" && r.name === "platform",
+    );
+    assert.ok(provider);
+    assert.equal(provider.inputs.kubeconfig, "[secret]");
+    const deployments = plan.resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment");
+    assert.deepEqual(deployments.map((d) => d.name).sort(), ["catalog-blue", "catalog-green"]);
+    for (const d of deployments) assert.match(d.provider ?? "", /pulumi:providers:kubernetes::platform::/);
+  });
+
+  it("routes the app through the platform's etcd with the client credentials as secrets", () => {
+    const route = plan.resources.find((r) => r.type === "pulumi-nodejs:dynamic/switchyard:Route");
+    assert.ok(route);
+    assert.equal(route.inputs.host, "catalog.example.com");
+    assert.equal(route.inputs.live, "green");
+    assert.equal(route.inputs.previewHost, "preview.catalog.example.com");
+    assert.equal(route.inputs.etcd, "[secret]");
+    assert.equal(plan.outputs.previewHost, "preview.catalog.example.com");
+  });
+});
