@@ -146,7 +146,6 @@ export class EtcdMember extends pulumi.ComponentResource {
         rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: 16, deleteOnTermination: true },
         monitoring: true,
         userData,
-        userDataReplaceOnChange: true,
         tags: { Name: name, Member: m.name },
       },
       {

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { get as httpsGet } from "node:https";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { renderEtcdEnvironment, type PeerSpec } from "../../components/etcd/render/config";
@@ -52,28 +53,28 @@ function etcdctl(args: string[], tls: { cert?: CertFiles } = {}) {
   );
 }
 
-/** An HTTPS request to a peer listener with a given client certificate; true when it is served. */
-function peerAccepts(peer: PeerSpec, cert: CertFiles): { ok: boolean; output: string } {
-  const r = spawnSync(
-    "curl",
-    [
-      "--silent",
-      "--show-error",
-      "--fail",
-      "--http1.1",
-      "--max-time",
-      "5",
-      "--cacert",
-      ca.cert,
-      "--cert",
-      cert.cert,
-      "--key",
-      cert.key,
-      `https://127.0.0.1:${peer.peerPort}/members`,
-    ],
-    { encoding: "utf8", timeout: 15_000 },
-  );
-  return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
+/** An HTTPS request to a peer listener with a given client certificate; ok when it is served. */
+function peerAccepts(peer: PeerSpec, cert: CertFiles): Promise<{ ok: boolean; output: string }> {
+  return new Promise((resolve) => {
+    const req = httpsGet(
+      {
+        host: "127.0.0.1",
+        port: peer.peerPort,
+        path: "/members",
+        ca: readFileSync(ca.cert),
+        cert: readFileSync(cert.cert),
+        key: readFileSync(cert.key),
+        timeout: 5000,
+      },
+      (res) => {
+        let body = "";
+        res.on("data", (d) => (body += d));
+        res.on("end", () => resolve({ ok: res.statusCode === 200, output: `${res.statusCode} ${body}` }));
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.on("error", (e) => resolve({ ok: false, output: String(e) }));
+  });
 }
 
 describe("etcd: rendered configuration runs a real 3-member mTLS cluster", { timeout: 120_000 }, () => {
@@ -169,10 +170,10 @@ describe("etcd: rendered configuration runs a real 3-member mTLS cluster", { tim
     assert.doesNotMatch(get.stdout, /hello/);
   });
 
-  test("peers accept member certificates only: the client certificate cannot join raft", () => {
-    const asMember = peerAccepts(peers[1], member0);
+  test("peers accept member certificates only: the client certificate cannot join raft", async () => {
+    const asMember = await peerAccepts(peers[1], member0);
     assert.ok(asMember.ok, `member certificate refused by a peer: ${asMember.output}`);
-    const asClient = peerAccepts(peers[1], client);
+    const asClient = await peerAccepts(peers[1], client);
     assert.ok(!asClient.ok, `client certificate accepted by a peer listener: ${asClient.output}`);
   });
 });
