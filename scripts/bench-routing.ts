@@ -49,7 +49,8 @@ async function main(): Promise<void> {
   try {
     const backends = await startRemoteBackends(2);
     shared.push(...backends.blue, ...backends.green);
-    await bed.deployApp({ app: "bench", host: HOST, backends });
+    // Checks every second: with 200 ms checks a CPU-starved backend misses its check timeout.
+    await bed.deployApp({ app: "bench", host: HOST, backends, healthCheck: { intervalMs: 1000 } });
     await bed.waitForColour(HOST, "blue");
     await bed.waitForHealth("bench", "green", (n) => n === 2);
 

@@ -241,7 +241,7 @@ export class Testbed {
       `all agents to serve ${host} from ${colour}`,
       timeoutMs,
       async () => ((await this.colours(host)).every((c) => c === colour) ? true : undefined),
-      2,
+      0,
     );
     this.agents.forEach((a) => a.haproxyPid());
     return performance.now() - started;

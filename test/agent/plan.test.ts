@@ -161,8 +161,10 @@ test("runtime answers are parsed and failures detected", () => {
     "1",
     "# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight srv_time_since_last_change srv_check_status srv_check_result srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port srvrecord srv_use_ssl srv_check_port srv_check_addr srv_agent_addr srv_agent_port",
     "3 be_a_blue 1 s1 127.0.0.1 2 0 1 1 2 15 3 3 6 0 0 0 - 28081 - 0 0 - - 0",
-    "3 be_a_blue 2 s2 127.0.0.1 2 4 1 1 1 15 3 2 6 0 0 0 - 28082 - 0 0 - - 0",
+    "3 be_a_blue 2 s2 127.0.0.1 2 4 1 1 1 15 2 2 6 0 0 0 - 28082 - 0 0 - - 0",
     "3 be_a_blue 3 s3 127.0.0.1 0 5 1 1 1 15 0 0 6 0 0 0 - 28083 - 0 0 - - 0",
+    "3 be_a_blue 4 s4 127.0.0.1 2 0 1 1 1 1 0 2 6 0 0 0 - 28084 - 0 0 - - 0",
+    "3 be_a_blue 5 s5 127.0.0.1 0 0 1 1 1 15 2 1 6 0 0 0 - 28085 - 0 0 - - 0",
     "",
   ].join("\n");
   const servers = parseServersState(state).get("be_a_blue")!;
@@ -172,10 +174,13 @@ test("runtime answers are parsed and failures detected", () => {
       [28081, true],
       [28082, true],
       [28083, false],
+      [28084, true],
+      [28085, true],
     ],
   );
-  // s2 is running but only at health 2 of 3 ("UP 1/2"): not counted as up.
-  assert.deepEqual(backendHealth(servers, hc), { up: 1, total: 2 });
+  // s1 UP; s2 failed its last check but is still UP ("UP 1/2"); s3 in maintenance; s4 never
+  // checked (HAProxy says UP, we do not trust it yet); s5 DOWN.
+  assert.deepEqual(backendHealth(servers, hc), { up: 2, total: 4 });
   assert.deepEqual(
     parseMap("0x55d1 a.example.com be_a_blue\n0x55d2 b.example.com be_b_green\n\n"),
     new Map([

@@ -5,11 +5,12 @@ import type { SlotState } from "./layout";
 /** Admin-state bits meaning "in maintenance" (forced, inherited, resolution): SRV_ADMF_MAINT. */
 const SRV_ADMF_MAINT = 0x23;
 const SRV_ST_RUNNING = 2;
-const CHK_RES_PASSED = 3;
+const CHK_RES_UNKNOWN = 0;
 
 export interface ServerState extends SlotState {
   running: boolean;
-  checkPassed: boolean;
+  /** At least one health check has completed (HAProxy reports unchecked servers as UP too). */
+  checked: boolean;
   checkHealth: number;
 }
 
@@ -31,7 +32,7 @@ export function parseServersState(text: string): Map<string, ServerState[]> {
       port: Number(f[18]),
       enabled: (Number(f[6]) & SRV_ADMF_MAINT) === 0,
       running: Number(f[5]) === SRV_ST_RUNNING,
-      checkPassed: Number(f[11]) === CHK_RES_PASSED,
+      checked: Number(f[11]) !== CHK_RES_UNKNOWN,
       checkHealth: Number(f[12]),
     };
     result.set(f[1], servers);
@@ -40,13 +41,13 @@ export function parseServersState(text: string): Map<string, ServerState[]> {
 }
 
 /**
- * A server counts as up only when it is enabled, running, its last check passed and its health is
- * at the top (HAProxy shows it as plain "UP"): a server that has not been checked yet, which HAProxy
- * optimistically reports UP, or one going down ("UP 1/2") does not count.
+ * A server counts as up when HAProxy's checks have it UP, i.e. HAProxy sends it traffic: enabled,
+ * running, health at or above `rise` (a single failed check, "UP 1/2", does not make it DOWN). A
+ * server that has not completed a check yet, which HAProxy optimistically reports UP, does not count.
  */
 export function backendHealth(servers: ServerState[], hc: HealthCheck): BackendHealth {
   const enabled = servers.filter((s) => s?.enabled);
-  const up = enabled.filter((s) => s.running && s.checkPassed && s.checkHealth >= hc.rise + hc.fall - 1);
+  const up = enabled.filter((s) => s.running && s.checked && s.checkHealth >= hc.rise);
   return { up: up.length, total: enabled.length };
 }
 
