@@ -17,7 +17,8 @@ import { otherColour } from "../config/validators";
 import { DEFAULT_SCALE_DOWN_DELAY_SECONDS, disruptionBudget, planColours } from "./colourPlan";
 import type { ColourPlan } from "./colourPlan";
 import { Route } from "./route/route";
-import type { BlueGreenServiceArgs, Colour } from "./types";
+import type { RouteArgs } from "./route/route";
+import type { BlueGreenServiceArgs, Colour, EtcdConnectionArgs } from "./types";
 import { assertDeployable } from "./validate";
 import { autoscalerSpec, colourLabels, deploymentSpec, objectName, serviceSpec } from "./workload";
 
@@ -89,7 +90,8 @@ export class BlueGreenService extends pulumi.ComponentResource {
       : undefined;
     this.pdb(name, live, metadata(live), pulumi.output(livePlan), args.minHealthy);
 
-    const routeArgs = (host: string, preview?: string) => ({
+    const etcd = args.etcd;
+    const routeArgs = (connection: EtcdConnectionArgs, host: string, preview?: string): RouteArgs => ({
       host,
       app: name,
       live,
@@ -99,20 +101,22 @@ export class BlueGreenService extends pulumi.ComponentResource {
       },
       minHealthy: args.minHealthy,
       previewHost: preview,
-      etcd: args.etcd!,
+      etcd: connection,
       gate: args.gate,
     });
     const ready = [deployments[live], services.blue, services.green, ...(liveHpa ? [liveHpa] : [])];
-    this.route = args.etcd
-      ? new Route(name, routeArgs(args.host, previewHost), { parent: this, dependsOn: ready })
+    const route = etcd
+      ? new Route(name, routeArgs(etcd, args.host, previewHost), { parent: this, dependsOn: ready })
       : undefined;
     // Aliases follow the main route: they flip only once the main host has flipped and been verified.
-    this.aliasRoutes = args.etcd
-      ? (args.aliases ?? []).map(
-          (alias) =>
-            new Route(`${name}-${alias}`, routeArgs(alias), { parent: this, dependsOn: [this.route!] }),
-        )
-      : [];
+    this.aliasRoutes =
+      etcd && route
+        ? (args.aliases ?? []).map(
+            (alias) =>
+              new Route(`${name}-${alias}`, routeArgs(etcd, alias), { parent: this, dependsOn: [route] }),
+          )
+        : [];
+    this.route = route;
 
     const idlePlan = this.route
       ? pulumi

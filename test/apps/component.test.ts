@@ -158,6 +158,16 @@ describe("BlueGreenService", () => {
     assert.equal(one(own("kubernetes:apps/v1:Deployment"), "scaled-green").inputs.spec.replicas, 5);
   });
 
+  it("publishes one more Route per alias, without a preview host", async () => {
+    const { own } = await build("aliased", { aliases: ["www.shop.example.com"] });
+    const routes = own(ROUTE_TYPE);
+    assert.deepEqual(routes.map((r) => r.name).sort(), ["aliased", "aliased-www.shop.example.com"]);
+    const alias = one(routes, "aliased-www.shop.example.com").inputs;
+    assert.equal(alias.host, "www.shop.example.com");
+    assert.equal(alias.previewHost, undefined);
+    assert.deepEqual(alias.backends, one(routes, "aliased").inputs.backends);
+  });
+
   it("declares no Route without etcd connection settings", async () => {
     const { own } = await build("k8s-only", { etcd: undefined });
     assert.equal(own(ROUTE_TYPE).length, 0);

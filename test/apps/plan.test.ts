@@ -44,6 +44,9 @@ describe("switchyard:apps in the plan", () => {
     // The Route waits for the live colour to be rolled out.
     const blue = byName(plan, "kubernetes:apps/v1:Deployment", "shop-blue");
     assert.ok(route.options.dependsOn.includes(blue.urn));
+    // The idle colour is resized only after the Route succeeded: a refused flip never shrinks it.
+    const green = byName(plan, "kubernetes:apps/v1:Deployment", "shop-green");
+    assert.ok(green.options.dependsOn.includes(route.urn));
   });
 
   it("an app with autoscaling gets an HPA on the live colour, floored at minReplicas", () => {
