@@ -2,6 +2,7 @@
 // keep-alive load, the confd-style rewrite-and-reload path for comparison, and a cold start
 // against 1,000 routes. Prints a table, then one JSON line (the last line of the output).
 import { execFileSync } from "node:child_process";
+import { cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { Testbed } from "../agent/testbed";
 import type { Backend, LoadResult } from "../agent/testbed";
@@ -15,6 +16,7 @@ const AGENTS = 2;
 const MIN_FLIPS = 50;
 const MIN_REQUESTS = 100_000;
 const RELOAD_FLIPS = 20;
+const LOAD_CONNECTIONS = 8;
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -25,7 +27,7 @@ const round = (n: number) => Math.round(n * 10) / 10;
 
 /** Flips repeatedly under load; each latency runs from the etcd write until every agent serves it. */
 async function flipUnderLoad(bed: Testbed, minFlips: number, minRequests: number, pauseMs: number) {
-  const load = startRemoteLoad({ ports: bed.ports, hosts: [HOST], connections: 16 });
+  const load = startRemoteLoad({ ports: bed.ports, hosts: [HOST], connections: LOAD_CONNECTIONS });
   const latencies: number[] = [];
   let colour: Colour = (await bed.readRoute(HOST)).liveColour;
   const route = await bed.readRoute(HOST);
@@ -124,6 +126,10 @@ async function main(): Promise<void> {
     );
     console.log(
       `runtime path is ${round(summary.reloadFlipP50Ms / summary.flipP50Ms)}x faster than reload (p50)`,
+    );
+    // Flip tails depend on CPU contention: say how busy the machine was.
+    console.log(
+      `machine: ${cpus().length} CPUs, load average ${loadavg().map(round).join(" / ")} (1/5/15 min)`,
     );
     console.log(JSON.stringify(summary));
   } finally {

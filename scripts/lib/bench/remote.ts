@@ -1,6 +1,8 @@
 /**
- * The bench's load generator and backends run in child processes at a lower CPU priority, so on a
- * 2-core machine they do not starve etcd, the agents and the flip probe; HAProxy is what is measured.
+ * The bench's load generator and backends run in child processes, so the flip probe in the parent
+ * is not delayed by their event loops; the load generator also runs at a lower CPU priority so on a
+ * 2-core machine it does not starve etcd and the agents. Backends keep normal priority: starved,
+ * they would miss their health checks and the agents would (rightly) refuse flips.
  */
 import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
@@ -9,9 +11,9 @@ import { join } from "node:path";
 import type { Backend, LoadResult } from "../../../agent/testbed";
 import type { Colour } from "../../../agent/src/schema";
 
-function child(script: string, args: string[]): ChildProcess {
+function child(script: string, args: string[], niceness = 0): ChildProcess {
   const c = fork(join(__dirname, script), args, { execArgv: ["--import", "tsx"] });
-  if (c.pid !== undefined) setPriority(c.pid, 10);
+  if (c.pid !== undefined) setPriority(c.pid, niceness);
   process.on("exit", () => c.kill("SIGKILL"));
   return c;
 }
@@ -36,7 +38,7 @@ export interface RemoteLoad {
 }
 
 export function startRemoteLoad(opts: { ports: number[]; hosts: string[]; connections: number }): RemoteLoad {
-  const c = child("load-child.ts", [JSON.stringify(opts)]);
+  const c = child("load-child.ts", [JSON.stringify(opts)], 10);
   return {
     snapshot: () => ask<LoadResult>(c, "snapshot", "snapshot"),
     stop: () => ask<LoadResult>(c, "stop", "result"),
