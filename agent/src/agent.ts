@@ -220,8 +220,18 @@ export class Agent {
       ]),
     );
     if (this.running) await this.applyServers(layout, slots);
-    if (!this.running || !sameLayout(layout, this.layout)) await this.restructure(desired, layout, slots);
-    await this.applyRoutes(desired);
+    let structural: Error | undefined;
+    if (!this.running || !sameLayout(layout, this.layout)) {
+      try {
+        await this.restructure(desired, layout, slots);
+      } catch (e) {
+        if (!this.running) throw e;
+        // HAProxy keeps its last good config; every route it can serve is still applied.
+        structural = e as Error;
+      }
+    }
+    await this.applyRoutes(desired, structural ? new Set(this.layout.map((b) => b.name)) : undefined);
+    if (structural) throw structural;
   }
 
   /** Member changes into existing slots: Runtime API only. */
@@ -266,27 +276,38 @@ export class Agent {
       );
     if (this.running) await this.saveServerState();
     else if (!existsSync(this.paths.serverState)) writeFileSync(this.paths.serverState, "");
+    const previous =
+      existsSync(this.paths.config) && existsSync(this.layoutFile)
+        ? { config: readFileSync(this.paths.config, "utf8"), layout: readFileSync(this.layoutFile, "utf8") }
+        : undefined;
     renameSync(candidate, this.paths.config);
     writeAtomic(this.layoutFile, JSON.stringify(layout));
     const started = performance.now();
-    if (this.running) {
-      await reloadHaproxy(this.paths);
-      this.metrics.reloads++;
-    } else {
-      await startHaproxy(this.config.haproxyBin, this.paths);
-      this.running = true;
+    const action = this.running ? "reloaded HAProxy" : "started HAProxy";
+    try {
+      if (this.running) {
+        await reloadHaproxy(this.paths);
+        this.metrics.reloads++;
+      } else {
+        await startHaproxy(this.config.haproxyBin, this.paths);
+        this.running = true;
+      }
+    } catch (e) {
+      // The running HAProxy still has the previous config: keep the files saying so.
+      if (previous) {
+        writeAtomic(this.paths.config, previous.config);
+        writeAtomic(this.layoutFile, previous.layout);
+      }
+      throw e;
     }
     this.layout = layout;
     await this.refreshActual();
     // Slots added by the reload come from the config; everything else came back from the state file.
     await this.applyServers(layout, slots);
-    this.log.info(this.metrics.reloads > 0 ? "reloaded HAProxy" : "started HAProxy", {
-      backends: layout.length,
-      ms: Math.round(performance.now() - started),
-    });
+    this.log.info(action, { backends: layout.length, ms: Math.round(performance.now() - started) });
   }
 
-  private async applyRoutes(desired: DesiredState): Promise<void> {
+  private async applyRoutes(desired: DesiredState, available?: Set<string>): Promise<void> {
     // Health is re-read for every colour a host is about to move to: the guard must see the present.
     const targets = new Set(
       desired.routes
@@ -294,7 +315,7 @@ export class Agent {
         .filter((b, i) => this.map.get(desired.routes[i].route.host) !== b),
     );
     if (targets.size > 0) await this.refreshHealth([...targets]);
-    const decision = decideRoutes(desired.routes, this.map, this.health);
+    const decision = decideRoutes(desired.routes, this.map, this.health, available);
     for (const [host, s] of Object.entries(decision.statuses)) {
       const before = this.statuses[host];
       if (s.state === "refused" && (before?.state !== "refused" || before.modRevision !== s.modRevision)) {
@@ -401,6 +422,11 @@ export class Agent {
 
   private publishStatus(): void {
     if (!this.synced) return;
-    this.publisher.publish(serializeAgentStatus(this.status()));
+    try {
+      this.publisher.publish(serializeAgentStatus(this.status()));
+    } catch (e) {
+      // E.g. a status over the size limit: the local /status endpoint still has it.
+      this.log.error("cannot publish status", { error: String(e) });
+    }
   }
 }

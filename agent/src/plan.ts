@@ -24,10 +24,29 @@ export function decideRoutes(
   routes: DesiredRoute[],
   applied: Map<string, string>,
   health: Map<string, BackendHealth>,
+  /** Backends HAProxy runs, when it cannot run all desired ones (structural change failed). */
+  available?: Set<string>,
 ): RouteDecision {
   const entries = new Map<string, string>();
   const statuses: Record<string, RouteStatus> = {};
   for (const { route, modRevision } of routes) {
+    if (available && !available.has(backendName(route.app, route.liveColour))) {
+      // Its backends are not in HAProxy yet: keep whatever the host has now.
+      for (const host of [route.host, route.previewHost]) {
+        const current = host && applied.get(host);
+        if (host && current) entries.set(host, current);
+      }
+      statuses[route.host] = {
+        desiredColour: route.liveColour,
+        ...(applied.has(route.host)
+          ? { liveColour: COLOURS.find((c) => backendName(route.app, c) === applied.get(route.host)) }
+          : {}),
+        state: "pending",
+        reason: "waiting for a configuration HAProxy accepts (see lastError)",
+        modRevision,
+      };
+      continue;
+    }
     const target = backendName(route.app, route.liveColour);
     const current = applied.get(route.host);
     const up = health.get(target)?.up ?? 0;

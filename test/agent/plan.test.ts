@@ -156,6 +156,26 @@ test("route decision: flips only to a colour with minHealthy servers UP, otherwi
   ]);
 });
 
+test("route decision without the desired backends keeps what the host has", () => {
+  const routes = [
+    { route: route("a.example.com", "a", { liveColour: "green", app: "a2" }), modRevision: 3 },
+    { route: route("b.example.com", "b"), modRevision: 4 },
+  ];
+  const applied = new Map([["a.example.com", "be_a_blue"]]);
+  const d = decideRoutes(
+    routes,
+    applied,
+    new Map([["be_b_blue", { up: 1, total: 1 }]]),
+    new Set(["be_a_blue", "be_a_green", "be_b_blue", "be_b_green"]),
+  );
+  assert.deepEqual(Object.fromEntries(d.entries), {
+    "a.example.com": "be_a_blue",
+    "b.example.com": "be_b_blue",
+  });
+  assert.equal(d.statuses["a.example.com"].state, "pending");
+  assert.match(d.statuses["a.example.com"].reason!, /configuration HAProxy accepts/);
+});
+
 test("runtime answers are parsed and failures detected", () => {
   const state = [
     "1",
