@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
+import { createConnection } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { haproxyPaths } from "../../agent/src/agent";
 import { reloadHaproxy, workerPid } from "../../agent/src/haproxy/process";
@@ -32,6 +33,17 @@ function get(path: string): Promise<{ status: number; body: string }> {
     );
     req.on("error", reject);
     req.end();
+  });
+}
+
+function accepts(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = createConnection(socketPath);
+    sock.once("connect", () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once("error", () => resolve(false));
   });
 }
 
@@ -90,6 +102,12 @@ describe("bootstrap haproxy.cfg", { timeout: 60_000 }, () => {
       },
     );
     assert.equal(start.status, 0, `${start.stdout}${start.stderr}`);
+    // The master starts accepting on its CLI a moment after the worker answers; a reload needs it.
+    const deadline = Date.now() + 10_000;
+    while (!(await accepts(paths.masterSocket))) {
+      assert.ok(Date.now() < deadline, "the master CLI never accepted a connection");
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const health = await get(HEALTHZ_PATH);
     assert.equal(health.status, 503, "a host that has not applied routes must not count as healthy");
     const traffic = await get("/");
