@@ -133,6 +133,7 @@ export class RoutingSource {
 export class StatusPublisher {
   private lease?: Lease;
   private pending?: string;
+  private last?: string;
   private timer?: NodeJS.Timeout;
   private lastWrite = 0;
   private writing = false;
@@ -162,8 +163,13 @@ export class StatusPublisher {
     if (!this.lease || this.lease.revoked()) {
       const lease = this.client.lease(this.ttlSeconds, { autoKeepAlive: true });
       lease.on("lost", (err) => {
-        this.log.warn("status lease lost; a new one is granted on the next write", { error: String(err) });
-        if (this.lease === lease) this.lease = undefined;
+        this.log.warn("status lease lost; writing the status again under a new lease", {
+          error: String(err),
+        });
+        if (this.lease !== lease) return;
+        this.lease = undefined;
+        // The key went with the lease: put it back even if nothing changes.
+        if (this.last !== undefined && this.pending === undefined) this.publish(this.last);
       });
       this.lease = lease;
     }
@@ -179,6 +185,7 @@ export class StatusPublisher {
     this.lastWrite = Date.now();
     try {
       await this.currentLease().put(agentStatusKey(this.agentId)).value(json).exec();
+      this.last = json;
       this.onResult(true);
     } catch (e) {
       this.onResult(false);

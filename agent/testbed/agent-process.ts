@@ -63,7 +63,6 @@ export class AgentHandle {
       // Stays within the default open-file limit (HAProxy needs about two descriptors per connection).
       "--maxconn=4000",
       "--status-interval-ms=50",
-      "--status-ttl=5",
       ...(this.opts.flags ?? []),
     ];
     this.child = spawnLogged(process.execPath, [...entry, ...flags], this.logFile, { cwd: REPO });

@@ -68,6 +68,7 @@ const TEST_HEALTH: Omit<HealthCheck, "path"> = { intervalMs: 200, rise: 2, fall:
 export class Testbed {
   readonly apps = new Map<string, App>();
   private readonly ownedBackends: Backend[] = [];
+  private readonly loads = new Set<Load>();
   private readonly probeAgent = new HttpAgent({ keepAlive: true, maxSockets: 4 });
 
   private constructor(
@@ -295,10 +296,14 @@ export class Testbed {
 
   /** Load over keep-alive connections spread across all agents. */
   startLoad(hosts: string[], connections = 16): Load {
-    return startLoad({ ports: this.ports, hosts, connections });
+    const load = startLoad({ ports: this.ports, hosts, connections });
+    this.loads.add(load);
+    return load;
   }
 
   async stop(): Promise<void> {
+    // A test that failed half-way never stopped its load; it would spin against dead ports forever.
+    await Promise.allSettled([...this.loads].map((l) => l.stop()));
     this.probeAgent.destroy();
     await Promise.allSettled(this.agents.map((a) => a.destroy()));
     await Promise.allSettled(this.ownedBackends.map((b) => b.close()));
