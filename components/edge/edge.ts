@@ -5,7 +5,7 @@ import { defaultTags } from "../common/provider";
 import { createSecureBucket } from "../common/secureBucket";
 import { createRules } from "../common/sgRules";
 import type { EdgeConfig } from "../config/areas/edge";
-import { otherColour } from "../config/validators";
+import { otherColour, type Colour } from "../config/validators";
 import { archOfInstanceType } from "../etcd/releases";
 import type { AgentBundle } from "./bundle";
 import { HaproxyFleet } from "./fleet";
@@ -34,7 +34,7 @@ export interface EdgeArgs {
  */
 export class Edge extends pulumi.ComponentResource {
   readonly dnsName: pulumi.Output<string>;
-  readonly targetGroupArns: Record<"blue" | "green", pulumi.Output<string>>;
+  readonly targetGroupArns: Record<Colour, pulumi.Output<string>>;
 
   constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("switchyard:edge:Edge", name, {}, opts);
@@ -76,7 +76,7 @@ export class Edge extends pulumi.ComponentResource {
 
     const sizes = fleetSizes(cfg);
     const amiId = al2023Ami(archOfInstanceType(cfg.instanceType), this);
-    const fleet = (colour: "blue" | "green", asgDependsOn?: pulumi.Input<pulumi.Resource>[]) =>
+    const fleet = (colour: Colour, asgDependsOn?: pulumi.Input<pulumi.Resource>[]) =>
       new HaproxyFleet(
         `${name}-${colour}`,
         {
