@@ -64,6 +64,8 @@ export class Agent {
   private servers = new Map<string, ServerState[]>();
   private map = new Map<string, string>();
   private health = new Map<string, BackendHealth>();
+  /** When `health` was last read for every backend (performance.now()). */
+  private healthAt = 0;
 
   private applying = false;
   private dirtySince?: number;
@@ -308,13 +310,17 @@ export class Agent {
   }
 
   private async applyRoutes(desired: DesiredState, available?: Set<string>): Promise<void> {
-    // Health is re-read for every colour a host is about to move to: the guard must see the present.
+    // The guard must see HAProxy's present view: the health poll's if it is at most one poll
+    // interval old (HAProxy's own checks are slower than that), else a fresh read of the targets.
+    // Skipping that round trip keeps a flip to one Runtime API call.
     const targets = new Set(
       desired.routes
         .map(({ route }) => backendName(route.app, route.liveColour))
         .filter((b, i) => this.map.get(desired.routes[i].route.host) !== b),
     );
-    if (targets.size > 0) await this.refreshHealth([...targets]);
+    if (targets.size > 0 && performance.now() - this.healthAt > this.config.healthPollMs) {
+      await this.refreshHealth([...targets]);
+    }
     const decision = decideRoutes(desired.routes, this.map, this.health, available);
     for (const [host, s] of Object.entries(decision.statuses)) {
       const before = this.statuses[host];
@@ -361,6 +367,7 @@ export class Agent {
       `show map ${this.paths.map}`,
     ]);
     this.setServers(parseServersState(state));
+    this.healthAt = performance.now();
     this.map = parseMap(map);
   }
 
@@ -391,6 +398,7 @@ export class Agent {
       const [state] = await runtimeCommands(this.paths.adminSocket, ["show servers state"]);
       if (this.applying) return;
       this.setServers(parseServersState(state));
+      this.healthAt = performance.now();
     } catch (e) {
       this.log.warn("reading HAProxy health failed", { error: String(e) });
       if ((await workerPid(this.paths)) === undefined) {
