@@ -79,7 +79,8 @@ describe("a deliberately broken resource in prod's plan", () => {
   );
   const broken = [
     ...prod.resources,
-    { ...bastion, provider: prod.resources.find((r) => r.provider)!.provider },
+    // The stack's tagged aws provider, as every AWS resource in the plan uses.
+    { ...bastion, provider: prod.resources.find((r) => r.type.startsWith("aws:") && r.provider)!.provider },
     ssh,
   ];
 
