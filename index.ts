@@ -58,7 +58,9 @@ const etcd = new EtcdCluster(
     availabilityZones: config.availabilityZones,
     subnets: network.subnets.data,
     securityGroupIds: securityGroups.ids,
-    protectData: protect,
+    // Data volumes are protected in every stack: losing etcd's data must take a deliberate
+    // `pulumi state unprotect`, and policies under the CLI see `protect`, not `retainOnDelete`.
+    protectData: true,
   },
   { providers: { aws } },
 );

@@ -86,10 +86,11 @@ export class EtcdMember extends pulumi.ComponentResource {
         throughput: args.dataVolume.throughputMiBps,
         encrypted: true,
         finalSnapshot: true,
-        tags: { Name: `${name}-data`, Member: m.name, ...args.volumeTags },
+        // Role marks it as a data volume for the data-volumes-protected policy (docs/policies.md).
+        tags: { Name: `${name}-data`, Member: m.name, Role: "etcd", ...args.volumeTags },
       },
-      // The volume is the member's state: never deleted with the stack, and in production a
-      // change that would replace it fails instead (docs/etcd.md, "What replaces a volume").
+      // The volume is the member's state: never deleted with the stack, and a change that
+      // would replace it fails instead (docs/etcd.md, "What replaces a volume").
       { parent: this, retainOnDelete: true, protect: args.protectData },
     );
 

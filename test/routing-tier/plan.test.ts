@@ -72,19 +72,16 @@ describe("etcd members under mocks", () => {
     assert.deepEqual(volumeAzs, ["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
   });
 
-  test("data volumes are encrypted gp3, retained on delete, protected in production only", () => {
+  test("data volumes are encrypted gp3, retained on delete and protected in every stack", () => {
     const staging = planStack("staging");
-    for (const [plan, protect] of [
-      [prod, true],
-      [staging, false],
-    ] as const) {
+    for (const plan of [prod, staging]) {
       const volumes = ofType(plan, VOLUME);
       assert.equal(volumes.length, 3);
       for (const v of volumes) {
         assert.equal(v.inputs.encrypted, true, v.name);
         assert.equal(v.inputs.type, "gp3", v.name);
         assert.equal(v.options.retainOnDelete, true, `${plan.stack} ${v.name} retained`);
-        assert.equal(v.options.protect, protect, `${plan.stack} ${v.name} protect`);
+        assert.equal(v.options.protect, true, `${plan.stack} ${v.name} protect`);
       }
     }
     const attachment = byName(prod, "aws:ec2/volumeAttachment:VolumeAttachment", "etcd-1-data");
