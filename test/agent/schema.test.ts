@@ -112,6 +112,25 @@ test("routes that could inject into haproxy.cfg or are malformed are rejected wi
   assert.throws(() => serializeRoute({ ...route, app: "Bad_App" }), /refusing to serialize/);
 });
 
+test("serializeRoute accepts a route with defaults left out", () => {
+  const raw = serializeRoute({
+    host: "a.example.com",
+    app: "a",
+    liveColour: "green",
+    backends: {
+      blue: { port: 1, healthCheck: { path: "/h" } },
+      green: { port: 2, healthCheck: { path: "/h" } },
+    },
+  });
+  assert.deepEqual(JSON.parse(raw).backends.green.healthCheck, {
+    path: "/h",
+    intervalMs: 2000,
+    rise: 2,
+    fall: 2,
+  });
+  assert.equal(JSON.parse(raw).minHealthy, 1);
+});
+
 test("members need an IPv4 address and an optional valid port", () => {
   assert.deepEqual(parseMember(serializeMember({ address: "10.0.1.7", port: 30080 })), {
     ok: true,

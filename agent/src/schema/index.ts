@@ -251,15 +251,18 @@ export function parseAgentStatus(raw: string | Buffer): Parsed<AgentStatus> {
   return parseJson(agentStatusSchema, raw, MAX_STATUS_BYTES) as Parsed<AgentStatus>;
 }
 
-function serialize<T>(parse: (raw: string) => Parsed<T>, value: T): string {
+function serialize<T>(parse: (raw: string) => Parsed<T>, value: unknown): string {
   const raw = JSON.stringify(value);
   const parsed = parse(raw);
   if (!parsed.ok) throw new Error(`refusing to serialize an invalid value: ${parsed.error.message}`);
   return JSON.stringify(parsed.value);
 }
 
+/** A route as a writer may give it: health check timings and `minHealthy` may be left to defaults. */
+export type RouteInput = z.input<typeof routeSchema>;
+
 /** Validates and returns the canonical JSON (defaults filled in); throws on an invalid route. */
-export function serializeRoute(route: Route): string {
+export function serializeRoute(route: RouteInput): string {
   return serialize((raw) => parseRoute(raw), route);
 }
 
