@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import { ConfigError, parseConfig } from "../components/config";
-import { runPlan, planVariant } from "./helpers/plan";
+import { listConfigKeys } from "../components/config/keys";
+import { ROOT, runPlan, planVariant } from "./helpers/plan";
 
 const base = { "aws:region": "eu-west-1" };
 const app = {
@@ -169,5 +172,21 @@ describe("npm run plan with invalid configuration", () => {
     const run = runPlan(["--stack", "nope"]);
     assert.equal(run.status, 1);
     assert.match(run.stderr, /Pulumi\.nope\.yaml/);
+  });
+});
+
+describe("configuration reference", () => {
+  test("docs/configuration.md documents every key the schema accepts", () => {
+    const doc = readFileSync(join(ROOT, "docs/configuration.md"), "utf8");
+    const documented = (key: string) =>
+      key
+        .replace(/^switchyard:/, "")
+        .replace(
+          /^kubernetes\.namespaces\.(platform|logging|monitoring|apps)\./,
+          "kubernetes.namespaces.<namespace>.",
+        )
+        .replace(/^kubernetes\.addonVersions\..*/, "kubernetes.addonVersions.<add-on>");
+    const missing = [...new Set(listConfigKeys().map(documented))].filter((k) => !doc.includes(`\`${k}\``));
+    assert.deepEqual(missing, []);
   });
 });
