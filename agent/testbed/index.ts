@@ -236,13 +236,14 @@ export class Testbed {
   }
 
   /** Waits until every agent's HAProxy answers `host` from `colour`; returns the milliseconds waited. */
-  async waitForColour(host: string, colour: Colour, timeoutMs = 15_000): Promise<number> {
+  /** `pollMs`: pause between probes; a busy probe would compete for the CPU with what it measures. */
+  async waitForColour(host: string, colour: Colour, timeoutMs = 15_000, pollMs = 2): Promise<number> {
     const started = performance.now();
     await waitUntil(
       `all agents to serve ${host} from ${colour}`,
       timeoutMs,
       async () => ((await this.colours(host)).every((c) => c === colour) ? true : undefined),
-      0,
+      pollMs,
     );
     this.agents.forEach((a) => a.haproxyPid());
     return performance.now() - started;
