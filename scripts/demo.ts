@@ -2,7 +2,7 @@
  * `npm run demo`: a blue-green release end to end on a real local data plane (the agent's testbed:
  * 3 etcd members, 2 HAProxy hosts each driven by a switchyard-agent, real HTTP backends), driven by
  * the Route's provider exactly as `pulumi up` drives it. Narrates on stderr; the last line on stdout
- * is one JSON object. Every process it starts is stopped on exit, error or Ctrl-C.
+ * is one JSON object. Every process it starts is stopped at the end, on error, or on Ctrl-C.
  */
 import type { Backend } from "../agent/testbed";
 import { Testbed, sleep, startBackend } from "../agent/testbed";
@@ -25,23 +25,15 @@ function say(msg: string): void {
 let bed: Testbed | undefined;
 const owned: Backend[] = [];
 let colours: Record<Colour, Backend[]> | undefined;
-let cleaning: Promise<void> | undefined;
 
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    await bed?.stop();
-    if (colours) await closeBackends(colours);
-    await Promise.allSettled(owned.map((b) => b.close()));
-  })();
-  return cleaning;
+async function cleanup(): Promise<void> {
+  await bed?.stop();
+  if (colours) await closeBackends(colours);
+  await Promise.allSettled(owned.map((b) => b.close()));
 }
 
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    say(`${signal}: stopping every process the demo started`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
+// Ctrl-C / SIGTERM: the testbed's own handlers (agent/testbed/procs.ts) kill every etcd member,
+// agent and HAProxy it started before the process exits; the backends live in this process.
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const started = performance.now();
