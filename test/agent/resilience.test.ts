@@ -108,3 +108,16 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
     await sleep(100);
   }
 }
+
+test("a HAProxy that dies is started again by its agent with the desired routes", async () => {
+  const [agent] = bed.agents;
+  const live = (await bed.readRoute(HOST)).liveColour;
+  const pid = agent.haproxyPid();
+  assert.ok(pid);
+  // Master and workers at once (the daemonised master leads its process group), as an OOM kill would.
+  process.kill(-pid, "SIGKILL");
+  await bed.waitForColour(HOST, live, 20_000);
+  const restarted = agent.haproxyPid();
+  assert.ok(restarted && restarted !== pid, "a new HAProxy master runs");
+  await flip();
+});
