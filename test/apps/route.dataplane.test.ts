@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { routeKey } from "../../agent/src/schema";
-import { Testbed } from "../../agent/testbed";
+import { Testbed, freePort } from "../../agent/testbed";
 import type { Backend } from "../../agent/testbed";
 import { routeProvider } from "../../components/apps/route/provider";
 import type { RouteOutputs } from "../../components/apps/route/operations";
@@ -108,6 +108,20 @@ describe("Route provider against etcd, agents and HAProxy", { timeout: 240_000 }
     assert.deepEqual(await bed.colours(HOST), ["green", "green"]);
     bed.setHealthy(APP, "blue", true);
     await bed.waitForHealth(APP, "blue", (up) => up >= 1, 20_000);
+  });
+
+  it("refuses a flip whose smoke check through the preview host fails", async () => {
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    const before = await etcdRoute();
+    await assert.rejects(update("blue", { gate: { smokeCheckUrls: [dead] } }), (e: Error) => {
+      assert.match(e.message, /refused to flip shop\.example\.test from green to blue; green stays live/);
+      assert.ok(
+        e.message.includes(`smoke check preview.shop.example.test/health via ${dead} failed`),
+        e.message,
+      );
+      return true;
+    });
+    assert.deepEqual(await etcdRoute(), before);
   });
 
   it("reports a change made outside the stack instead of overwriting it", async () => {
