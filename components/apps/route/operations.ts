@@ -87,6 +87,11 @@ export function routeRecord(
   };
 }
 
+/** The compare-and-swap guard from the Route's state. */
+function written(olds: RouteOutputs): Written {
+  return { modRevision: olds.modRevision, record: routeRecord(olds) };
+}
+
 export function connect(c: EtcdConnection): Etcd3 {
   const options: IOptions = {
     hosts: c.endpoints,
@@ -134,36 +139,71 @@ async function poll(timeoutMs: number, pollMs: number, check: () => Promise<Verd
   }
 }
 
-function describeConflict(
-  key: string,
-  expected: number,
-  current: { value?: string; modRevision: number },
-): string {
-  return current.value === undefined
+function describeConflict(key: string, expected: number, current: Current): string {
+  return current === undefined
     ? `route ${key} was deleted outside the stack (expected mod revision ${expected}); not recreating it. Run \`pulumi refresh\` to accept the change.`
     : `route ${key} was changed outside the stack (mod revision ${current.modRevision}, expected ${expected}); not overwriting it. Current value: ${current.value}. Run \`pulumi refresh\` to accept it or restore it by hand.`;
 }
 
-/**
- * Writes `record` only if the key's mod revision is still `expected` (0: the key must not exist).
- * Returns the new mod revision, or throws a RouteError describing the change made outside the stack.
- */
-export async function casPut(client: Etcd3, key: string, record: Route, expected: number): Promise<number> {
-  const value = serializeRoute(record);
+type Current = { value: string; modRevision: number } | undefined;
+type Op = ReturnType<Etcd3["put"]> | ReturnType<ReturnType<Etcd3["delete"]>["key"]>;
+
+/** One transaction: `op` if the key's mod revision is `expected` (0: absent), else read the key. */
+async function guarded(
+  client: Etcd3,
+  key: string,
+  expected: number,
+  op: () => Op,
+): Promise<{ revision: number } | { current: Current }> {
   const res = await client
     .if(key, expected === 0 ? "Create" : "Mod", "==", expected)
-    .then(client.put(key).value(value))
+    .then(op())
     .else(client.get(key))
     .commit();
-  if (res.succeeded) return Number(res.header.revision);
+  if (res.succeeded) return { revision: Number(res.header.revision) };
   const kv = res.responses[0]?.response_range?.kvs[0];
+  return { current: kv ? { value: kv.value.toString(), modRevision: Number(kv.mod_revision) } : undefined };
+}
+
+/** What the Route's state says it last wrote. */
+export interface Written {
+  modRevision: number;
+  /** The record at that revision; recognises our own revert (same record, newer revision). */
+  record?: Route;
+}
+
+/**
+ * `op` guarded by compare-and-swap on what the stack last wrote. A failed release writes the
+ * previous record back, but Pulumi keeps the state from before it, with an older mod revision: a
+ * key whose value is exactly the recorded record is therefore not a change made outside the stack,
+ * and the operation is retried once at its current revision.
+ */
+async function casCommit(
+  client: Etcd3,
+  key: string,
+  written: Written,
+  op: () => Op,
+): Promise<{ revision: number } | { current: Current }> {
+  const first = await guarded(client, key, written.modRevision, op);
+  if ("revision" in first || !first.current || !written.record) return first;
+  return first.current.value === serializeRoute(written.record)
+    ? guarded(client, key, first.current.modRevision, op)
+    : first;
+}
+
+/**
+ * Writes `record` only if the key still holds what the stack last wrote (`modRevision` 0: the key
+ * must not exist). Returns the new mod revision, or throws a RouteError describing the change made
+ * outside the stack.
+ */
+export async function casPut(client: Etcd3, key: string, record: Route, written: Written): Promise<number> {
+  const value = serializeRoute(record);
+  const res = await casCommit(client, key, written, () => client.put(key).value(value));
+  if ("revision" in res) return res.revision;
   throw new RouteError(
-    expected === 0
-      ? `route ${key} already exists (mod revision ${kv ? Number(kv.mod_revision) : "?"}), written outside this stack; not overwriting it: ${kv?.value.toString()}`
-      : describeConflict(key, expected, {
-          value: kv?.value.toString(),
-          modRevision: kv ? Number(kv.mod_revision) : 0,
-        }),
+    written.modRevision === 0
+      ? `route ${key} already exists (mod revision ${res.current?.modRevision ?? "?"}), written outside this stack; not overwriting it: ${res.current?.value}`
+      : describeConflict(key, written.modRevision, res.current),
   );
 }
 
@@ -216,7 +256,7 @@ async function verify(
 export async function create(i: RouteInputs): Promise<{ id: string; outs: RouteOutputs }> {
   const key = routeKey(i.host);
   return withClient(i.etcd, async (client) => {
-    const revision = await casPut(client, key, routeRecord(i), 0);
+    const revision = await casPut(client, key, routeRecord(i), { modRevision: 0 });
     // A first publish has no previous colour to protect, so an empty fleet is not an error; but
     // agents that exist must serve it, otherwise the half-created route is withdrawn.
     const v = await verify(client, i, revision, true);
@@ -264,7 +304,7 @@ async function revert(client: Etcd3, olds: RouteOutputs, i: RouteInputs, revisio
   // The whole previous record, not just its colour: a failed update leaves etcd as it found it.
   const previous: RouteInputs = { ...olds, etcd: i.etcd, gate: i.gate };
   try {
-    const back = await casPut(client, olds.key, routeRecord(previous), revision);
+    const back = await casPut(client, olds.key, routeRecord(previous), { modRevision: revision });
     const v = await verify(client, previous, back, false);
     return v.ok
       ? `route returned to ${olds.live} (revision ${back}), confirmed by every agent`
@@ -297,7 +337,7 @@ export async function update(
         );
       }
     }
-    const revision = await casPut(client, key, routeRecord(i), olds.modRevision);
+    const revision = await casPut(client, key, routeRecord(i), written(olds));
     const v = await verify(client, i, revision, !flipping);
     if (!v.ok) {
       const what = flipping ? `flip of ${i.host} from ${olds.live} to ${i.live}` : `update of ${i.host}`;
@@ -316,21 +356,10 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 
 export async function remove(_id: string, olds: RouteOutputs): Promise<void> {
   await withClient(olds.etcd, async (client) => {
-    const res = await client
-      .if(olds.key, "Mod", "==", olds.modRevision)
-      .then(client.delete().key(olds.key))
-      .else(client.get(olds.key))
-      .commit();
-    if (res.succeeded) return;
-    const kv = res.responses[0]?.response_range?.kvs[0];
-    // Already gone: the desired end state, nothing to protect.
-    if (!kv) return;
-    throw new RouteError(
-      describeConflict(olds.key, olds.modRevision, {
-        value: kv.value.toString(),
-        modRevision: Number(kv.mod_revision),
-      }),
-    );
+    const res = await casCommit(client, olds.key, written(olds), () => client.delete().key(olds.key));
+    // Deleted, or already gone: the desired end state either way.
+    if ("revision" in res || res.current === undefined) return;
+    throw new RouteError(describeConflict(olds.key, olds.modRevision, res.current));
   });
 }
 
