@@ -145,6 +145,7 @@ describe("Route provider against etcd, agents and HAProxy", { timeout: 240_000 }
     state = refreshed.props as RouteOutputs;
     assert.equal(state.live, "blue");
     assert.equal(state.modRevision, outside);
+    assert.equal(state.healthCheck, undefined, "default timing is not copied into the state");
     await bed.waitForColour(HOST, "blue");
   });
 

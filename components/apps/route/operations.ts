@@ -14,7 +14,7 @@ import {
   routeKey,
   serializeRoute,
 } from "../../../agent/src/schema";
-import type { Colour, Route } from "../../../agent/src/schema";
+import type { Colour, Route, RouteInput } from "../../../agent/src/schema";
 import { confirmation, healthGate } from "./gate";
 import type { AgentReport, Verdict } from "./gate";
 
@@ -67,15 +67,16 @@ export class RouteError extends Error {
   }
 }
 
-export const DEFAULT_HEALTH_CHECK = { intervalMs: 2000, rise: 2, fall: 2 } as const;
-
-/** The record the agents read, validated and canonicalised by the agent's schema. */
+/**
+ * The record the agents read. Health check timing left out is filled in by the agent's schema
+ * (serializeRoute), so its defaults live in one place.
+ */
 export function routeRecord(
   i: Pick<RouteInputs, "host" | "app" | "live" | "backends" | "minHealthy" | "previewHost" | "healthCheck">,
-): Route {
+): RouteInput {
   const backend = (c: Colour) => ({
     port: i.backends[c].port,
-    healthCheck: { path: i.backends[c].healthCheckPath, ...(i.healthCheck ?? DEFAULT_HEALTH_CHECK) },
+    healthCheck: { path: i.backends[c].healthCheckPath, ...i.healthCheck },
   });
   return {
     host: i.host,
@@ -169,7 +170,7 @@ async function guarded(
 export interface Written {
   modRevision: number;
   /** The record at that revision; recognises our own revert (same record, newer revision). */
-  record?: Route;
+  record?: RouteInput;
 }
 
 /**
@@ -196,7 +197,12 @@ async function casCommit(
  * must not exist). Returns the new mod revision, or throws a RouteError describing the change made
  * outside the stack.
  */
-export async function casPut(client: Etcd3, key: string, record: Route, written: Written): Promise<number> {
+export async function casPut(
+  client: Etcd3,
+  key: string,
+  record: RouteInput,
+  written: Written,
+): Promise<number> {
   const value = serializeRoute(record);
   const res = await casCommit(client, key, written, () => client.put(key).value(value));
   if ("revision" in res) return res.revision;
@@ -386,7 +392,10 @@ export async function read(id: string, olds: RouteOutputs): Promise<{ id?: strin
     if (r.previewHost) props.previewHost = r.previewHost;
     else delete props.previewHost;
     const { intervalMs, rise, fall } = r.backends[r.liveColour].healthCheck;
-    if (olds.healthCheck || !same({ intervalMs, rise, fall }, DEFAULT_HEALTH_CHECK))
+    // Keep the state free of timing the program never set, unless etcd now holds other timing.
+    const defaults = JSON.parse(serializeRoute(routeRecord({ ...olds, healthCheck: undefined }))) as Route;
+    const { path: _path, ...defaultTiming } = defaults.backends[r.liveColour].healthCheck;
+    if (olds.healthCheck || !same({ intervalMs, rise, fall }, defaultTiming))
       props.healthCheck = { intervalMs, rise, fall };
     return { id, props };
   });
