@@ -1,4 +1,5 @@
-// Bundles switchyard-agent into one file, dist/agent/switchyard-agent.js, runnable with Node >= 20.
+// Bundles switchyard-agent (dist/agent/switchyard-agent.js) and switchyard-registrar
+// (dist/registrar/switchyard-registrar.js), one file each, runnable with Node >= 20.
 // etcd3 reads its .proto files from disk at start-up; the plugin inlines them as JSON so that the
 // bundle needs nothing beside it.
 import { readFileSync } from "node:fs";
@@ -26,13 +27,21 @@ const inlineEtcdProtos = {
   },
 };
 
-await build({
-  entryPoints: ["agent/src/main.ts"],
-  bundle: true,
-  platform: "node",
-  target: "node20",
-  outfile: "dist/agent/switchyard-agent.js",
-  banner: { js: "#!/usr/bin/env node" },
-  plugins: [inlineEtcdProtos],
-  logLevel: "warning",
-});
+const bundles = [
+  { entry: "agent/src/main.ts", outfile: "dist/agent/switchyard-agent.js" },
+  // The in-cluster member writer shares the agent's etcd, schema and logging code (docs/registrar.md).
+  { entry: "agent/src/registrar/main.ts", outfile: "dist/registrar/switchyard-registrar.js" },
+];
+
+for (const { entry, outfile } of bundles) {
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    outfile,
+    banner: { js: "#!/usr/bin/env node" },
+    plugins: [inlineEtcdProtos],
+    logLevel: "warning",
+  });
+}

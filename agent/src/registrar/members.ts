@@ -1,0 +1,155 @@
+/**
+ * The registrar's decisions as pure functions: which EndpointSlices it reads, which member records
+ * they mean, and which etcd writes turn the stored members into those. Everything Kubernetes- or
+ * etcd-facing lives in kube.ts and registrar.ts; this file is tested without either.
+ */
+import { createHash } from "node:crypto";
+import { isIPv4 } from "node:net";
+import { isColour, isDnsLabel } from "../../../components/config/validators";
+import type { Colour } from "../../../components/config/validators";
+import { memberKey, memberPrefix, parseKey, serializeMember } from "../schema";
+
+/** The labels components/apps puts on each colour's Service (`colourLabels`), inherited by its slices. */
+export const APP_LABEL = "app";
+export const COLOUR_LABEL = "colour";
+export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+/** The subset of discovery.k8s.io/v1 EndpointSlice the registrar reads. */
+export interface EndpointSlice {
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    resourceVersion?: string;
+  };
+  addressType: string;
+  endpoints?: Endpoint[] | null;
+  ports?: EndpointPort[] | null;
+}
+
+export interface Endpoint {
+  addresses: string[];
+  conditions?: { ready?: boolean | null; serving?: boolean | null; terminating?: boolean | null };
+  targetRef?: { kind?: string; name?: string; namespace?: string };
+}
+
+export interface EndpointPort {
+  name?: string | null;
+  port?: number | null;
+  protocol?: string | null;
+}
+
+/** Server-side filter of the watch: only the per-colour Services of the managed apps. */
+export function labelSelector(apps: readonly string[]): string {
+  return `${APP_LABEL} in (${[...apps].sort().join(",")}),${COLOUR_LABEL} in (blue,green)`;
+}
+
+/**
+ * A pod is a member while it may take new connections. `serving` is readiness without the
+ * terminating override (and equals `ready` on clusters that do not set it); a terminating pod is
+ * dropped even while it still serves, so HAProxy stops sending it new work before it exits.
+ */
+export function isMemberEndpoint(endpoint: Endpoint): boolean {
+  const c = endpoint.conditions ?? {};
+  if (c.terminating === true) return false;
+  return (c.serving ?? c.ready ?? true) !== false;
+}
+
+/**
+ * The member id: the pod name when it is already a DNS-1123 label (Deployment pods are), otherwise
+ * a readable label-safe prefix plus a hash of the full name, so two long names never collide. An
+ * endpoint without a pod reference is named after its address.
+ */
+export function memberId(endpoint: Endpoint): string {
+  const name = endpoint.targetRef?.kind === "Pod" ? endpoint.targetRef.name : undefined;
+  if (!name) return `ip-${endpoint.addresses[0].replace(/\./g, "-")}`;
+  if (isDnsLabel(name)) return name;
+  const hash = createHash("sha256").update(name).digest("hex").slice(0, 10);
+  const stem = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+/, "")
+    .slice(0, 52)
+    .replace(/-+$/, "");
+  return stem ? `${stem}-${hash}` : `pod-${hash}`;
+}
+
+export interface SkippedSlice {
+  slice: string;
+  reason: string;
+}
+
+export interface DesiredMembers {
+  /** Member key → canonical JSON value. */
+  members: Map<string, string>;
+  /** Slices that matched the selector but cannot yield members, with the reason (logged, counted). */
+  skipped: SkippedSlice[];
+}
+
+/**
+ * Member records the given slices call for. A slice counts when its labels name a managed app and a
+ * colour; the member's port is the slice's port named `portName` (the Service's `http` port, whose
+ * targetPort is the container port), because HAProxy talks to pods directly.
+ */
+export function desiredMembers(
+  slices: Iterable<EndpointSlice>,
+  apps: ReadonlySet<string>,
+  portName: string,
+): DesiredMembers {
+  const members = new Map<string, string>();
+  const skipped: SkippedSlice[] = [];
+  for (const slice of slices) {
+    const labels = slice.metadata.labels ?? {};
+    const app = labels[APP_LABEL];
+    const colour = labels[COLOUR_LABEL];
+    if (app === undefined || !apps.has(app) || !isColour(colour)) continue;
+    const where = `${slice.metadata.namespace ?? ""}/${slice.metadata.name}`;
+    if (slice.addressType !== "IPv4") {
+      skipped.push({ slice: where, reason: `addressType ${slice.addressType}: members are IPv4` });
+      continue;
+    }
+    const port = (slice.ports ?? []).find((p) => p.name === portName)?.port;
+    if (typeof port !== "number") {
+      if ((slice.endpoints ?? []).length > 0)
+        skipped.push({ slice: where, reason: `no port named ${JSON.stringify(portName)}` });
+      continue;
+    }
+    for (const endpoint of slice.endpoints ?? []) {
+      const address = endpoint.addresses[0];
+      if (!isMemberEndpoint(endpoint) || address === undefined || !isIPv4(address)) continue;
+      members.set(memberKey(app, colour as Colour, memberId(endpoint)), serializeMember({ address, port }));
+    }
+  }
+  return { members, skipped };
+}
+
+export interface MemberWrites {
+  puts: { key: string; value: string }[];
+  deletes: string[];
+}
+
+/**
+ * The writes that make etcd hold exactly `desired` for the managed apps. `actual` may contain any
+ * key under the member space: keys of other apps (or that are not member keys at all) are never
+ * touched, so several writers can each own their apps.
+ */
+export function memberWrites(
+  desired: ReadonlyMap<string, string>,
+  actual: Readonly<Record<string, string>>,
+  apps: ReadonlySet<string>,
+): MemberWrites {
+  const puts = [...desired]
+    .filter(([key, value]) => actual[key] !== value)
+    .map(([key, value]) => ({ key, value }));
+  const deletes = Object.keys(actual).filter((key) => {
+    if (desired.has(key)) return false;
+    const parsed = parseKey(key);
+    return parsed.ok && parsed.value.kind === "member" && apps.has(parsed.value.app);
+  });
+  return { puts: puts.sort((a, b) => a.key.localeCompare(b.key)), deletes: deletes.sort() };
+}
+
+/** The etcd prefixes the registrar reads back before diffing: one per managed app. */
+export function managedPrefixes(apps: Iterable<string>): string[] {
+  return [...apps].sort().map((app) => memberPrefix(app));
+}
