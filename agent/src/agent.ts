@@ -17,7 +17,7 @@ import { assignSlots, deriveLayout, sameLayout } from "./haproxy/layout";
 import type { Layout } from "./haproxy/layout";
 import { backendHealth, parseMap, parseServersState } from "./haproxy/parse";
 import type { ServerState } from "./haproxy/parse";
-import { checkConfig, reloadHaproxy, startHaproxy, workerPid } from "./haproxy/process";
+import { checkConfig, masterAlive, reloadHaproxy, startHaproxy, workerPid } from "./haproxy/process";
 import { renderConfig, renderMap } from "./haproxy/render";
 import type { HaproxyPaths } from "./haproxy/render";
 import { applyCommands, runtimeCommands } from "./haproxy/runtime";
@@ -401,8 +401,9 @@ export class Agent {
       this.healthAt = performance.now();
     } catch (e) {
       this.log.warn("reading HAProxy health failed", { error: String(e) });
-      if ((await workerPid(this.paths)) === undefined) {
-        // HAProxy is gone (crash, OOM kill): the next apply starts it from the desired state.
+      // The admin socket can refuse for a moment around a reload; only a dead master with no
+      // worker answering means HAProxy is gone (crash, OOM kill): the next apply starts it.
+      if (!masterAlive(this.paths) && (await workerPid(this.paths)) === undefined) {
         this.running = false;
         this.markDirty();
       }

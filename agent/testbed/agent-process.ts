@@ -3,7 +3,7 @@ import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { haproxyPaths } from "../src/agent";
-import { freePort, isAlive, killPid, spawnLogged, tempDir, track, waitUntil } from "./procs";
+import { freePort, killGroup, killPid, spawnLogged, tempDir, trackGroup, waitUntil } from "./procs";
 
 export interface AgentOptions {
   id: string;
@@ -20,6 +20,8 @@ export class AgentHandle {
   readonly dir: string;
   readonly logFile: string;
   private child?: ChildProcess;
+  /** Every HAProxy process group seen (a replaced master leaves its old group finishing). */
+  private readonly haproxyGroups = new Set<number>();
 
   private constructor(
     private readonly opts: AgentOptions,
@@ -103,20 +105,22 @@ export class AgentHandle {
     await this.start();
   }
 
+  /** Pid of the HAProxy master (which leads the process group of its workers), if one was started. */
   haproxyPid(): number | undefined {
     const pidFile = haproxyPaths(join(this.dir, "state")).pidFile;
     if (!existsSync(pidFile)) return undefined;
     const pid = Number(readFileSync(pidFile, "utf8").trim());
-    if (!Number.isInteger(pid) || !isAlive(pid)) return undefined;
-    track(pid);
+    if (!Number.isInteger(pid) || pid <= 1) return undefined;
+    trackGroup(pid);
+    this.haproxyGroups.add(pid);
     return pid;
   }
 
-  /** Stops the agent and its HAProxy master (which takes its workers with it). */
+  /** Stops the agent and its HAProxy: master and workers, even if the master already died. */
   async destroy(): Promise<void> {
     await this.stop();
-    const pid = this.haproxyPid();
-    if (pid !== undefined) await killPid(pid, "SIGTERM");
+    this.haproxyPid();
+    await Promise.all([...this.haproxyGroups].map((g) => killGroup(g, "SIGTERM")));
     rmSync(this.dir, { recursive: true, force: true });
   }
 

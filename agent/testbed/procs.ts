@@ -24,10 +24,11 @@ export function tempDir(prefix: string, parent = tmpdir()): string {
 }
 
 const live = new Set<number>();
+const groups = new Set<number>();
 function killAllNow(): void {
-  for (const pid of live) {
+  for (const id of [...live, ...[...groups].map((g) => -g)]) {
     try {
-      process.kill(pid, "SIGKILL");
+      process.kill(id, "SIGKILL");
     } catch {
       /* already gone */
     }
@@ -49,6 +50,34 @@ export function track(pid: number): void {
 
 export function untrack(pid: number): void {
   live.delete(pid);
+}
+
+/** Tracks a process group (a daemonised HAProxy master leads one with its workers). */
+export function trackGroup(pgid: number): void {
+  groups.add(pgid);
+}
+
+/**
+ * Sends `signal` to a whole process group, SIGKILL after `graceMs`, and resolves once no member is
+ * left: workers are reached even when their master is already gone.
+ */
+export async function killGroup(
+  pgid: number,
+  signal: NodeJS.Signals = "SIGTERM",
+  graceMs = 3000,
+): Promise<void> {
+  const deadline = Date.now() + graceMs;
+  let sig: NodeJS.Signals | 0 = signal;
+  for (;;) {
+    try {
+      process.kill(-pgid, sig);
+    } catch {
+      break;
+    }
+    await sleep(20);
+    sig = Date.now() > deadline ? "SIGKILL" : 0;
+  }
+  groups.delete(pgid);
 }
 
 export function spawnLogged(

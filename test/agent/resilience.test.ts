@@ -109,7 +109,7 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
   }
 }
 
-test("a HAProxy that dies is started again by its agent with the desired routes", async () => {
+test("a HAProxy that dies is started again by its agent, and not while it only reloads", async () => {
   const [agent] = bed.agents;
   const live = (await bed.readRoute(HOST)).liveColour;
   const pid = agent.haproxyPid();
@@ -120,4 +120,9 @@ test("a HAProxy that dies is started again by its agent with the desired routes"
   const restarted = agent.haproxyPid();
   assert.ok(restarted && restarted !== pid, "a new HAProxy master runs");
   await flip();
+  const starts = agent
+    .logs()
+    .split("\n")
+    .filter((l) => l.includes('"msg":"started HAProxy"'));
+  assert.equal(starts.length, 2, "started at the beginning and after the kill, never around a reload");
 });

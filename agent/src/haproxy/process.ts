@@ -3,6 +3,7 @@
  * (daemonised, so it outlives agent restarts), seamless reload through the master CLI.
  */
 import { execFile, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import type { HaproxyPaths } from "./render";
 import { masterCommand, runtimeCommands } from "./runtime";
 
@@ -37,6 +38,17 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** True while the master in the pid file runs (checked by pid: a busy master is not a dead one). */
+export function masterAlive(paths: HaproxyPaths): boolean {
+  try {
+    const pid = Number(readFileSync(paths.pidFile, "utf8").trim());
+    // A killed daemon that nobody reaped is a zombie: it still "exists" for kill(pid, 0).
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
   }
 }
 
