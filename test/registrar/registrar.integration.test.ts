@@ -1,0 +1,152 @@
+/**
+ * The bundled registrar (dist/registrar/switchyard-registrar.js, the file the cluster runs) against
+ * a real single-member etcd with mTLS and the Kubernetes list/watch stand-in of fakeKubeApi.ts.
+ */
+import assert from "node:assert/strict";
+import type { ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { envName } from "../../agent/src/registrar/config";
+import { startEtcdCluster } from "../../agent/testbed/etcd-cluster";
+import type { EtcdCluster } from "../../agent/testbed/etcd-cluster";
+import { freePort, killPid, sleep, spawnLogged, waitUntil } from "../../agent/testbed/procs";
+import { ROOT } from "../helpers/plan";
+import { startFakeKubeApi } from "./fakeKubeApi";
+import type { FakeKubeApi } from "./fakeKubeApi";
+import { endpoint, slice } from "./support";
+
+const PREFIX = "/switchyard/v1/members/";
+const UNMANAGED = `${PREFIX}billing/blue/billing-1`;
+
+describe("switchyard-registrar against real etcd and a Kubernetes list/watch stand-in", () => {
+  let etcd: EtcdCluster;
+  let kube: FakeKubeApi;
+  let child: ChildProcess;
+  let httpPort: number;
+  let logFile: string;
+
+  const members = async () => {
+    const all = await etcd.client.getAll().prefix(PREFIX).strings();
+    return Object.fromEntries(Object.entries(all).map(([k, v]) => [k.slice(PREFIX.length), v]));
+  };
+  const until = <T>(what: string, probe: () => Promise<T | undefined>) =>
+    waitUntil(what, 15_000, probe, 50).catch((e: Error) => {
+      throw new Error(`${e.message}\nregistrar log:\n${readFileSync(logFile, "utf8").slice(-3000)}`);
+    });
+  const metric = async (name: string) => {
+    const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+    return Number(new RegExp(`^switchyard_registrar_${name} (\\S+)$`, "m").exec(text)?.[1]);
+  };
+  const pod = (name: string, ip: string, conditions?: Parameters<typeof endpoint>[2]) =>
+    endpoint(name, ip, conditions);
+
+  before(async () => {
+    execFileSync(process.execPath, [join(ROOT, "agent/build.mjs")], { cwd: ROOT, stdio: "inherit" });
+    etcd = await startEtcdCluster({ members: 1, tls: true });
+    const tls = etcd.tls!;
+    const tokenFile = join(etcd.dir, "token");
+    writeFileSync(tokenFile, "registrar-token\n");
+    kube = await startFakeKubeApi({
+      certFile: tls.serverCertFile,
+      keyFile: tls.serverKeyFile,
+      token: "registrar-token",
+      namespace: "apps",
+    });
+    // Present before the registrar starts: a member of an app it does not manage, and a stale
+    // member of one it does (which must go: the registrar owns its apps' members entirely).
+    await etcd.client.put(UNMANAGED).value('{"address":"10.9.0.1","port":9000}');
+    await etcd.client.put(`${PREFIX}web/green/stale`).value('{"address":"10.9.0.2"}');
+    kube.apply(slice("shop", "blue", [pod("shop-blue-a", "10.0.1.1"), pod("shop-blue-b", "10.0.1.2")]));
+    kube.apply(slice("billing", "blue", [pod("billing-9", "10.0.9.9")]));
+    httpPort = await freePort();
+    logFile = join(etcd.dir, "registrar.log");
+    const env = {
+      ...process.env,
+      [envName("apps")]: "shop,web",
+      [envName("namespace")]: "apps",
+      [envName("kube-api")]: kube.url,
+      [envName("kube-token-file")]: tokenFile,
+      [envName("kube-ca-file")]: tls.caFile,
+      [envName("etcd-endpoints")]: etcd.endpoints.join(","),
+      [envName("etcd-ca")]: tls.caFile,
+      [envName("etcd-cert")]: tls.clientCertFile,
+      [envName("etcd-key")]: tls.clientKeyFile,
+      [envName("http-address")]: "127.0.0.1",
+      [envName("http-port")]: String(httpPort),
+      [envName("resync-seconds")]: "1",
+    };
+    child = spawnLogged(process.execPath, [join(ROOT, "dist/registrar/switchyard-registrar.js")], logFile, {
+      env,
+    });
+  });
+
+  after(async () => {
+    if (child?.pid !== undefined) await killPid(child.pid);
+    await kube?.close();
+    await etcd?.stop();
+  });
+
+  test("serving endpoints become members; stale members of managed apps go; others stay", async () => {
+    await until("shop's members", async () => {
+      const m = await members();
+      return m["shop/blue/shop-blue-a"] && m["shop/blue/shop-blue-b"] && !m["web/green/stale"]
+        ? m
+        : undefined;
+    });
+    assert.deepEqual(await members(), {
+      "billing/blue/billing-1": '{"address":"10.9.0.1","port":9000}',
+      "shop/blue/shop-blue-a": '{"address":"10.0.1.1","port":8080}',
+      "shop/blue/shop-blue-b": '{"address":"10.0.1.2","port":8080}',
+    });
+    const health = await fetch(`http://127.0.0.1:${httpPort}/healthz`);
+    assert.equal(health.status, 200);
+  });
+
+  test("a new colour's pods appear from the watch; a terminating pod's member is removed", async () => {
+    kube.apply(slice("shop", "green", [pod("shop-green-a", "10.0.2.1")]));
+    await until("the green member", async () => (await members())["shop/green/shop-green-a"]);
+    kube.apply(
+      slice("shop", "blue", [
+        pod("shop-blue-a", "10.0.1.1"),
+        pod("shop-blue-b", "10.0.1.2", { ready: false, serving: true, terminating: true }),
+      ]),
+    );
+    await until("the terminating member to go", async () =>
+      (await members())["shop/blue/shop-blue-b"] === undefined ? true : undefined,
+    );
+    assert.equal((await members())["shop/blue/shop-blue-a"], '{"address":"10.0.1.1","port":8080}');
+  });
+
+  test("a watch ended with 410 Gone is followed by a re-list that converges", async () => {
+    const lists = kube.requests.filter((r) => r === "list").length;
+    kube.expireWatches();
+    // Applied while no watch is open: only the re-list can deliver it.
+    kube.apply(slice("shop", "green", [pod("shop-green-a", "10.0.2.1"), pod("shop-green-b", "10.0.2.2")]));
+    await until("the member seen by the re-list", async () => (await members())["shop/green/shop-green-b"]);
+    assert.ok(kube.requests.filter((r) => r === "list").length > lists);
+  });
+
+  test("while the Kubernetes API is down, members are kept (and repaired from the last view)", async () => {
+    const before = await members();
+    kube.down();
+    await until("the registrar to notice", async () =>
+      (await metric("kubernetes_connected")) === 0 ? true : undefined,
+    );
+    // Someone deletes a member meanwhile: the periodic resync restores it from the last view.
+    await etcd.client.delete().key(`${PREFIX}shop/blue/shop-blue-a`);
+    await until("the member to be restored", async () => (await members())["shop/blue/shop-blue-a"]);
+    await sleep(2500); // more than two resyncs with the API still down
+    assert.deepEqual(await members(), before);
+    kube.remove("shop-green-x1");
+    kube.up();
+    await until("the change made during the outage", async () =>
+      (await members())["shop/green/shop-green-a"] === undefined ? true : undefined,
+    );
+    assert.deepEqual(await members(), {
+      "billing/blue/billing-1": '{"address":"10.9.0.1","port":9000}',
+      "shop/blue/shop-blue-a": '{"address":"10.0.1.1","port":8080}',
+    });
+  });
+});
