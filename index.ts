@@ -2,7 +2,13 @@
  * Composition root: validated config in, components in dependency order, the stack contract out.
  * No resource logic lives here.
  */
-import { BlueGreenService, appArgsFromConfig, etcdConnectionFromSecret } from "./components/apps";
+import {
+  BlueGreenService,
+  MemberRegistrar,
+  appArgsFromConfig,
+  buildRegistrarBundle,
+  etcdConnectionFromSecret,
+} from "./components/apps";
 import { awsProvider } from "./components/common/provider";
 import { loadConfig } from "./components/config";
 import { Edge, buildAgentBundle } from "./components/edge";
@@ -42,6 +48,7 @@ const kubernetes = new Cluster(
     privateSubnetIds: network.privateSubnetIds,
     securityGroupIds: securityGroups.ids,
     databasePorts: databaseClientPorts(config.databases),
+    appPorts: [...new Set(Object.values(config.apps).map((app) => app.port))].sort((a, b) => a - b),
     owner: config.owner,
   },
   { providers: { aws } },
@@ -93,6 +100,21 @@ for (const [name, app] of Object.entries(config.apps)) {
     providers: { kubernetes: kubernetes.provider },
     dependsOn: [edge],
   });
+}
+
+// The writer of the apps' member records (pod IP + container port) that the agents serve from.
+if (Object.keys(config.apps).length > 0) {
+  new MemberRegistrar(
+    "switchyard-registrar",
+    {
+      namespace: kubernetes.namespaces.platform,
+      appsNamespace: kubernetes.namespaces.apps,
+      apps: Object.keys(config.apps),
+      etcd: etcdClient,
+      bundle: buildRegistrarBundle(__dirname),
+    },
+    { providers: { kubernetes: kubernetes.provider }, dependsOn: [etcd] },
+  );
 }
 
 export const vpcId = network.vpcId;

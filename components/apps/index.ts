@@ -8,3 +8,7 @@ export type { RouteArgs } from "./route/route";
 export type * from "./types";
 export { etcdConnectionFromSecret } from "./etcdCredentials";
 export type { EtcdClientSecretArgs } from "./etcdCredentials";
+export { MemberRegistrar } from "./registrar/registrar";
+export type { MemberRegistrarArgs } from "./registrar/registrar";
+export { buildRegistrarBundle, describeRegistrarBundle } from "./registrar/bundle";
+export type { RegistrarBundle } from "./registrar/bundle";

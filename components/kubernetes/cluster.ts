@@ -25,6 +25,8 @@ export interface ClusterArgs {
   securityGroupIds: Record<"nodes" | "haproxy" | "etcd" | "databases", pulumi.Input<string>>;
   /** Client ports of the databases the pods may reach (see `databaseClientPorts`). */
   databasePorts: number[];
+  /** Container ports of the blue-green apps, opened to HAProxy (members are pod IPs, docs/registrar.md). */
+  appPorts: number[];
   /** Owner tag for what EKS launches (nodes, their volumes), which the provider's default tags miss. */
   owner: string;
 }
@@ -64,6 +66,7 @@ export class Cluster extends pulumi.ComponentResource {
       name,
       planClusterRules({
         haproxyPorts: cfg.haproxyPorts,
+        appPorts: args.appPorts,
         webhookPorts: cfg.webhookPorts,
         databasePorts: args.databasePorts,
       }),

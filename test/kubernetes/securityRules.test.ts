@@ -39,6 +39,7 @@ describe("network paths of the nodes and the control plane", () => {
       "nodes in controlPlane tcp 443",
       "nodes in controlPlane tcp 9443",
       "nodes in haproxy tcp 30000-32767",
+      "nodes in haproxy tcp 8080",
       "nodes in nodes -1 all",
       "nodes out 0.0.0.0/0 tcp 443",
       "nodes out databases tcp 27017",
@@ -86,6 +87,7 @@ describe("network paths of the nodes and the control plane", () => {
   test("rule keys are unique and stable, so a rule keeps its resource when others change", () => {
     const rules = planClusterRules({
       haproxyPorts: [{ from: 30000, to: 32767 }],
+      appPorts: [8080],
       webhookPorts: [443, 443],
       databasePorts: [3306],
     });
@@ -96,9 +98,26 @@ describe("network paths of the nodes and the control plane", () => {
         { from: 8080, to: 8080 },
         { from: 30000, to: 32767 },
       ],
+      appPorts: [8080],
       webhookPorts: [443],
       databasePorts: [3306],
     });
     assert.ok(withMore.some((r) => r.key === "nodes-in-haproxy-30000-32767"));
+  });
+
+  test("HAProxy reaches the apps' pods on their container ports (registrar members are pod IPs)", () => {
+    const ingress = (appPorts: number[]) =>
+      planClusterRules({
+        haproxyPorts: [{ from: 30000, to: 32767 }],
+        appPorts,
+        webhookPorts: [],
+        databasePorts: [],
+      })
+        .filter((r) => r.direction === "ingress" && r.peer === "haproxy")
+        .map((r) => `${r.fromPort}-${r.toPort}`);
+    assert.deepEqual(ingress([8080, 9000, 8080]), ["30000-32767", "8080-8080", "9000-9000"]);
+    // A container port inside an opened range adds nothing.
+    assert.deepEqual(ingress([30080]), ["30000-32767"]);
+    assert.deepEqual(ingress([]), ["30000-32767"]);
   });
 });

@@ -34,6 +34,8 @@ export interface PlannedRule {
 
 export interface ClusterRulesArgs {
   haproxyPorts: readonly { from: number; to: number }[];
+  /** Container ports of the blue-green apps: HAProxy reaches their pods directly (vpc-cni pod IPs). */
+  appPorts: readonly number[];
   webhookPorts: readonly number[];
   databasePorts: readonly number[];
 }
@@ -78,6 +80,12 @@ export function planClusterRules(args: ClusterRulesArgs): PlannedRule[] {
       tcp(range.from, range.to),
       "HAProxy fleets to Service NodePorts / pod ports",
     );
+  }
+  // Members written by switchyard-registrar are pod IP + container port; a port inside a range
+  // opened above needs no rule of its own.
+  for (const port of args.appPorts) {
+    if (args.haproxyPorts.some((r) => port >= r.from && port <= r.to)) continue;
+    add("nodes", "ingress", "haproxy", tcp(port), "HAProxy fleets to app pods on their container port");
   }
   add("nodes", "ingress", "nodes", "all", "Node to node: pod networking, cluster DNS, kube-proxy forwarding");
   add(
