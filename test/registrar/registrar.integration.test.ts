@@ -3,29 +3,22 @@
  * a real single-member etcd with mTLS and the Kubernetes list/watch stand-in of fakeKubeApi.ts.
  */
 import assert from "node:assert/strict";
-import type { ChildProcess } from "node:child_process";
-import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { envName } from "../../agent/src/registrar/config";
 import { startEtcdCluster } from "../../agent/testbed/etcd-cluster";
 import type { EtcdCluster } from "../../agent/testbed/etcd-cluster";
-import { freePort, killPid, sleep, spawnLogged, waitUntil } from "../../agent/testbed/procs";
-import { ROOT } from "../helpers/plan";
-import { startFakeKubeApi } from "./fakeKubeApi";
+import { sleep, waitUntil } from "../../agent/testbed/procs";
 import type { FakeKubeApi } from "./fakeKubeApi";
-import { endpoint, slice } from "./support";
+import { buildBundles, endpoint, slice, startRegistrar } from "./support";
+import type { RegistrarRun } from "./support";
 
 const PREFIX = "/switchyard/v1/members/";
 const UNMANAGED = `${PREFIX}billing/blue/billing-1`;
 
 describe("switchyard-registrar against real etcd and a Kubernetes list/watch stand-in", () => {
   let etcd: EtcdCluster;
+  let run: RegistrarRun;
   let kube: FakeKubeApi;
-  let child: ChildProcess;
   let httpPort: number;
-  let logFile: string;
 
   const members = async () => {
     const all = await etcd.client.getAll().prefix(PREFIX).strings();
@@ -33,58 +26,35 @@ describe("switchyard-registrar against real etcd and a Kubernetes list/watch sta
   };
   const until = <T>(what: string, probe: () => Promise<T | undefined>) =>
     waitUntil(what, 15_000, probe, 50).catch((e: Error) => {
-      throw new Error(`${e.message}\nregistrar log:\n${readFileSync(logFile, "utf8").slice(-3000)}`);
+      throw new Error(`${e.message}\nregistrar log:\n${run.log()}`);
     });
   const metric = async (name: string) => {
     const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
     return Number(new RegExp(`^switchyard_registrar_${name} (\\S+)$`, "m").exec(text)?.[1]);
   };
-  const pod = (name: string, ip: string, conditions?: Parameters<typeof endpoint>[2]) =>
-    endpoint(name, ip, conditions);
+  const pod = endpoint;
 
   before(async () => {
-    execFileSync(process.execPath, [join(ROOT, "agent/build.mjs")], { cwd: ROOT, stdio: "inherit" });
+    buildBundles();
     etcd = await startEtcdCluster({ members: 1, tls: true });
-    const tls = etcd.tls!;
-    const tokenFile = join(etcd.dir, "token");
-    writeFileSync(tokenFile, "registrar-token\n");
-    kube = await startFakeKubeApi({
-      certFile: tls.serverCertFile,
-      keyFile: tls.serverKeyFile,
-      token: "registrar-token",
-      namespace: "apps",
-    });
     // Present before the registrar starts: a member of an app it does not manage, and a stale
     // member of one it does (which must go: the registrar owns its apps' members entirely).
     await etcd.client.put(UNMANAGED).value('{"address":"10.9.0.1","port":9000}');
     await etcd.client.put(`${PREFIX}web/green/stale`).value('{"address":"10.9.0.2"}');
-    kube.apply(slice("shop", "blue", [pod("shop-blue-a", "10.0.1.1"), pod("shop-blue-b", "10.0.1.2")]));
-    kube.apply(slice("billing", "blue", [pod("billing-9", "10.0.9.9")]));
-    httpPort = await freePort();
-    logFile = join(etcd.dir, "registrar.log");
-    const env = {
-      ...process.env,
-      [envName("apps")]: "shop,web",
-      [envName("namespace")]: "apps",
-      [envName("kube-api")]: kube.url,
-      [envName("kube-token-file")]: tokenFile,
-      [envName("kube-ca-file")]: tls.caFile,
-      [envName("etcd-endpoints")]: etcd.endpoints.join(","),
-      [envName("etcd-ca")]: tls.caFile,
-      [envName("etcd-cert")]: tls.clientCertFile,
-      [envName("etcd-key")]: tls.clientKeyFile,
-      [envName("http-address")]: "127.0.0.1",
-      [envName("http-port")]: String(httpPort),
-      [envName("resync-seconds")]: "1",
-    };
-    child = spawnLogged(process.execPath, [join(ROOT, "dist/registrar/switchyard-registrar.js")], logFile, {
-      env,
+    run = await startRegistrar(etcd, {
+      apps: ["shop", "web"],
+      resyncSeconds: 1,
+      beforeStart: (k) => {
+        k.apply(slice("shop", "blue", [pod("shop-blue-a", "10.0.1.1"), pod("shop-blue-b", "10.0.1.2")]));
+        k.apply(slice("billing", "blue", [pod("billing-9", "10.0.9.9")]));
+      },
     });
+    kube = run.kube;
+    httpPort = run.httpPort;
   });
 
   after(async () => {
-    if (child?.pid !== undefined) await killPid(child.pid);
-    await kube?.close();
+    await run?.stop();
     await etcd?.stop();
   });
 

@@ -1,5 +1,17 @@
-/** EndpointSlices as the EndpointSlice controller writes them for components/apps' Services. */
+/**
+ * Shared by the registrar tests: EndpointSlices as the EndpointSlice controller writes them for
+ * components/apps' Services, and the bundled registrar started against a testbed etcd.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { envName } from "../../agent/src/registrar/config";
 import type { Endpoint, EndpointSlice } from "../../agent/src/registrar/members";
+import type { EtcdCluster } from "../../agent/testbed/etcd-cluster";
+import { freePort, killPid, spawnLogged } from "../../agent/testbed/procs";
+import { ROOT } from "../helpers/plan";
+import { startFakeKubeApi } from "./fakeKubeApi";
+import type { FakeKubeApi } from "./fakeKubeApi";
 
 export function endpoint(
   pod: string,
@@ -9,15 +21,80 @@ export function endpoint(
   return { addresses: [address], conditions, targetRef: { kind: "Pod", name: pod, namespace: "apps" } };
 }
 
-export function slice(app: string, colour: string, endpoints: Endpoint[], suffix = "x1"): EndpointSlice {
+export function slice(app: string, colour: string, endpoints: Endpoint[], port = 8080): EndpointSlice {
   return {
     metadata: {
-      name: `${app}-${colour}-${suffix}`,
+      name: `${app}-${colour}-x1`,
       namespace: "apps",
       labels: { app, colour, "kubernetes.io/service-name": `${app}-${colour}` },
     },
     addressType: "IPv4",
     endpoints,
-    ports: [{ name: "http", port: 8080, protocol: "TCP" }],
+    ports: [{ name: "http", port, protocol: "TCP" }],
+  };
+}
+
+/** The bundled registrar (dist/registrar/switchyard-registrar.js) against a testbed etcd with mTLS. */
+export interface RegistrarRun {
+  kube: FakeKubeApi;
+  httpPort: number;
+  /** The tail of the registrar's log, for failure messages. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+export function buildBundles(): void {
+  execFileSync(process.execPath, [join(ROOT, "agent/build.mjs")], { cwd: ROOT, stdio: "inherit" });
+}
+
+export async function startRegistrar(
+  etcd: EtcdCluster,
+  opts: { apps: string[]; resyncSeconds: number; beforeStart?: (kube: FakeKubeApi) => void | Promise<void> },
+): Promise<RegistrarRun> {
+  const tls = etcd.tls;
+  if (!tls) throw new Error("the registrar tests run etcd with mTLS, as production does");
+  const token = `token-${Date.now()}`;
+  const tokenFile = join(etcd.dir, "sa-token");
+  writeFileSync(tokenFile, `${token}\n`);
+  const kube = await startFakeKubeApi({
+    certFile: tls.serverCertFile,
+    keyFile: tls.serverKeyFile,
+    token,
+    namespace: "apps",
+  });
+  await opts.beforeStart?.(kube);
+  const httpPort = await freePort();
+  const logFile = join(etcd.dir, "registrar.log");
+  const env = {
+    ...process.env,
+    [envName("apps")]: opts.apps.join(","),
+    [envName("namespace")]: "apps",
+    [envName("kube-api")]: kube.url,
+    [envName("kube-token-file")]: tokenFile,
+    [envName("kube-ca-file")]: tls.caFile,
+    [envName("etcd-endpoints")]: etcd.endpoints.join(","),
+    [envName("etcd-ca")]: tls.caFile,
+    [envName("etcd-cert")]: tls.clientCertFile,
+    [envName("etcd-key")]: tls.clientKeyFile,
+    [envName("http-address")]: "127.0.0.1",
+    [envName("http-port")]: String(httpPort),
+    [envName("resync-seconds")]: String(opts.resyncSeconds),
+  };
+  const child = spawnLogged(
+    process.execPath,
+    [join(ROOT, "dist/registrar/switchyard-registrar.js")],
+    logFile,
+    {
+      env,
+    },
+  );
+  return {
+    kube,
+    httpPort,
+    log: () => (existsSync(logFile) ? readFileSync(logFile, "utf8").slice(-3000) : ""),
+    stop: async () => {
+      if (child.pid !== undefined) await killPid(child.pid);
+      await kube.close();
+    },
   };
 }
