@@ -59,6 +59,8 @@ export class Agent {
   private revision = 0;
   private synced = false;
   private running = false;
+  /** Whether the running HAProxy runs a configuration this agent rendered (not a bootstrap one). */
+  private configured = false;
   /** What HAProxy runs: its layout, slot contents, host map and backend health. */
   private layout: Layout = [];
   private servers = new Map<string, ServerState[]>();
@@ -142,8 +144,16 @@ export class Agent {
       : [];
     if ((await workerPid(this.paths)) !== undefined) {
       this.log.info("adopting the running HAProxy", { backends: saved.length });
-    } else if (existsSync(this.layoutFile) && existsSync(this.paths.config)) {
+      // A HAProxy started before any agent ran (a host's bootstrap config) gets the agent's
+      // config on the first apply, even when etcd holds no route yet.
+      this.configured = existsSync(this.layoutFile);
+    } else if (
+      this.config.haproxySupervisor === "agent" &&
+      existsSync(this.layoutFile) &&
+      existsSync(this.paths.config)
+    ) {
       await startHaproxy(this.config.haproxyBin, this.paths);
+      this.configured = true;
       this.log.info("started HAProxy from the last known good configuration", { backends: saved.length });
     } else {
       return;
@@ -211,6 +221,7 @@ export class Agent {
   }
 
   private async apply(): Promise<void> {
+    if (!this.running && this.config.haproxySupervisor === "systemd") await this.adoptSupervised();
     const desired = buildDesired(this.records);
     this.rejected = desired.rejected;
     this.metrics.rejectedRecords = desired.rejected.length;
@@ -223,7 +234,7 @@ export class Agent {
     );
     if (this.running) await this.applyServers(layout, slots);
     let structural: Error | undefined;
-    if (!this.running || !sameLayout(layout, this.layout)) {
+    if (!this.running || !this.configured || !sameLayout(layout, this.layout)) {
       try {
         await this.restructure(desired, layout, slots);
       } catch (e) {
@@ -234,6 +245,20 @@ export class Agent {
     }
     await this.applyRoutes(desired, structural ? new Set(this.layout.map((b) => b.name)) : undefined);
     if (structural) throw structural;
+  }
+
+  /**
+   * Under systemd the agent never starts HAProxy itself (two supervisors would race to bind the
+   * same ports): it adopts the one systemd (re)started, from the config files the agent last wrote.
+   */
+  private async adoptSupervised(): Promise<void> {
+    if ((await workerPid(this.paths)) === undefined) {
+      throw new Error("HAProxy is not running; waiting for systemd to start it (haproxySupervisor=systemd)");
+    }
+    this.running = true;
+    this.configured = false;
+    await this.refreshActual();
+    this.log.info("adopted the HAProxy systemd started");
   }
 
   /** Member changes into existing slots: Runtime API only. */
@@ -294,6 +319,7 @@ export class Agent {
         await startHaproxy(this.config.haproxyBin, this.paths);
         this.running = true;
       }
+      this.configured = true;
     } catch (e) {
       // The running HAProxy still has the previous config: keep the files saying so.
       if (previous) {

@@ -26,6 +26,8 @@ const configSchema = z.strictObject({
   statusTtlSeconds: z.number().int().min(2).max(600),
   statusIntervalMs: z.number().int().min(0).max(60_000),
   flipStrategy: z.enum(["runtime", "reload"]),
+  /** Who starts HAProxy when none runs: the agent itself, or systemd (the agent then only adopts). */
+  haproxySupervisor: z.enum(["agent", "systemd"]),
   logLevel: z.enum(["debug", "info", "warn", "error"]),
 });
 
@@ -54,6 +56,7 @@ export const DEFAULTS: Omit<AgentConfig, "agentId"> = {
   statusTtlSeconds: 10,
   statusIntervalMs: 100,
   flipStrategy: "runtime",
+  haproxySupervisor: "agent",
   logLevel: "info",
 };
 
@@ -96,6 +99,11 @@ const FLAGS: Record<string, Flag> = {
     key: "flipStrategy",
     type: "string",
     help: "runtime (default) or reload (confd-like, for comparison)",
+  },
+  "haproxy-supervisor": {
+    key: "haproxySupervisor",
+    type: "string",
+    help: "agent (default: the agent starts HAProxy) or systemd (a unit runs it; the agent adopts it)",
   },
   "log-level": { key: "logLevel", type: "string", help: "debug, info, warn or error" },
 };

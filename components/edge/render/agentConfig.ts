@@ -24,6 +24,8 @@ export function renderAgentConfig(c: AgentConfigInput): string {
     httpAddress: AGENT_HOST.statusAddress,
     httpPort: AGENT_HOST.statusPort,
     maxconn: c.maxconn,
+    // switchyard-haproxy.service runs HAProxy; the agent adopts it and never starts its own.
+    haproxySupervisor: "systemd",
   };
   return JSON.stringify(config, null, 2) + "\n";
 }
