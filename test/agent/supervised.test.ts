@@ -80,6 +80,8 @@ describe("agent with HAProxy supervised by systemd", { timeout: 120_000 }, () =>
   after(async () => {
     await bed?.stop();
     killHaproxy();
+    // Also any HAProxy an earlier master left behind in this test's directory.
+    spawnSync("pkill", ["-KILL", "-f", stateDir], { timeout: 5000 });
     rmSync(stateDir, { recursive: true, force: true });
   });
 
