@@ -102,12 +102,17 @@ describe("stack configuration", () => {
         /DNS name/,
       );
     }
-    // Wildcards are allowed where the schema says so: aliases.
+    // Aliases too: HAProxy routes by exact host, so a wildcard alias could never match.
+    assertProblem(
+      { "switchyard:apps": { shop: { ...app, aliases: ["*.shop.example.com"] } } },
+      "switchyard:apps.shop.aliases.0",
+      /no wildcards/,
+    );
     const cfg = parseConfig({
       ...base,
-      "switchyard:apps": JSON.stringify({ shop: { ...app, aliases: ["*.shop.example.com"] } }),
+      "switchyard:apps": JSON.stringify({ shop: { ...app, aliases: ["www.shop.example.com"] } }),
     });
-    assert.deepEqual(cfg.apps.shop.aliases, ["*.shop.example.com"]);
+    assert.deepEqual(cfg.apps.shop.aliases, ["www.shop.example.com"]);
   });
 
   test("unknown keys are errors, at the top level and inside areas", () => {

@@ -3,10 +3,9 @@ import { z } from "zod";
 import { COLOURS, isDnsLabel, isHttpPath, isValidHostname } from "./validators";
 import { parseCidr, isPrivateCidr } from "../network/cidr";
 
-export const hostname = (opts: { allowWildcard?: boolean } = {}) =>
-  z.string().refine((v) => isValidHostname(v, opts), {
-    error: (issue) =>
-      `expected a lower-case DNS name${opts.allowWildcard ? ' (a leading "*." is allowed)' : " (no wildcards)"}, got ${JSON.stringify(issue.input)}`,
+export const hostname = () =>
+  z.string().refine((v) => isValidHostname(v), {
+    error: (issue) => `expected a lower-case DNS name (no wildcards), got ${JSON.stringify(issue.input)}`,
   });
 
 export const colour = z.enum(COLOURS, {

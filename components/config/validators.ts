@@ -6,12 +6,13 @@
 
 const LABEL = "(?!-)[a-z0-9-]{1,63}(?<!-)";
 const HOSTNAME_RE = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})*$`);
-const WILDCARD_HOSTNAME_RE = new RegExp(`^(?=.{1,253}$)\\*(\\.${LABEL})+$`);
 
-/** A lower-case DNS name: labels of a-z, 0-9 and inner hyphens, at most 253 characters. */
-export function isValidHostname(value: string, opts: { allowWildcard?: boolean } = {}): boolean {
-  if (HOSTNAME_RE.test(value)) return true;
-  return opts.allowWildcard === true && WILDCARD_HOSTNAME_RE.test(value);
+/**
+ * A lower-case DNS name: labels of a-z, 0-9 and inner hyphens, at most 253 characters. No
+ * wildcards: HAProxy routes by exact host (a map lookup), so `*.example.com` could never match.
+ */
+export function isValidHostname(value: string): boolean {
+  return HOSTNAME_RE.test(value);
 }
 
 export const COLOURS = ["blue", "green"] as const;

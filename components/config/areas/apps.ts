@@ -15,8 +15,8 @@ const colourSpec = z.strictObject({
 export const appSchema = z
   .strictObject({
     host: hostname(),
-    /** Extra names served by the same route; "*.example.com" is allowed here. */
-    aliases: z.array(hostname({ allowWildcard: true })).default([]),
+    /** Extra names served like `host` (exact names: routes have no wildcards). */
+    aliases: z.array(hostname()).default([]),
     /** Host that reaches the idle colour before promotion; default preview.<host>. */
     previewHost: hostname().optional(),
     port: z.number().int().min(1).max(65535).default(8080),
