@@ -119,4 +119,19 @@ describe("switchyard-registrar against real etcd and a Kubernetes list/watch sta
       "shop/blue/shop-blue-a": '{"address":"10.0.1.1","port":8080}',
     });
   });
+
+  test("while etcd is down, reconciles fail and are retried until the change is written", async () => {
+    const errors = await metric("reconcile_errors_total");
+    await etcd.members[0].kill();
+    kube.apply(slice("shop", "green", [pod("shop-green-c", "10.0.2.3")]));
+    await until("failed reconciles", async () =>
+      (await metric("reconcile_errors_total")) > errors ? true : undefined,
+    );
+    await etcd.members[0].restart();
+    await until(
+      "the member written after etcd is back",
+      async () => (await members())["shop/green/shop-green-c"],
+    );
+    assert.equal((await fetch(`http://127.0.0.1:${httpPort}/healthz`)).status, 200);
+  });
 });

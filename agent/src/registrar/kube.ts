@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { request } from "node:https";
-import type { IncomingMessage } from "node:http";
+import type { ClientRequest, IncomingMessage } from "node:http";
 import type { Logger } from "../log";
 import type { EndpointSlice } from "./members";
 
@@ -48,7 +48,8 @@ const WATCH_TIMEOUT_SECONDS = 300;
 
 export class EndpointSliceSource {
   private stopped = false;
-  private current?: IncomingMessage;
+  /** The request in flight (list or watch), cut by stop(). */
+  private current?: ClientRequest;
   private wake?: () => void;
 
   constructor(
@@ -124,8 +125,8 @@ export class EndpointSliceSource {
       });
       req.on("timeout", () => req.destroy(new Error(`no answer from the Kubernetes API in ${timeoutMs} ms`)));
       req.on("error", reject);
+      this.current = req;
       req.on("response", (res) => {
-        this.current = res;
         if (res.statusCode === 200) return resolve(res);
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));

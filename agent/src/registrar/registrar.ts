@@ -200,6 +200,7 @@ export class Registrar {
     await Promise.all(writes.deletes.map((key) => this.etcd.delete().key(key).exec()));
     for (const p of writes.puts) this.log.info("member written", { key: p.key, value: p.value });
     for (const key of writes.deletes) this.log.info("member deleted", { key });
+    // Logged when the count changes, not on every reconcile: the gauge carries the steady state.
     if (desired.skipped.length !== this.metrics.skippedSlices) {
       for (const s of desired.skipped) this.log.warn("endpointslice yields no members", { ...s });
     }
