@@ -3,7 +3,16 @@ import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { haproxyPaths } from "../src/agent";
-import { freePort, killGroup, killPid, spawnLogged, tempDir, trackGroup, waitUntil } from "./procs";
+import {
+  freePort,
+  killGroup,
+  killPid,
+  readPidFile,
+  spawnLogged,
+  tempDir,
+  trackGroup,
+  waitUntil,
+} from "./procs";
 
 export interface AgentOptions {
   id: string;
@@ -107,10 +116,8 @@ export class AgentHandle {
 
   /** Pid of the HAProxy master (which leads the process group of its workers), if one was started. */
   haproxyPid(): number | undefined {
-    const pidFile = haproxyPaths(join(this.dir, "state")).pidFile;
-    if (!existsSync(pidFile)) return undefined;
-    const pid = Number(readFileSync(pidFile, "utf8").trim());
-    if (!Number.isInteger(pid) || pid <= 1) return undefined;
+    const pid = readPidFile(haproxyPaths(join(this.dir, "state")).pidFile);
+    if (pid === undefined) return undefined;
     trackGroup(pid);
     this.haproxyGroups.add(pid);
     return pid;

@@ -30,7 +30,7 @@ export type { Backend, EtcdCluster, Load };
 export type { EtcdMember } from "./etcd-cluster";
 export type { LoadResult, Answer } from "./load";
 export type { TlsFiles } from "./tls";
-export { freePort, sleep, tempDir } from "./procs";
+export { freePort, readPidFile, sleep, tempDir } from "./procs";
 
 export interface TestbedOptions {
   /** Number of agents (each with its own HAProxy); default 2. */

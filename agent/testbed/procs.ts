@@ -1,7 +1,7 @@
 /** Free loopback ports, temp dirs and a registry of every process the testbed starts. */
 import { spawn } from "node:child_process";
 import type { ChildProcess, SpawnOptions } from "node:child_process";
-import { mkdtempSync, openSync } from "node:fs";
+import { existsSync, mkdtempSync, openSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -94,6 +94,13 @@ export function spawnLogged(
     child.on("exit", () => untrack(pid));
   }
   return child;
+}
+
+/** The pid in a pid file (HAProxy's `-p`), or undefined when there is none yet. */
+export function readPidFile(path: string): number | undefined {
+  if (!existsSync(path)) return undefined;
+  const pid = Number(readFileSync(path, "utf8").trim());
+  return Number.isInteger(pid) && pid > 1 ? pid : undefined;
 }
 
 export function isAlive(pid: number): boolean {

@@ -11,7 +11,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { after, before, describe, test } from "node:test";
 import { haproxyPaths } from "../../agent/src/agent";
-import { freePort, get, sleep, tempDir, Testbed, waitUntil } from "../../agent/testbed";
+import { freePort, get, readPidFile, sleep, tempDir, Testbed, waitUntil } from "../../agent/testbed";
 import { renderBootstrapConfig } from "../../components/edge/render/bootstrap";
 import { HEALTHZ_PATH } from "../../components/edge/render/layout";
 
@@ -31,11 +31,7 @@ function startLikeSystemd(): void {
 }
 
 function masterPid(): number | undefined {
-  try {
-    return Number(readFileSync(paths.pidFile, "utf8").trim()) || undefined;
-  } catch {
-    return undefined;
-  }
+  return readPidFile(paths.pidFile);
 }
 
 /** Kills HAProxy's whole process group (master and workers), as a crash or OOM kill would. */

@@ -1,33 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { estimateCost, INSTANCE_HOURLY } from "../../scripts/lib/cost";
-import type { PlannedResource } from "../../scripts/lib/evaluate";
-
-function resource(type: string, name: string, inputs: Record<string, unknown>): PlannedResource {
-  return {
-    urn: `urn:pulumi:t::p::${type}::${name}`,
-    type,
-    name,
-    custom: true,
-    inputs,
-    options: {
-      protect: false,
-      retainOnDelete: false,
-      ignoreChanges: [],
-      replaceOnChanges: [],
-      dependsOn: [],
-    },
-  };
-}
+import { planned } from "../helpers/planned";
 
 describe("cost estimate", () => {
   test("an Auto Scaling group costs its desired capacity times its launch template's instance type", () => {
-    const lt = resource("aws:ec2/launchTemplate:LaunchTemplate", "fleet-blue", { instanceType: "c7i.large" });
-    const live = resource("aws:autoscaling/group:Group", "blue", {
+    const lt = planned("aws:ec2/launchTemplate:LaunchTemplate", "fleet-blue", { instanceType: "c7i.large" });
+    const live = planned("aws:autoscaling/group:Group", "blue", {
       desiredCapacity: 3,
       launchTemplate: { id: "fleet-blue-id" },
     });
-    const idle = resource("aws:autoscaling/group:Group", "green", {
+    const idle = planned("aws:autoscaling/group:Group", "green", {
       desiredCapacity: 0,
       launchTemplate: { id: "fleet-blue-id" },
     });
@@ -39,10 +22,10 @@ describe("cost estimate", () => {
 
   test("gp3 volumes cost size plus provisioned IOPS and throughput above the free baseline", () => {
     const base = estimateCost([
-      resource("aws:ebs/volume:Volume", "v", { size: 100, iops: 3000, throughput: 125 }),
+      planned("aws:ebs/volume:Volume", "v", { size: 100, iops: 3000, throughput: 125 }),
     ]);
     const tuned = estimateCost([
-      resource("aws:ebs/volume:Volume", "v", { size: 100, iops: 6000, throughput: 250 }),
+      planned("aws:ebs/volume:Volume", "v", { size: 100, iops: 6000, throughput: 250 }),
     ]);
     assert.ok(tuned.monthlyUsd > base.monthlyUsd);
     assert.ok(Math.abs(tuned.monthlyUsd - base.monthlyUsd - (3000 * 0.0055 + 125 * 0.044)) < 0.01);
@@ -50,9 +33,9 @@ describe("cost estimate", () => {
 
   test("fixed overheads are counted and unknown instance types are reported, not guessed", () => {
     const cost = estimateCost([
-      resource("aws:eks/cluster:Cluster", "k8s", {}),
-      resource("aws:ec2/natGateway:NatGateway", "nat-a", {}),
-      resource("aws:ec2/instance:Instance", "odd", { instanceType: "x9z.huge" }),
+      planned("aws:eks/cluster:Cluster", "k8s", {}),
+      planned("aws:ec2/natGateway:NatGateway", "nat-a", {}),
+      planned("aws:ec2/instance:Instance", "odd", { instanceType: "x9z.huge" }),
     ]);
     assert.deepEqual(cost.unpriced, ["x9z.huge"]);
     assert.deepEqual(cost.lines.map((l) => l.type).slice(0, 2), [
@@ -63,16 +46,16 @@ describe("cost estimate", () => {
 
   test("interface endpoints cost per AZ they are placed in", () => {
     const one = estimateCost([
-      resource("aws:ec2/vpcEndpoint:VpcEndpoint", "ssm", { vpcEndpointType: "Interface", subnetIds: ["a"] }),
+      planned("aws:ec2/vpcEndpoint:VpcEndpoint", "ssm", { vpcEndpointType: "Interface", subnetIds: ["a"] }),
     ]);
     const three = estimateCost([
-      resource("aws:ec2/vpcEndpoint:VpcEndpoint", "ssm", {
+      planned("aws:ec2/vpcEndpoint:VpcEndpoint", "ssm", {
         vpcEndpointType: "Interface",
         subnetIds: ["a", "b", "c"],
       }),
     ]);
     const gateway = estimateCost([
-      resource("aws:ec2/vpcEndpoint:VpcEndpoint", "s3", { vpcEndpointType: "Gateway" }),
+      planned("aws:ec2/vpcEndpoint:VpcEndpoint", "s3", { vpcEndpointType: "Gateway" }),
     ]);
     assert.ok(Math.abs(three.monthlyUsd - 3 * one.monthlyUsd) < 0.02);
     assert.equal(gateway.monthlyUsd, 0);

@@ -4,41 +4,12 @@
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import type { PlannedResource } from "../../scripts/lib/evaluate";
+import { planned, STACK_URN } from "../helpers/planned";
 import { indexByUrn, policyResources, resourceArgs } from "../../scripts/lib/policyArgs";
 import { validationsOf } from "../../scripts/lib/policies";
 import { runPlan, type Plan } from "../helpers/plan";
 
-export const STACK_URN = "urn:pulumi:test::switchyard::pulumi:pulumi:Stack::switchyard-test";
-
-interface Extra {
-  options?: Partial<PlannedResource["options"]>;
-  provider?: PlannedResource;
-}
-
-export function planned(
-  type: string,
-  name: string,
-  inputs: Record<string, unknown>,
-  extra: Extra = {},
-): PlannedResource {
-  return {
-    urn: `urn:pulumi:test::switchyard::${type}::${name}`,
-    type,
-    name,
-    parent: STACK_URN,
-    custom: true,
-    provider: extra.provider ? `${extra.provider.urn}::${extra.provider.name}-id` : undefined,
-    inputs,
-    options: {
-      protect: false,
-      retainOnDelete: false,
-      ignoreChanges: [],
-      replaceOnChanges: [],
-      dependsOn: [],
-      ...extra.options,
-    },
-  };
-}
+export { planned, STACK_URN };
 
 /** An AWS provider whose default tags are these (as the engine passes them: JSON text). */
 export function awsProvider(tags: Record<string, string>): PlannedResource {

@@ -15,6 +15,7 @@ import { reloadHaproxy, workerPid } from "../../agent/src/haproxy/process";
 import { renderConfig } from "../../agent/src/haproxy/render";
 import { renderBootstrapConfig } from "../../components/edge/render/bootstrap";
 import { HEALTHZ_PATH } from "../../components/edge/render/layout";
+import { readPidFile } from "../../agent/testbed";
 import { freePort, tempDir } from "./helpers/host";
 
 const dir = tempDir("haproxy-bootstrap");
@@ -48,11 +49,7 @@ function accepts(socketPath: string): Promise<boolean> {
 }
 
 function masterPid(): number | undefined {
-  try {
-    return Number(readFileSync(paths.pidFile, "utf8").trim()) || undefined;
-  } catch {
-    return undefined;
-  }
+  return readPidFile(paths.pidFile);
 }
 
 describe("bootstrap haproxy.cfg", { timeout: 60_000 }, () => {

@@ -3,11 +3,10 @@
  * bash's parser, free loopback ports. Everything works in mkdtemp directories.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parse } from "yaml";
+import { freePort, tempDir as testbedTempDir } from "../../../agent/testbed/procs";
 
 export interface ToolResult {
   status: number;
@@ -21,7 +20,7 @@ function run(cmd: string, args: string[], input?: string): ToolResult {
 }
 
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `switchyard-${prefix}-`));
+  return testbedTempDir(`switchyard-${prefix}`);
 }
 
 export function cloudInitSchema(document: string): ToolResult {
@@ -82,14 +81,4 @@ export function verifyUnits(units: { name: string; content: string }[]): ToolRes
   return run("unshare", ["--mount", "--propagation", "private", "sh", "-c", script]);
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
