@@ -10,7 +10,7 @@ import {
 import { loadConfig, envName } from "../../agent/src/registrar/config";
 import { parseKey, parseMember } from "../../agent/src/schema";
 import { isDnsLabel } from "../../components/config/validators";
-import { colourLabels } from "../../components/apps/workload";
+import { colourLabels, objectName } from "../../components/apps/workload";
 import { endpoint, slice } from "./support";
 
 const APPS = new Set(["shop"]);
@@ -19,6 +19,7 @@ const KEY = "/switchyard/v1/members/shop/blue";
 describe("registrar: EndpointSlices to member records", () => {
   test("the selector names the labels components/apps puts on each colour's Service", () => {
     assert.deepEqual(colourLabels("shop", "blue"), { app: "shop", colour: "blue" });
+    assert.equal(objectName("shop", "blue"), "shop-blue");
     assert.equal(labelSelector(["web", "shop"]), "app in (shop,web),colour in (blue,green)");
   });
 
@@ -64,7 +65,7 @@ describe("registrar: EndpointSlices to member records", () => {
     assert.deepEqual([...members.keys()], [`${KEY}/keep`]);
   });
 
-  test("slices of unmanaged apps, without a colour, IPv6 or without the port are ignored", () => {
+  test("slices of unmanaged apps, without a colour, of another Service, IPv6 or without the port are ignored", () => {
     const ipv6 = { ...slice("shop", "green", [endpoint("p", "10.0.0.9")]), addressType: "IPv6" };
     const noPort = {
       ...slice("shop", "green", [endpoint("q", "10.0.0.8")]),
@@ -72,15 +73,17 @@ describe("registrar: EndpointSlices to member records", () => {
     };
     const noColour = slice("shop", "blue", [endpoint("r", "10.0.0.7")]);
     delete noColour.metadata.labels!.colour;
+    const otherService = slice("shop", "blue", [endpoint("s", "10.0.0.6")]);
+    otherService.metadata.labels!["kubernetes.io/service-name"] = "shop-metrics";
     const { members, skipped } = desiredMembers(
-      [slice("other", "blue", [endpoint("o", "10.0.0.1")]), ipv6, noPort, noColour],
+      [slice("other", "blue", [endpoint("o", "10.0.0.1")]), ipv6, noPort, noColour, otherService],
       APPS,
       "http",
     );
     assert.equal(members.size, 0);
     assert.deepEqual(
       skipped.map((s) => s.reason),
-      ["addressType IPv6: members are IPv4", 'no port named "http"'],
+      ["addressType IPv6: members are IPv4", 'no port named "http"', "Service shop-metrics is not shop-blue"],
     );
   });
 

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { isIPv4 } from "node:net";
 import { isColour, isDnsLabel } from "../../../components/config/validators";
 import type { Colour } from "../../../components/config/validators";
+import { objectName } from "../../../components/apps/workload";
 import { memberKey, memberPrefix, parseKey, serializeMember } from "../schema";
 
 /** The labels components/apps puts on each colour's Service (`colourLabels`), inherited by its slices. */
@@ -88,7 +89,7 @@ export interface DesiredMembers {
 
 /**
  * Member records the given slices call for. A slice counts when its labels name a managed app and a
- * colour; the member's port is the slice's port named `portName` (the Service's `http` port, whose
+ * colour and it belongs to that colour's Service (`<app>-<colour>`); the member's port is the slice's port named `portName` (the Service's `http` port, whose
  * targetPort is the container port), because HAProxy talks to pods directly.
  */
 export function desiredMembers(
@@ -104,6 +105,16 @@ export function desiredMembers(
     const colour = labels[COLOUR_LABEL];
     if (app === undefined || !apps.has(app) || !isColour(colour)) continue;
     const where = `${slice.metadata.namespace ?? ""}/${slice.metadata.name}`;
+    // Another Service that happens to carry the same labels (a metrics Service, say) must not
+    // add its endpoints to the colour: only the colour's own Service counts.
+    const service = labels[SERVICE_NAME_LABEL];
+    if (service !== objectName(app, colour)) {
+      skipped.push({
+        slice: where,
+        reason: `Service ${service ?? "(none)"} is not ${objectName(app, colour)}`,
+      });
+      continue;
+    }
     if (slice.addressType !== "IPv4") {
       skipped.push({ slice: where, reason: `addressType ${slice.addressType}: members are IPv4` });
       continue;
