@@ -1,19 +1,25 @@
 /** Agent configuration: an optional JSON file, overridden by command-line flags. */
 import { hostname } from "node:os";
-import { parseArgs } from "node:util";
 import { z } from "zod";
 import { isDnsLabel, isPort } from "../../components/config/validators";
+import {
+  describeIssues,
+  ETCD_SETTINGS,
+  LOG_LEVEL_SETTING,
+  type ConfigResult as FlagsConfigResult,
+  ETCD_FLAGS,
+  flagSettings,
+  flagUsage,
+  LOG_LEVEL_FLAG,
+  parseFlags,
+  type Flags,
+} from "./flags";
 
 const port = z.custom<number>((v) => isPort(v), "must be a port 1-65535");
 
 const configSchema = z.strictObject({
   agentId: z.string().refine((v) => isDnsLabel(v), "must be a DNS-1123 label"),
-  etcdEndpoints: z
-    .array(z.string().regex(/^https?:\/\/[A-Za-z0-9.:[\]-]+$/, "must be http(s)://host:port"))
-    .min(1),
-  etcdCaFile: z.string().optional(),
-  etcdCertFile: z.string().optional(),
-  etcdKeyFile: z.string().optional(),
+  ...ETCD_SETTINGS,
   stateDir: z.string().min(1),
   haproxyBin: z.string().min(1),
   bindAddress: z.string().regex(/^[0-9.]+$|^\*$/, "must be an IPv4 address or *"),
@@ -28,7 +34,7 @@ const configSchema = z.strictObject({
   flipStrategy: z.enum(["runtime", "reload"]),
   /** Who starts HAProxy when none runs: the agent itself, or systemd (the agent then only adopts). */
   haproxySupervisor: z.enum(["agent", "systemd"]),
-  logLevel: z.enum(["debug", "info", "warn", "error"]),
+  ...LOG_LEVEL_SETTING,
 });
 
 export type AgentConfig = z.infer<typeof configSchema>;
@@ -60,22 +66,13 @@ export const DEFAULTS: Omit<AgentConfig, "agentId"> = {
   logLevel: "info",
 };
 
-interface Flag {
-  key: keyof AgentConfig;
-  type: "string" | "number" | "list";
-  help: string;
-}
-
-const FLAGS: Record<string, Flag> = {
+const FLAGS: Flags<keyof AgentConfig> = {
   "agent-id": {
     key: "agentId",
     type: "string",
     help: "name of this agent in etcd status (default: short hostname)",
   },
-  "etcd-endpoints": { key: "etcdEndpoints", type: "list", help: "comma-separated etcd URLs" },
-  "etcd-ca": { key: "etcdCaFile", type: "string", help: "CA bundle for etcd TLS" },
-  "etcd-cert": { key: "etcdCertFile", type: "string", help: "client certificate for etcd mTLS" },
-  "etcd-key": { key: "etcdKeyFile", type: "string", help: "client key for etcd mTLS" },
+  ...ETCD_FLAGS,
   "state-dir": {
     key: "stateDir",
     type: "string",
@@ -105,7 +102,7 @@ const FLAGS: Record<string, Flag> = {
     type: "string",
     help: "agent (default: the agent starts HAProxy) or systemd (a unit runs it; the agent adopts it)",
   },
-  "log-level": { key: "logLevel", type: "string", help: "debug, info, warn or error" },
+  ...LOG_LEVEL_FLAG,
 };
 
 export function usage(): string {
@@ -117,34 +114,16 @@ export function usage(): string {
     "  --config FILE             JSON file with any of the settings below (camelCase keys); flags win",
     "  --help                    print this help",
   ];
-  for (const [name, f] of Object.entries(FLAGS)) {
-    const def = (DEFAULTS as Record<string, unknown>)[f.key];
-    lines.push(`  --${name.padEnd(24)}${f.help}${def === undefined ? "" : ` [${String(def)}]`}`);
-  }
-  return lines.join("\n");
+  return [...lines, ...flagUsage(FLAGS, DEFAULTS, 24)].join("\n");
 }
 
-export type ConfigResult =
-  { kind: "help" } | { kind: "config"; config: AgentConfig } | { kind: "error"; message: string };
+export type ConfigResult = FlagsConfigResult<AgentConfig>;
 
 /** Pure: argv and a file reader in, a validated configuration (or the reason there is none) out. */
 export function loadConfig(argv: string[], readFile: (path: string) => string): ConfigResult {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        help: { type: "boolean" },
-        config: { type: "string" },
-        ...Object.fromEntries(Object.keys(FLAGS).map((k) => [k, { type: "string" as const }])),
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-  } catch (e) {
-    return { kind: "error", message: (e as Error).message };
-  }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const parsed = parseFlags(argv, FLAGS, { config: { type: "string" } });
+  if ("error" in parsed) return { kind: "error", message: parsed.error };
+  const { values } = parsed;
   if (values.help) return { kind: "help" };
   let fromFile: Record<string, unknown> = {};
   if (typeof values.config === "string") {
@@ -154,23 +133,16 @@ export function loadConfig(argv: string[], readFile: (path: string) => string): 
       return { kind: "error", message: `config file ${values.config}: ${(e as Error).message}` };
     }
   }
-  const fromFlags: Record<string, unknown> = {};
-  for (const [name, f] of Object.entries(FLAGS)) {
+  const fromFlags = flagSettings(FLAGS, (name) => {
     const v = values[name];
-    if (typeof v !== "string") continue;
-    fromFlags[f.key] = f.type === "number" ? Number(v) : f.type === "list" ? v.split(",").filter(Boolean) : v;
-  }
+    return typeof v === "string" ? v : undefined;
+  });
   const result = configSchema.safeParse({
     agentId: defaultAgentId(),
     ...DEFAULTS,
     ...fromFile,
     ...fromFlags,
   });
-  if (!result.success) {
-    return {
-      kind: "error",
-      message: result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
-    };
-  }
+  if (!result.success) return { kind: "error", message: describeIssues(result.error) };
   return { kind: "config", config: result.data };
 }
