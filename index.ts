@@ -7,7 +7,6 @@ import {
   MemberRegistrar,
   appArgsFromConfig,
   buildRegistrarBundle,
-  etcdConnectionFromSecret,
 } from "./components/apps";
 import { awsProvider } from "./components/common/provider";
 import { loadConfig } from "./components/config";
@@ -91,10 +90,14 @@ const edge = new Edge(
 
 // Apps from `switchyard:apps`: both colours in the apps namespace, each app's Route in etcd. The
 // Route runs where `pulumi up` runs, which must reach the etcd members (see docs/blue-green.md).
-const etcdClient = etcdConnectionFromSecret(
-  { endpoints: etcd.clientEndpoints, caPem: etcd.caCertPem, clientSecretArn: etcd.clientSecretArn },
-  { provider: aws },
-);
+// In this stack the client certificate comes straight from the etcd component; app teams' stacks
+// read it from the Secrets Manager secret instead (etcdConnectionFromSecret).
+const etcdClient = {
+  endpoints: etcd.clientEndpoints,
+  ca: etcd.caCertPem,
+  cert: etcd.clientCertPem,
+  key: etcd.clientKeyPem,
+};
 for (const [name, app] of Object.entries(config.apps)) {
   new BlueGreenService(name, appArgsFromConfig(app, kubernetes.namespaces.apps, etcdClient), {
     providers: { kubernetes: kubernetes.provider },

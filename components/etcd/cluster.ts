@@ -36,6 +36,12 @@ export class EtcdCluster extends pulumi.ComponentResource {
   readonly caCertPem: pulumi.Output<string>;
   /** Secrets Manager secret with ca.crt, tls.crt and tls.key for clients (agents, deploy runners). */
   readonly clientSecretArn: pulumi.Output<string>;
+  /**
+   * The same client certificate and key straight from @pulumi/tls (key a secret), for clients in
+   * this stack: reading them back from Secrets Manager would race the secret's first version.
+   */
+  readonly clientCertPem: pulumi.Output<string>;
+  readonly clientKeyPem: pulumi.Output<string>;
   readonly backupBucket: pulumi.Output<string>;
   readonly members: EtcdMember[];
 
@@ -102,6 +108,8 @@ export class EtcdCluster extends pulumi.ComponentResource {
     this.clientEndpoints = clientEndpoints(plans);
     this.caCertPem = ca.cert.certPem;
     this.clientSecretArn = clientSecret.arn;
+    this.clientCertPem = client.cert.certPem;
+    this.clientKeyPem = pulumi.secret(client.key.privateKeyPem);
     this.backupBucket = bucket.bucket;
     this.registerOutputs({
       clientEndpoints: this.clientEndpoints,
