@@ -144,6 +144,14 @@ describe("stack configuration", () => {
     assertProblem({ "aws:region": "Ireland" }, "aws:region", /region name/);
   });
 
+  test("app ports are unprivileged (HAProxy's egress to the nodes covers 1024-65535)", () => {
+    assertProblem(
+      { "switchyard:apps": { shop: { ...app, port: 80 } } },
+      "switchyard:apps.shop.port",
+      /1024-65535, got 80/,
+    );
+  });
+
   test("two apps cannot claim the same host", () => {
     assertProblem(
       { "switchyard:apps": { shop: app, shop2: { ...app } } },

@@ -19,7 +19,18 @@ export const appSchema = z
     aliases: z.array(hostname()).default([]),
     /** Host that reaches the idle colour before promotion; default preview.<host>. */
     previewHost: hostname().optional(),
-    port: z.number().int().min(1).max(65535).default(8080),
+    /**
+     * Container port HAProxy reaches the pods on. Unprivileged only: pods run as non-root, and the
+     * HAProxy hosts' egress to the nodes covers 1024-65535.
+     */
+    port: z
+      .number()
+      .int()
+      .min(1024, { error: (i) => `expected an unprivileged port 1024-65535, got ${JSON.stringify(i.input)}` })
+      .max(65535, {
+        error: (i) => `expected an unprivileged port 1024-65535, got ${JSON.stringify(i.input)}`,
+      })
+      .default(8080),
     healthCheckPath: httpPath.default("/healthz"),
     live: colour,
     blue: colourSpec,
