@@ -1,7 +1,9 @@
 /**
  * Which members exist, where they run and how each starts. Pure. Members are named by index
- * (etcd-0, etcd-1, ...) and placed round-robin over the AZs in that order, so growing from 3 to 5
- * members or adding an AZ never renames or moves an existing member.
+ * (etcd-0, etcd-1, ...) and placed round-robin over the first PLACEMENT_AZS AZs by letter, so
+ * growing from 3 to 5 members or adding a fourth AZ never renames or moves an existing member
+ * (moving one replaces its interface and data volume). Three AZs already survive one AZ's loss
+ * with a 3- or 5-member quorum.
  */
 import type { PeerSpec } from "./render/config";
 import { CLIENT_PORT, PEER_PORT } from "./render/layout";
@@ -16,6 +18,9 @@ export interface MemberPlan {
   /** Names of the members in this member's initial cluster, itself included. */
   initialCluster: string[];
 }
+
+/** AZs etcd spreads over; more would only move members whenever an AZ is added. */
+export const PLACEMENT_AZS = 3;
 
 export function memberName(index: number): string {
   return `etcd-${index}`;
@@ -33,6 +38,7 @@ export function planMembers(
 ): MemberPlan[] {
   if (availabilityZones.length === 0) throw new Error("etcd needs at least one availability zone");
   if (initialMembers > count) throw new Error(`initialMembers ${initialMembers} exceeds members ${count}`);
+  const zones = [...availabilityZones].sort().slice(0, PLACEMENT_AZS);
   return Array.from({ length: count }, (_, index) => {
     const founder = index < initialMembers;
     // A founding member starts with the founders; a later member k is added after 0..k-1 are
@@ -41,7 +47,7 @@ export function planMembers(
     return {
       index,
       name: memberName(index),
-      availabilityZone: availabilityZones[index % availabilityZones.length],
+      availabilityZone: zones[index % zones.length],
       fqdn: `${memberName(index)}.${zone}`,
       clusterState: founder ? "new" : "existing",
       initialCluster: Array.from({ length: known }, (_, i) => memberName(i)),

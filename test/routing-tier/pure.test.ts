@@ -55,6 +55,20 @@ describe("etcd member placement", () => {
     const after = planMembers(3, 3, [...AZS, "eu-west-1d"], "z");
     assert.deepEqual(after, before);
   });
+
+  test("five members stay on the first three AZs however many AZs the network grows to", () => {
+    const before = planMembers(5, 5, AZS, "z");
+    for (const azs of [
+      [...AZS, "eu-west-1d"],
+      ["eu-west-1d", ...AZS, "eu-west-1e", "eu-west-1f"],
+    ]) {
+      assert.deepEqual(planMembers(5, 5, azs, "z"), before);
+    }
+    assert.deepEqual(
+      before.map((m) => m.availabilityZone),
+      ["eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1a", "eu-west-1b"],
+    );
+  });
 });
 
 describe("etcd releases and architectures", () => {
