@@ -20,6 +20,7 @@ export interface PlannedResource {
   options: {
     protect: boolean;
     retainOnDelete: boolean;
+    deleteBeforeReplace: boolean;
     ignoreChanges: string[];
     replaceOnChanges: string[];
     dependsOn: string[];
@@ -66,6 +67,7 @@ interface RegisterRequest {
   getProvider(): string;
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;
+  getDeletebeforereplace(): boolean;
   getIgnorechangesList(): string[];
   getReplaceonchangesList(): string[];
   getDependenciesList(): string[];
@@ -116,6 +118,7 @@ export async function evaluateProgram(
           options: {
             protect: r.getProtect() === true,
             retainOnDelete: r.getRetainondelete() === true,
+            deleteBeforeReplace: r.getDeletebeforereplace() === true,
             ignoreChanges: r.getIgnorechangesList(),
             replaceOnChanges: r.getReplaceonchangesList(),
             dependsOn: r.getDependenciesList(),

@@ -25,6 +25,7 @@ export function planned(
     options: {
       protect: false,
       retainOnDelete: false,
+      deleteBeforeReplace: false,
       ignoreChanges: [],
       replaceOnChanges: [],
       dependsOn: [],

@@ -62,6 +62,15 @@ export class Route extends pulumi.dynamic.Resource {
       flippedAt: undefined,
       previousColour: undefined,
     };
-    super(routeProvider, name, inputs, { ...opts, additionalSecretOutputs: ["etcd"] }, "switchyard", "Route");
+    // A replacement (the app behind a host changes) must remove the old record before writing the
+    // new one: create refuses a key that already exists, as it would an edit made outside the stack.
+    super(
+      routeProvider,
+      name,
+      inputs,
+      { ...opts, additionalSecretOutputs: ["etcd"], deleteBeforeReplace: true },
+      "switchyard",
+      "Route",
+    );
   }
 }
