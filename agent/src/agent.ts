@@ -222,7 +222,7 @@ export class Agent {
 
   private async apply(): Promise<void> {
     if (!this.running && this.config.haproxySupervisor === "systemd") await this.adoptSupervised();
-    const desired = buildDesired(this.records);
+    const desired = buildDesired(this.records, { memberCidrs: this.config.memberCidrs });
     this.rejected = desired.rejected;
     this.metrics.rejectedRecords = desired.rejected.length;
     const layout = deriveLayout(desired, this.layout, this.config.minSlots);

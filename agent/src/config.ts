@@ -2,6 +2,7 @@
 import { hostname } from "node:os";
 import { z } from "zod";
 import { isDnsLabel, isPort } from "../../components/config/validators";
+import { parseCidr } from "../../components/network/cidr";
 import {
   describeIssues,
   ETCD_SETTINGS,
@@ -27,6 +28,9 @@ const configSchema = z.strictObject({
   httpAddress: z.string().min(1),
   httpPort: z.number().int().min(0).max(65535),
   minSlots: z.number().int().min(1).max(1024),
+  memberCidrs: z
+    .array(z.string().refine((v) => parseCidr(v) !== undefined, "must be IPv4 CIDRs such as 10.0.0.0/8"))
+    .min(1),
   maxconn: z.number().int().min(100).max(1_000_000),
   healthPollMs: z.number().int().min(50).max(60_000),
   statusTtlSeconds: z.number().int().min(2).max(600),
@@ -57,6 +61,9 @@ export const DEFAULTS: Omit<AgentConfig, "agentId"> = {
   httpAddress: "127.0.0.1",
   httpPort: 9180,
   minSlots: 4,
+  // Private ranges: VPC and pod addresses. Loopback, link-local (instance metadata) and public
+  // addresses are refused as members.
+  memberCidrs: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"],
   maxconn: 20000,
   healthPollMs: 1000,
   statusTtlSeconds: 10,
@@ -84,6 +91,11 @@ const FLAGS: Flags<keyof AgentConfig> = {
   "http-address": { key: "httpAddress", type: "string", help: "address of the status/metrics endpoint" },
   "http-port": { key: "httpPort", type: "number", help: "port of the status/metrics endpoint (0: any)" },
   "min-slots": { key: "minSlots", type: "number", help: "server slots pre-allocated per backend" },
+  "member-cidrs": {
+    key: "memberCidrs",
+    type: "list",
+    help: "comma-separated ranges member addresses must be in (others are rejected)",
+  },
   maxconn: { key: "maxconn", type: "number", help: "HAProxy global maxconn" },
   "health-poll-ms": { key: "healthPollMs", type: "number", help: "how often HAProxy health is read" },
   "status-ttl": { key: "statusTtlSeconds", type: "number", help: "TTL in seconds of the status lease" },

@@ -5,6 +5,7 @@
 import { otherColour } from "../../components/config/validators";
 import { parseKey, parseMember, parseRoute } from "./schema";
 import type { Colour, Member, Parsed, RejectedRecord, Route } from "./schema";
+import { contains, parseCidr } from "../../components/network/cidr";
 
 export type EtcdRecord =
   | { kind: "route"; host: string; modRevision: number; parsed: Parsed<Route> }
@@ -59,7 +60,21 @@ export function backendName(app: string, colour: Colour): string {
 
 const sameBackends = (a: Route, b: Route) => JSON.stringify(a.backends) === JSON.stringify(b.backends);
 
-export function buildDesired(records: Map<string, EtcdRecord>): DesiredState {
+export interface DesiredOptions {
+  /**
+   * Ranges member addresses must fall in. HAProxy sends internet traffic to members, so a member
+   * at 127.0.0.1 (the agent's own endpoints), 169.254.169.254 (instance metadata) or any outside
+   * address is refused, whoever managed to write it.
+   */
+  memberCidrs: readonly string[];
+}
+
+export function buildDesired(records: Map<string, EtcdRecord>, opts: DesiredOptions): DesiredState {
+  const allowed = opts.memberCidrs.map((c) => {
+    const parsed = parseCidr(c);
+    if (!parsed) throw new Error(`invalid member CIDR ${JSON.stringify(c)}`);
+    return parsed;
+  });
   const rejected: RejectedRecord[] = [];
   const byApp = new Map<string, Route>();
   const hostsTaken = new Set<string>();
@@ -106,6 +121,14 @@ export function buildDesired(records: Map<string, EtcdRecord>): DesiredState {
     if (rec.kind !== "member" || !rec.parsed.ok) continue;
     const route = byApp.get(rec.app);
     if (!route) continue;
+    const address = parseCidr(`${rec.parsed.value.address}/32`);
+    if (!address || !allowed.some((range) => contains(range, address))) {
+      rejected.push({
+        key,
+        reason: `invalid: member address ${rec.parsed.value.address} is outside the allowed ranges (${opts.memberCidrs.join(", ")})`,
+      });
+      continue;
+    }
     const list = endpoints.get(backendName(rec.app, rec.colour))!;
     list.push({
       address: rec.parsed.value.address,

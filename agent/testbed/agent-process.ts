@@ -74,6 +74,8 @@ export class AgentHandle {
       // Stays within the default open-file limit (HAProxy needs about two descriptors per connection).
       "--maxconn=4000",
       "--status-interval-ms=50",
+      // Test backends listen on loopback, which real agents refuse as a member address.
+      "--member-cidrs=127.0.0.0/8",
       ...(this.opts.flags ?? []),
     ];
     this.child = spawnLogged(process.execPath, [...entry, ...flags], this.logFile, { cwd: REPO });

@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { DEFAULTS } from "../../agent/src/config";
 import { buildDesired, parseRecord } from "../../agent/src/desired";
 import type { EtcdRecord } from "../../agent/src/desired";
 import { assignSlots, deriveLayout, sameLayout } from "../../agent/src/haproxy/layout";
@@ -21,9 +22,42 @@ function route(host: string, app: string, extra: Partial<Route> = {}): Route {
   };
 }
 
+/** The agent's default member ranges (private addresses). */
+const PRIVATE = { memberCidrs: DEFAULTS.memberCidrs };
+
 function records(entries: [string, string][]): Map<string, EtcdRecord> {
   return new Map(entries.map(([k, v], i) => [k, parseRecord(k, v, i + 1)]));
 }
+
+test("desired state: members outside the allowed ranges are rejected (loopback, metadata, public)", () => {
+  const d = buildDesired(
+    records([
+      [routeKey("a.example.com"), serializeRoute(route("a.example.com", "shop"))],
+      [memberKey("shop", "blue", "pod-1"), serializeMember({ address: "10.20.3.4", port: 8080 })],
+      [memberKey("shop", "blue", "loop"), serializeMember({ address: "127.0.0.1", port: 9180 })],
+      [memberKey("shop", "blue", "imds"), serializeMember({ address: "169.254.169.254", port: 80 })],
+      [memberKey("shop", "green", "out"), serializeMember({ address: "8.8.8.8", port: 443 })],
+    ]),
+    PRIVATE,
+  );
+  assert.deepEqual(d.endpoints.get("be_shop_blue"), [{ address: "10.20.3.4", port: 8080 }]);
+  assert.deepEqual(d.endpoints.get("be_shop_green"), []);
+  assert.deepEqual(d.rejected.map((r) => r.key).sort(), [
+    memberKey("shop", "blue", "imds"),
+    memberKey("shop", "blue", "loop"),
+    memberKey("shop", "green", "out"),
+  ]);
+  for (const r of d.rejected) assert.match(r.reason, /outside the allowed ranges/);
+  // A test bed that serves from loopback says so explicitly.
+  const loopback = buildDesired(
+    records([
+      [routeKey("a.example.com"), serializeRoute(route("a.example.com", "shop"))],
+      [memberKey("shop", "blue", "loop"), serializeMember({ address: "127.0.0.1", port: 9180 })],
+    ]),
+    { memberCidrs: ["127.0.0.0/8"] },
+  );
+  assert.deepEqual(loopback.endpoints.get("be_shop_blue"), [{ address: "127.0.0.1", port: 9180 }]);
+});
 
 test("desired state: bad records are rejected, the rest is kept", () => {
   const d = buildDesired(
@@ -44,6 +78,7 @@ test("desired state: bad records are rejected, the rest is kept", () => {
       [memberKey("shop", "green", "n2"), '{"address":"10.0.0.3\\nserver x"}'],
       [memberKey("ghost", "blue", "n1"), serializeMember({ address: "10.0.0.9" })],
     ]),
+    PRIVATE,
   );
   assert.deepEqual(
     d.routes.map((r) => r.route.host),
@@ -68,7 +103,7 @@ test("layout: slots are pre-allocated, grow by doubling and never shrink", () =>
         serializeMember({ address: `10.0.0.${i + 1}` }),
       ]),
     ]);
-  const l1 = deriveLayout(buildDesired(members(3)), [], 4);
+  const l1 = deriveLayout(buildDesired(members(3), PRIVATE), [], 4);
   assert.deepEqual(
     l1.map((b) => [b.name, b.slots]),
     [
@@ -76,10 +111,10 @@ test("layout: slots are pre-allocated, grow by doubling and never shrink", () =>
       ["be_shop_green", 4],
     ],
   );
-  const l2 = deriveLayout(buildDesired(members(5)), l1, 4);
+  const l2 = deriveLayout(buildDesired(members(5), PRIVATE), l1, 4);
   assert.equal(l2[0].slots, 8);
   assert.equal(sameLayout(l1, l2), false);
-  const l3 = deriveLayout(buildDesired(members(1)), l2, 4);
+  const l3 = deriveLayout(buildDesired(members(1), PRIVATE), l2, 4);
   assert.equal(l3[0].slots, 8);
   assert.equal(sameLayout(l2, l3), true);
 });
