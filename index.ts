@@ -106,19 +106,20 @@ for (const [name, app] of Object.entries(config.apps)) {
 }
 
 // The writer of the apps' member records (pod IP + container port) that the agents serve from.
-if (Object.keys(config.apps).length > 0) {
-  new MemberRegistrar(
-    "switchyard-registrar",
-    {
-      namespace: kubernetes.namespaces.platform,
-      appsNamespace: kubernetes.namespaces.apps,
-      apps: Object.keys(config.apps),
-      etcd: etcdClient,
-      bundle: buildRegistrarBundle(__dirname),
-    },
-    { providers: { kubernetes: kubernetes.provider }, dependsOn: [etcd] },
-  );
-}
+// Declared whenever the cluster is: it discovers the apps from their labelled Services, including
+// apps that app teams declare in their own stacks. This stack's apps are pinned (`--apps`), so
+// their stale members are cleaned up even before their Services are seen.
+new MemberRegistrar(
+  "switchyard-registrar",
+  {
+    namespace: kubernetes.namespaces.platform,
+    appsNamespace: kubernetes.namespaces.apps,
+    apps: Object.keys(config.apps),
+    etcd: etcdClient,
+    bundle: buildRegistrarBundle(__dirname),
+  },
+  { providers: { kubernetes: kubernetes.provider }, dependsOn: [etcd] },
+);
 
 export const vpcId = network.vpcId;
 export const publicSubnetIds = network.publicSubnetIds;

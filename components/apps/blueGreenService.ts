@@ -2,7 +2,7 @@
  * switchyard:apps:BlueGreenService — both colours of an app in Kubernetes plus its Route in etcd.
  *
  * Order within one `pulumi up` (a flip is just `live` changing):
- *   1. Services (one NodePort per colour) and the colour that is to be live: its Deployment at full
+ *   1. Services (one ClusterIP per colour, labelled for switchyard-registrar) and the colour that is to be live: its Deployment at full
  *      size (autoscaling floor included), its HPA and PDB. Kubernetes' await logic holds here until
  *      the Deployment is rolled out and ready.
  *   2. The Route: gate on every agent seeing the new colour healthy, flip, verify, or fail and leave
@@ -20,7 +20,14 @@ import { Route } from "./route/route";
 import type { RouteArgs } from "./route/route";
 import type { BlueGreenServiceArgs, Colour, EtcdConnectionArgs } from "./types";
 import { assertDeployable } from "./validate";
-import { autoscalerSpec, colourLabels, deploymentSpec, objectName, serviceSpec } from "./workload";
+import {
+  autoscalerSpec,
+  colourLabels,
+  deploymentSpec,
+  objectName,
+  serviceLabels,
+  serviceSpec,
+} from "./workload";
 
 export function defaultPreviewHost(host: string): string {
   return `preview.${host}`;
@@ -29,7 +36,6 @@ export function defaultPreviewHost(host: string): string {
 export class BlueGreenService extends pulumi.ComponentResource {
   readonly deployments: Record<Colour, k8s.apps.v1.Deployment>;
   readonly services: Record<Colour, k8s.core.v1.Service>;
-  readonly nodePorts: Record<Colour, pulumi.Output<number>>;
   readonly route?: Route;
   readonly aliasRoutes: Route[];
   readonly previewHost: string;
@@ -50,14 +56,17 @@ export class BlueGreenService extends pulumi.ComponentResource {
     });
 
     const services = {} as Record<Colour, k8s.core.v1.Service>;
-    const nodePorts = {} as Record<Colour, pulumi.Output<number>>;
     for (const colour of ["blue", "green"] as const) {
       services[colour] = new k8s.core.v1.Service(
         objectName(name, colour),
-        { metadata: metadata(colour), spec: serviceSpec(name, colour, args) },
+        {
+          // The routed label makes switchyard-registrar write this colour's members from the
+          // Service's EndpointSlices, whichever stack declares the app.
+          metadata: { ...metadata(colour), labels: serviceLabels(name, colour) },
+          spec: serviceSpec(name, colour, args),
+        },
         { parent: this },
       );
-      nodePorts[colour] = services[colour].spec.ports.apply((ports) => ports[0].nodePort);
     }
 
     const planFor = (flippedAt?: string, previousColour?: Colour): Record<Colour, ColourPlan> =>
@@ -95,9 +104,10 @@ export class BlueGreenService extends pulumi.ComponentResource {
       host,
       app: name,
       live,
+      // Members are pod IP + container port (switchyard-registrar); this is their default port.
       backends: {
-        blue: { port: nodePorts.blue, healthCheckPath: args.healthCheckPath },
-        green: { port: nodePorts.green, healthCheckPath: args.healthCheckPath },
+        blue: { port: args.port, healthCheckPath: args.healthCheckPath },
+        green: { port: args.port, healthCheckPath: args.healthCheckPath },
       },
       minHealthy: args.minHealthy,
       previewHost: preview,
@@ -135,7 +145,6 @@ export class BlueGreenService extends pulumi.ComponentResource {
 
     this.deployments = deployments;
     this.services = services;
-    this.nodePorts = nodePorts;
     this.previewHost = previewHost;
     this.replicas = {
       [live]: pulumi.output(livePlan.replicas),
@@ -144,7 +153,6 @@ export class BlueGreenService extends pulumi.ComponentResource {
     this.registerOutputs({
       liveColour: live,
       previewHost,
-      nodePorts,
       replicas: this.replicas,
       routeKey: this.route?.key,
       flippedAt: this.route?.flippedAt,

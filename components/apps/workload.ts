@@ -13,6 +13,19 @@ export function colourLabels(app: string, colour: Colour): Record<string, string
   return { app, colour };
 }
 
+/**
+ * The opt-in label on each colour's Service (copied onto its EndpointSlices) that tells
+ * switchyard-registrar to register the Service's pods as the colour's members. The registrar finds
+ * the apps it manages by this label, so an app declared in any stack gets members.
+ */
+export const ROUTED_LABEL = "switchyard.io/routed";
+export const ROUTED_VALUE = "true";
+
+/** Labels of one colour's Service: the colour's labels plus ROUTED_LABEL. */
+export function serviceLabels(app: string, colour: Colour): Record<string, string> {
+  return { ...colourLabels(app, colour), [ROUTED_LABEL]: ROUTED_VALUE };
+}
+
 export function objectName(app: string, colour: Colour): string {
   return `${app}-${colour}`;
 }
@@ -76,15 +89,14 @@ export function deploymentSpec(
 }
 
 /**
- * One NodePort Service per colour: HAProxy reaches a colour through any worker node on the
- * colour's node port (agent members are node addresses, the route's backend port is this port).
- * `externalTrafficPolicy: Local` would drop nodes without a pod; Cluster keeps every node usable.
+ * One ClusterIP Service per colour. HAProxy does not go through it: switchyard-registrar turns the
+ * EndpointSlices the Service gets into members (pod IP + container port, the Route's backend port),
+ * so the Service exists for its slices and in-cluster callers, and opens no port on the nodes.
  */
 export function serviceSpec(app: string, colour: Colour, spec: Spec): k8s.types.input.core.v1.ServiceSpec {
   return {
-    type: "NodePort",
+    type: "ClusterIP",
     selector: colourLabels(app, colour),
-    externalTrafficPolicy: "Cluster",
     ports: [{ name: "http", port: spec.port, targetPort: "http", protocol: "TCP" }],
   };
 }

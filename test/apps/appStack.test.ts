@@ -35,6 +35,25 @@ describe("examples/app-stack", { timeout: 180_000 }, () => {
     for (const d of deployments) assert.match(d.provider ?? "", /pulumi:providers:kubernetes::platform::/);
   });
 
+  it("labels the app's per-colour ClusterIP Services for the platform's registrar, so it gets members", () => {
+    const services = plan.resources.filter((r) => r.type === "kubernetes:core/v1:Service");
+    assert.deepEqual(services.map((s) => s.name).sort(), ["catalog-blue", "catalog-green"]);
+    for (const s of services) {
+      const { metadata, spec } = s.inputs as {
+        metadata: { labels: Record<string, string> };
+        spec: { type: string };
+      };
+      const colour = s.name.replace("catalog-", "");
+      assert.deepEqual(metadata.labels, { app: "catalog", colour, "switchyard.io/routed": "true" });
+      assert.equal(spec.type, "ClusterIP");
+    }
+    const route = plan.resources.find((r) => r.type === "pulumi-nodejs:dynamic/switchyard:Route");
+    assert.deepEqual(route?.inputs.backends, {
+      blue: { port: 8080, healthCheckPath: "/healthz" },
+      green: { port: 8080, healthCheckPath: "/healthz" },
+    });
+  });
+
   it("routes the app through the platform's etcd with the client credentials as secrets", () => {
     const route = plan.resources.find((r) => r.type === "pulumi-nodejs:dynamic/switchyard:Route");
     assert.ok(route);

@@ -26,16 +26,6 @@ before(async () => {
       newResource: (args) => {
         registered.push({ type: args.type, name: args.name, inputs: args.inputs });
         let state: Record<string, unknown> = { ...args.inputs };
-        if (args.type === "kubernetes:core/v1:Service") {
-          const colour = args.inputs.metadata.labels.colour as string;
-          state = {
-            ...state,
-            spec: {
-              ...args.inputs.spec,
-              ports: [{ ...args.inputs.spec.ports[0], nodePort: colour === "blue" ? 30001 : 30002 }],
-            },
-          };
-        }
         if (args.type === ROUTE_TYPE) state = { ...state, ...routeState[args.name] };
         return { id: `${args.name}-id`, state };
       },
@@ -89,17 +79,25 @@ describe("BlueGreenService", () => {
     assert.equal(green.spec.template.spec.containers[0].image, "ghcr.io/switchyard/shop:1.5.0");
   });
 
-  it("gives each colour a NodePort Service and a PDB, the live one floored at minHealthy", async () => {
+  it("gives each colour a routed ClusterIP Service and a PDB, the live one floored at minHealthy", async () => {
     const { own } = await build("pdbs");
     assert.deepEqual(
       own("kubernetes:core/v1:Service")
-        .map((s) => [s.name, s.inputs.spec.type, s.inputs.spec.selector.colour])
+        .map((s) => [s.name, s.inputs.spec.type, s.inputs.spec.selector.colour, s.inputs.metadata.labels])
         .sort(),
       [
-        ["pdbs-blue", "NodePort", "blue"],
-        ["pdbs-green", "NodePort", "green"],
+        ["pdbs-blue", "ClusterIP", "blue", { app: "pdbs", colour: "blue", "switchyard.io/routed": "true" }],
+        [
+          "pdbs-green",
+          "ClusterIP",
+          "green",
+          { app: "pdbs", colour: "green", "switchyard.io/routed": "true" },
+        ],
       ],
     );
+    // Only the Services carry the routed label (the registrar reads their slices, nothing else).
+    for (const d of own("kubernetes:apps/v1:Deployment"))
+      assert.equal(d.inputs.metadata.labels["switchyard.io/routed"], undefined);
     const pdbs = own("kubernetes:policy/v1:PodDisruptionBudget");
     assert.equal(one(pdbs, "pdbs-blue").inputs.spec.minAvailable, 2);
     assert.equal(one(pdbs, "pdbs-green").inputs.spec.maxUnavailable, 1);
@@ -108,15 +106,15 @@ describe("BlueGreenService", () => {
     });
   });
 
-  it("publishes a Route with the colours' node ports, the default preview host and a serializable provider", async () => {
+  it("publishes a Route with the container port, the default preview host and a serializable provider", async () => {
     const { own } = await build("routed");
     const route = one(own(ROUTE_TYPE), "routed").inputs;
     assert.equal(route.host, "shop.example.com");
     assert.equal(route.live, "blue");
     assert.equal(route.previewHost, "preview.shop.example.com");
     assert.deepEqual(route.backends, {
-      blue: { port: 30001, healthCheckPath: "/healthz" },
-      green: { port: 30002, healthCheckPath: "/healthz" },
+      blue: { port: 8080, healthCheckPath: "/healthz" },
+      green: { port: 8080, healthCheckPath: "/healthz" },
     });
     assert.equal(route.minHealthy, 2);
     assert.deepEqual(route.gate, {

@@ -24,22 +24,23 @@ describe("switchyard:apps in the plan", () => {
     );
   });
 
-  it("prod publishes the app's Route with both colours' node ports and its secret etcd credentials", () => {
+  it("prod publishes the app's Route at the container port, with routed ClusterIP Services and secret etcd credentials", () => {
     const plan = planStack("prod");
     const route = byName(plan, ROUTE, "shop");
     assert.equal(route.inputs.live, "blue");
     assert.equal(route.inputs.host, "shop.example.com");
     assert.equal(route.inputs.previewHost, "preview.shop.example.com");
     const backends = route.inputs.backends as Record<string, { port: number; healthCheckPath: string }>;
-    const serviceType = (colour: string) =>
-      (byName(plan, "kubernetes:core/v1:Service", `shop-${colour}`).inputs.spec as { type: string }).type;
-    assert.equal(serviceType("blue"), "NodePort");
-    assert.equal(serviceType("green"), "NodePort");
-    assert.ok(
-      backends.blue.port >= 30000 &&
-        backends.green.port >= 30000 &&
-        backends.blue.port !== backends.green.port,
-    );
+    for (const colour of ["blue", "green"]) {
+      const service = byName(plan, "kubernetes:core/v1:Service", `shop-${colour}`).inputs as {
+        metadata: { labels: Record<string, string> };
+        spec: { type: string; ports: { port: number; nodePort?: number }[] };
+      };
+      assert.equal(service.spec.type, "ClusterIP");
+      assert.equal(service.spec.ports[0].nodePort, undefined);
+      assert.deepEqual(service.metadata.labels, { app: "shop", colour, "switchyard.io/routed": "true" });
+      assert.equal(backends[colour].port, 8080);
+    }
     assert.equal(route.inputs.etcd, "[secret]");
     // The Route waits for the live colour to be rolled out.
     const blue = byName(plan, "kubernetes:apps/v1:Deployment", "shop-blue");

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { disruptionBudget, isWarm, planColours } from "../../components/apps/colourPlan";
 import { AppSpecError, appSpecProblems, assertDeployable } from "../../components/apps/validate";
-import { autoscalerSpec, deploymentSpec, serviceSpec } from "../../components/apps/workload";
+import { autoscalerSpec, deploymentSpec, serviceLabels, serviceSpec } from "../../components/apps/workload";
 import type { BlueGreenServiceArgs } from "../../components/apps/types";
 import { shop } from "./fixtures";
 const NOW = Date.parse("2026-11-27T12:00:00Z");
@@ -128,11 +128,15 @@ describe("object specs", () => {
     assert.deepEqual((c.livenessProbe as { httpGet: unknown }).httpGet, { path: "/healthz", port: "http" });
   });
 
-  it("exposes each colour on its own NodePort Service selecting only that colour", () => {
+  it("gives each colour its own ClusterIP Service selecting only that colour, labelled for the registrar", () => {
+    assert.deepEqual(serviceLabels("shop", "blue"), {
+      app: "shop",
+      colour: "blue",
+      "switchyard.io/routed": "true",
+    });
     assert.deepEqual(serviceSpec("shop", "blue", shop), {
-      type: "NodePort",
+      type: "ClusterIP",
       selector: { app: "shop", colour: "blue" },
-      externalTrafficPolicy: "Cluster",
       ports: [{ name: "http", port: 8080, targetPort: "http", protocol: "TCP" }],
     });
   });

@@ -29,9 +29,20 @@ function one(type: string): Inputs {
 }
 
 describe("MemberRegistrar in the prod plan", () => {
-  test("one registrar, owning the configured apps, on the cluster's provider; none without apps", () => {
+  test("one registrar per cluster, pinning the stack's apps, on the cluster's provider", () => {
     assert.equal(ofType(planStack("prod"), TYPE).length, 1);
-    assert.equal(ofType(planStack("staging"), TYPE).length, 0);
+    // Staging declares no apps itself but app teams deploy into its cluster: the registrar runs
+    // there too, with no pinned apps (it discovers them from their labelled Services).
+    const staging = planStack("staging");
+    assert.equal(ofType(staging, TYPE).length, 1);
+    const stagingEnv = descendantsOf(staging, byName(staging, TYPE, NAME).urn)
+      .filter((r) => r.type === "kubernetes:apps/v1:Deployment")
+      .map((r) => (r.inputs as Inputs).spec.template.spec.containers[0].env as Inputs[])[0];
+    assert.ok(stagingEnv, "the staging registrar's Deployment");
+    assert.equal(
+      stagingEnv.find((e) => e.name === "SWITCHYARD_REGISTRAR_APPS"),
+      undefined,
+    );
     const [provider] = ofType(planStack("prod"), "pulumi:providers:kubernetes");
     assert.match(provider.urn, /switchyard:kubernetes:Cluster\$pulumi:providers:kubernetes::/);
     assert.equal(

@@ -44,9 +44,21 @@ export async function startFakeKubeApi(opts: {
     metadata: { ...s.metadata, namespace: opts.namespace, resourceVersion: String(++rv) },
   });
   const matches = (s: EndpointSlice, selector: string) => {
-    // The registrar's selector is `app in (a,b),colour in (blue,green)`; evaluate exactly that form.
-    const sets = [...selector.matchAll(/(\w+) in \(([^)]*)\)/g)].map((m) => [m[1], m[2].split(",")] as const);
-    return sets.length > 0 && sets.every(([k, vs]) => vs.includes(s.metadata.labels?.[k] ?? ""));
+    // Label-selector terms of the forms the registrar uses: `k=v`, `k` (exists), `k in (a,b)`.
+    // Top-level commas only (not those inside a set).
+    const terms = selector.split(/,(?![^(]*\))/).filter(Boolean);
+    const labels = s.metadata.labels ?? {};
+    return (
+      terms.length > 0 &&
+      terms.every((term) => {
+        const set = /^([\w./-]+) in \(([^)]*)\)$/.exec(term);
+        if (set) return set[2].split(",").includes(labels[set[1]] ?? "\0");
+        const eq = /^([\w./-]+)=(.*)$/.exec(term);
+        if (eq) return labels[eq[1]] === eq[2];
+        if (/^[\w./-]+$/.test(term)) return term in labels;
+        throw new Error(`fake Kubernetes API: unsupported selector term ${JSON.stringify(term)}`);
+      })
+    );
   };
   let selectorOf = new WeakMap<ServerResponse, string>();
   const broadcast = (type: string, object: EndpointSlice) => {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
   desiredMembers,
+  discoveredApps,
   isMemberEndpoint,
   labelSelector,
   memberId,
@@ -10,17 +11,48 @@ import {
 import { loadConfig, envName } from "../../agent/src/registrar/config";
 import { parseKey, parseMember } from "../../agent/src/schema";
 import { isDnsLabel } from "../../components/config/validators";
-import { colourLabels, objectName } from "../../components/apps/workload";
+import { objectName, serviceLabels } from "../../components/apps/workload";
 import { endpoint, slice } from "./support";
 
 const APPS = new Set(["shop"]);
 const KEY = "/switchyard/v1/members/shop/blue";
 
 describe("registrar: EndpointSlices to member records", () => {
-  test("the selector names the labels components/apps puts on each colour's Service", () => {
-    assert.deepEqual(colourLabels("shop", "blue"), { app: "shop", colour: "blue" });
+  test("the selector names the labels components/apps puts on each colour's Service, not a list of apps", () => {
+    assert.deepEqual(serviceLabels("shop", "blue"), {
+      app: "shop",
+      colour: "blue",
+      "switchyard.io/routed": "true",
+    });
     assert.equal(objectName("shop", "blue"), "shop-blue");
-    assert.equal(labelSelector(["web", "shop"]), "app in (shop,web),colour in (blue,green)");
+    assert.equal(labelSelector(), "switchyard.io/routed=true,app,colour in (blue,green)");
+  });
+
+  test("apps are discovered from labelled slices of their own Service; unlabelled or foreign ones are not", () => {
+    const unlabelled = slice("quiet", "blue", [endpoint("q", "10.0.0.1")]);
+    delete unlabelled.metadata.labels!["switchyard.io/routed"];
+    const notTrue = slice("maybe", "blue", [endpoint("m", "10.0.0.2")]);
+    notTrue.metadata.labels!["switchyard.io/routed"] = "false";
+    const foreign = slice("sneaky", "green", [endpoint("s", "10.0.0.3")]);
+    foreign.metadata.labels!["kubernetes.io/service-name"] = "sneaky-metrics";
+    const badApp = slice("Bad_App", "blue", []);
+    assert.deepEqual(
+      [
+        ...discoveredApps([
+          slice("catalog", "blue", []),
+          slice("shop", "green", []),
+          unlabelled,
+          notTrue,
+          foreign,
+          badApp,
+        ]),
+      ],
+      ["catalog", "shop"],
+    );
+    // An unlabelled slice yields no members even for a managed app, and is not even counted as skipped.
+    const { members, skipped } = desiredMembers([unlabelled], new Set(["quiet"]), "http");
+    assert.equal(members.size, 0);
+    assert.deepEqual(skipped, []);
   });
 
   test("serving pods become members at pod IP and the container port", () => {

@@ -9,6 +9,14 @@ import type { EtcdCluster } from "../../agent/testbed/etcd-cluster";
 import { sleep, waitUntil } from "../../agent/testbed/procs";
 import type { FakeKubeApi } from "./fakeKubeApi";
 import { buildBundles, endpoint, slice, startRegistrar } from "./support";
+import type { EndpointSlice } from "../../agent/src/registrar/members";
+
+/** A slice of a Service without the routed label (one BlueGreenService did not declare). */
+function unlabelled(s: EndpointSlice): EndpointSlice {
+  const labels = { ...s.metadata.labels };
+  delete labels["switchyard.io/routed"];
+  return { ...s, metadata: { ...s.metadata, labels } };
+}
 import type { RegistrarRun } from "./support";
 
 const PREFIX = "/switchyard/v1/members/";
@@ -37,8 +45,9 @@ describe("switchyard-registrar against real etcd and a Kubernetes list/watch sta
   before(async () => {
     buildBundles();
     etcd = await startEtcdCluster({ members: 1, tls: true });
-    // Present before the registrar starts: a member of an app it does not manage, and a stale
-    // member of one it does (which must go: the registrar owns its apps' members entirely).
+    // Present before the registrar starts: a member of an app it does not manage (its Service is
+    // not labelled as routed), and a stale member of a pinned app (which must go: the registrar
+    // owns its apps' members entirely).
     await etcd.client.put(UNMANAGED).value('{"address":"10.9.0.1","port":9000}');
     await etcd.client.put(`${PREFIX}web/green/stale`).value('{"address":"10.9.0.2"}');
     run = await startRegistrar(etcd, {
@@ -46,7 +55,7 @@ describe("switchyard-registrar against real etcd and a Kubernetes list/watch sta
       resyncSeconds: 1,
       beforeStart: (k) => {
         k.apply(slice("shop", "blue", [pod("shop-blue-a", "10.0.1.1"), pod("shop-blue-b", "10.0.1.2")]));
-        k.apply(slice("billing", "blue", [pod("billing-9", "10.0.9.9")]));
+        k.apply(unlabelled(slice("billing", "blue", [pod("billing-9", "10.0.9.9")])));
       },
     });
     kube = run.kube;
@@ -87,6 +96,24 @@ describe("switchyard-registrar against real etcd and a Kubernetes list/watch sta
       (await members())["shop/blue/shop-blue-b"] === undefined ? true : undefined,
     );
     assert.equal((await members())["shop/blue/shop-blue-a"], '{"address":"10.0.1.1","port":8080}');
+  });
+
+  test("an app in no list (an app team's stack) gets members once its labelled slices appear", async () => {
+    kube.apply(slice("catalog", "blue", [pod("catalog-blue-a", "10.0.3.1")], 9090));
+    await until("the discovered app's member", async () => (await members())["catalog/blue/catalog-blue-a"]);
+    assert.equal((await members())["catalog/blue/catalog-blue-a"], '{"address":"10.0.3.1","port":9090}');
+    // Unlabelled slices stay ignored, even of an app that now has members elsewhere.
+    kube.apply({ ...unlabelled(slice("billing", "green", [pod("billing-g", "10.0.9.8")])) });
+    // Once discovered, the app is managed: when its Service goes, so do its members.
+    kube.remove("catalog-blue-x1");
+    await until("the discovered app's member to go", async () =>
+      (await members())["catalog/blue/catalog-blue-a"] === undefined ? true : undefined,
+    );
+    const m = await members();
+    assert.equal(m["billing/blue/billing-1"], '{"address":"10.9.0.1","port":9000}');
+    assert.equal(m["billing/green/billing-g"], undefined);
+    const status = (await (await fetch(`http://127.0.0.1:${httpPort}/status`)).json()) as { apps: string[] };
+    assert.deepEqual(status.apps, ["catalog", "shop", "web"]);
   });
 
   test("a watch ended with 410 Gone is followed by a re-list that converges", async () => {

@@ -26,7 +26,12 @@ export function slice(app: string, colour: string, endpoints: Endpoint[], port =
     metadata: {
       name: `${app}-${colour}-x1`,
       namespace: "apps",
-      labels: { app, colour, "kubernetes.io/service-name": `${app}-${colour}` },
+      labels: {
+        app,
+        colour,
+        "switchyard.io/routed": "true",
+        "kubernetes.io/service-name": `${app}-${colour}`,
+      },
     },
     addressType: "IPv4",
     endpoints,
@@ -49,7 +54,7 @@ export function buildBundles(): void {
 
 export async function startRegistrar(
   etcd: EtcdCluster,
-  opts: { apps: string[]; resyncSeconds: number; beforeStart?: (kube: FakeKubeApi) => void | Promise<void> },
+  opts: { apps?: string[]; resyncSeconds: number; beforeStart?: (kube: FakeKubeApi) => void | Promise<void> },
 ): Promise<RegistrarRun> {
   const tls = etcd.tls;
   if (!tls) throw new Error("the registrar tests run etcd with mTLS, as production does");
@@ -67,7 +72,7 @@ export async function startRegistrar(
   const logFile = join(etcd.dir, "registrar.log");
   const env = {
     ...process.env,
-    [envName("apps")]: opts.apps.join(","),
+    ...(opts.apps ? { [envName("apps")]: opts.apps.join(",") } : {}),
     [envName("namespace")]: "apps",
     [envName("kube-api")]: kube.url,
     [envName("kube-token-file")]: tokenFile,

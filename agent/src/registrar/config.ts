@@ -20,7 +20,7 @@ import {
 const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 const configSchema = z.strictObject({
-  apps: z.array(z.string().refine((v) => isDnsLabel(v), "must be DNS-1123 labels")).min(1),
+  apps: z.array(z.string().refine((v) => isDnsLabel(v), "must be DNS-1123 labels")),
   namespace: z.string().refine((v) => isDnsLabel(v), "must be a DNS-1123 label"),
   portName: z.string().min(1),
   kubeApiUrl: z.string().regex(/^https:\/\/[A-Za-z0-9.:[\]-]+\/?$/, "must be https://host[:port]"),
@@ -35,7 +35,8 @@ const configSchema = z.strictObject({
 
 export type RegistrarConfig = z.infer<typeof configSchema>;
 
-export const DEFAULTS: Omit<RegistrarConfig, "apps" | "namespace" | "etcdEndpoints"> = {
+export const DEFAULTS: Omit<RegistrarConfig, "namespace" | "etcdEndpoints"> = {
+  apps: [],
   portName: "http",
   kubeApiUrl: "https://kubernetes.default.svc",
   kubeTokenFile: `${SERVICE_ACCOUNT_DIR}/token`,
@@ -48,7 +49,11 @@ export const DEFAULTS: Omit<RegistrarConfig, "apps" | "namespace" | "etcdEndpoin
 };
 
 const FLAGS: Flags<keyof RegistrarConfig> = {
-  apps: { key: "apps", type: "list", help: "comma-separated apps whose members this registrar owns" },
+  apps: {
+    key: "apps",
+    type: "list",
+    help: "comma-separated apps managed besides those discovered from labelled slices",
+  },
   namespace: { key: "namespace", type: "string", help: "namespace of the apps' Services" },
   "port-name": { key: "portName", type: "string", help: "EndpointSlice port name that members use" },
   "kube-api": { key: "kubeApiUrl", type: "string", help: "Kubernetes API base URL" },
@@ -74,7 +79,7 @@ export function usage(): string {
     "Usage: switchyard-registrar [flags]",
     "",
     "Writes /switchyard/v1/members/<app>/<colour>/<id> in etcd from the EndpointSlices of the apps'",
-    "per-colour Services (see docs/registrar.md). Every flag can also be given as",
+    "per-colour Services labelled switchyard.io/routed=true (see docs/registrar.md). Every flag can also be given as",
     "SWITCHYARD_REGISTRAR_<FLAG> (e.g. SWITCHYARD_REGISTRAR_ETCD_ENDPOINTS); flags win.",
     "",
     "  --help                        print this help",

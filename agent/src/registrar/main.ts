@@ -4,6 +4,7 @@ import { runMain, stopOnSignals } from "../lifecycle";
 import { createLogger } from "../log";
 import { loadConfig, usage } from "./config";
 import { configOrExit } from "../flags";
+import { labelSelector } from "./members";
 import { Registrar } from "./registrar";
 
 async function main(): Promise<void> {
@@ -33,7 +34,8 @@ async function main(): Promise<void> {
   stopOnSignals(log, () => registrar.stop().then(() => etcd.close()));
   await registrar.start();
   log.info("started", {
-    apps: config.apps,
+    pinnedApps: config.apps,
+    selector: labelSelector(),
     namespace: config.namespace,
     httpPort: registrar.httpPort(),
     etcd: config.etcdEndpoints,

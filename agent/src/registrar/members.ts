@@ -7,12 +7,17 @@ import { createHash } from "node:crypto";
 import { isIPv4 } from "node:net";
 import { isColour, isDnsLabel } from "../../../components/config/validators";
 import type { Colour } from "../../../components/config/validators";
-import { objectName } from "../../../components/apps/workload";
+import { objectName, ROUTED_LABEL, ROUTED_VALUE } from "../../../components/apps/workload";
 import { memberKey, memberPrefix, parseKey, serializeMember } from "../schema";
 
-/** The labels components/apps puts on each colour's Service (`colourLabels`), inherited by its slices. */
+/**
+ * The labels components/apps puts on each colour's Service (`serviceLabels`), inherited by its
+ * slices: `app`, `colour`, and the opt-in ROUTED_LABEL that marks the Service as one whose pods
+ * the registrar registers. The registrar discovers the apps it manages from slices carrying it.
+ */
 export const APP_LABEL = "app";
 export const COLOUR_LABEL = "colour";
+export { ROUTED_LABEL, ROUTED_VALUE };
 export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
 /** The subset of discovery.k8s.io/v1 EndpointSlice the registrar reads. */
@@ -40,9 +45,46 @@ export interface EndpointPort {
   protocol?: string | null;
 }
 
-/** Server-side filter of the watch: only the per-colour Services of the managed apps. */
-export function labelSelector(apps: readonly string[]): string {
-  return `${APP_LABEL} in (${[...apps].sort().join(",")}),${COLOUR_LABEL} in (blue,green)`;
+/**
+ * Server-side filter of the list and watch: the slices of Services labelled as routed, with an app
+ * and a colour. Not a fixed list of apps: apps declared in app teams' own stacks are found this way.
+ */
+export function labelSelector(): string {
+  return `${ROUTED_LABEL}=${ROUTED_VALUE},${APP_LABEL},${COLOUR_LABEL} in (blue,green)`;
+}
+
+/**
+ * The app and colour a slice registers members for, or a reason it cannot: it must carry the
+ * routed label, an app that is a DNS-1123 label and a colour, and belong to that colour's own
+ * Service (`<app>-<colour>`): another Service that happens to carry the same labels (a metrics
+ * Service, say) must not add its endpoints to the colour.
+ */
+export function sliceOwner(
+  slice: EndpointSlice,
+): { app: string; colour: Colour } | { skip: string } | undefined {
+  const labels = slice.metadata.labels ?? {};
+  const app = labels[APP_LABEL];
+  const colour = labels[COLOUR_LABEL];
+  if (labels[ROUTED_LABEL] !== ROUTED_VALUE || app === undefined || !isColour(colour)) return undefined;
+  if (!isDnsLabel(app)) return { skip: `app label ${JSON.stringify(app)} is not a DNS-1123 label` };
+  const service = labels[SERVICE_NAME_LABEL];
+  if (service !== objectName(app, colour))
+    return { skip: `Service ${service ?? "(none)"} is not ${objectName(app, colour)}` };
+  return { app, colour };
+}
+
+/**
+ * Apps the given slices show: those with at least one slice of their own labelled per-colour
+ * Service. The registrar adds these to the apps it manages (and never forgets one while running,
+ * so an app whose Services are deleted has its members deleted too).
+ */
+export function discoveredApps(slices: Iterable<EndpointSlice>): Set<string> {
+  const apps = new Set<string>();
+  for (const slice of slices) {
+    const owner = sliceOwner(slice);
+    if (owner && "app" in owner) apps.add(owner.app);
+  }
+  return apps;
 }
 
 /**
@@ -88,9 +130,9 @@ export interface DesiredMembers {
 }
 
 /**
- * Member records the given slices call for. A slice counts when its labels name a managed app and a
- * colour and it belongs to that colour's Service (`<app>-<colour>`); the member's port is the slice's port named `portName` (the Service's `http` port, whose
- * targetPort is the container port), because HAProxy talks to pods directly.
+ * Member records the given slices call for. A slice counts when `sliceOwner` accepts it and its app
+ * is managed; the member's port is the slice's port named `portName` (an EndpointSlice's port is
+ * the Service's targetPort, the container port), because HAProxy talks to pods directly.
  */
 export function desiredMembers(
   slices: Iterable<EndpointSlice>,
@@ -100,21 +142,15 @@ export function desiredMembers(
   const members = new Map<string, string>();
   const skipped: SkippedSlice[] = [];
   for (const slice of slices) {
-    const labels = slice.metadata.labels ?? {};
-    const app = labels[APP_LABEL];
-    const colour = labels[COLOUR_LABEL];
-    if (app === undefined || !apps.has(app) || !isColour(colour)) continue;
+    const owner = sliceOwner(slice);
+    if (owner === undefined) continue;
     const where = `${slice.metadata.namespace ?? ""}/${slice.metadata.name}`;
-    // Another Service that happens to carry the same labels (a metrics Service, say) must not
-    // add its endpoints to the colour: only the colour's own Service counts.
-    const service = labels[SERVICE_NAME_LABEL];
-    if (service !== objectName(app, colour)) {
-      skipped.push({
-        slice: where,
-        reason: `Service ${service ?? "(none)"} is not ${objectName(app, colour)}`,
-      });
+    if ("skip" in owner) {
+      skipped.push({ slice: where, reason: owner.skip });
       continue;
     }
+    const { app, colour } = owner;
+    if (!apps.has(app)) continue;
     if (slice.addressType !== "IPv4") {
       skipped.push({ slice: where, reason: `addressType ${slice.addressType}: members are IPv4` });
       continue;
@@ -128,7 +164,7 @@ export function desiredMembers(
     for (const endpoint of slice.endpoints ?? []) {
       const address = endpoint.addresses[0];
       if (!isMemberEndpoint(endpoint) || address === undefined || !isIPv4(address)) continue;
-      members.set(memberKey(app, colour as Colour, memberId(endpoint)), serializeMember({ address, port }));
+      members.set(memberKey(app, colour, memberId(endpoint)), serializeMember({ address, port }));
     }
   }
   return { members, skipped };

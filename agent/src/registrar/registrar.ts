@@ -2,6 +2,11 @@
  * switchyard-registrar: keeps `/switchyard/v1/members/<app>/<colour>/<id>` in etcd equal to the
  * serving pods of the managed apps' per-colour Services.
  *
+ * Managed apps are the pinned ones (`--apps`, optional) plus every app seen on a labelled
+ * (`switchyard.io/routed=true`) per-colour Service's slices since start, whichever stack declared
+ * it. A discovered app is never forgotten while the process runs, so an app whose Services are
+ * deleted has its members deleted too; members of apps it does not manage are never touched.
+ *
  * Every reconcile is full-state (read the managed apps' members back, diff against the current
  * EndpointSlice view, write the difference), so it is idempotent and two replicas with the same view
  * write the same records. Nothing is reconciled before the first successful list: an empty view
@@ -14,10 +19,11 @@ import { startHttp } from "../http";
 import type { Logger } from "../log";
 import { EndpointSliceSource, MAX_BACKOFF_MS } from "./kube";
 import type { KubeAccess } from "./kube";
-import { desiredMembers, labelSelector, managedPrefixes, memberWrites } from "./members";
+import { desiredMembers, discoveredApps, labelSelector, managedPrefixes, memberWrites } from "./members";
 import type { EndpointSlice } from "./members";
 
 export interface RegistrarOptions {
+  /** Apps managed even before (or without) any labelled slice of theirs is seen. */
   apps: string[];
   namespace: string;
   portName: string;
@@ -78,7 +84,8 @@ export class RegistrarMetrics {
 
 export class Registrar {
   readonly metrics = new RegistrarMetrics();
-  private readonly apps: ReadonlySet<string>;
+  /** Pinned apps plus every app discovered on labelled slices since start; only ever grows. */
+  private readonly apps = new Set<string>();
   private readonly slices = new Map<string, EndpointSlice>();
   private readonly source: EndpointSliceSource;
   private synced = false;
@@ -98,9 +105,9 @@ export class Registrar {
     private readonly etcd: Etcd3,
     private readonly log: Logger,
   ) {
-    this.apps = new Set(options.apps);
+    for (const app of options.apps) this.apps.add(app);
     const key = (s: EndpointSlice) => `${s.metadata.namespace ?? ""}/${s.metadata.name}`;
-    this.source = new EndpointSliceSource(options.kube, options.namespace, labelSelector(options.apps), log, {
+    this.source = new EndpointSliceSource(options.kube, options.namespace, labelSelector(), log, {
       replace: (items) => {
         this.slices.clear();
         for (const s of items) this.slices.set(key(s), s);
@@ -138,7 +145,8 @@ export class Registrar {
 
   status(): Record<string, unknown> {
     return {
-      apps: [...this.apps],
+      apps: [...this.apps].sort(),
+      pinnedApps: [...this.options.apps].sort(),
       namespace: this.options.namespace,
       synced: this.synced,
       kubernetesConnected: this.metrics.kubernetesConnected,
@@ -189,6 +197,13 @@ export class Registrar {
   }
 
   private async reconcile(): Promise<void> {
+    // Only from a listed/watched view (reconciles wait for the first list, and an outage keeps the
+    // last view), so discovery never shrinks and an outage never makes an app look gone.
+    for (const app of discoveredApps(this.slices.values())) {
+      if (this.apps.has(app)) continue;
+      this.apps.add(app);
+      this.log.info("app discovered", { app });
+    }
     const desired = desiredMembers(this.slices.values(), this.apps, this.options.portName);
     const actual: Record<string, string> = {};
     for (const prefix of managedPrefixes(this.apps)) {

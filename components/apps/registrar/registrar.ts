@@ -1,7 +1,8 @@
 /**
  * switchyard:apps:MemberRegistrar — runs switchyard-registrar in the cluster: it writes the member
  * records (`/switchyard/v1/members/<app>/<colour>/<id>`) that the HAProxy agents serve each colour
- * from, out of the EndpointSlices of the apps' per-colour Services (docs/registrar.md).
+ * from, out of the EndpointSlices of the per-colour Services that BlueGreenService labels
+ * `switchyard.io/routed=true`, in whichever stack the app is declared (docs/registrar.md).
  *
  * Lives in the platform namespace; may only read EndpointSlices, and only in the apps namespace.
  */
@@ -16,8 +17,11 @@ export interface MemberRegistrarArgs {
   namespace: pulumi.Input<string>;
   /** Namespace of the apps' Services, the only one it may read. */
   appsNamespace: pulumi.Input<string>;
-  /** Apps whose members it owns: it writes and deletes members of these apps and of no other. */
-  apps: string[];
+  /**
+   * Apps it manages even before any labelled Service of theirs is seen (`--apps`): their stale
+   * members are deleted from the start. Optional: apps with labelled Services are discovered.
+   */
+  apps?: string[];
   /** etcd endpoints and the mTLS client material, all three required (PEM; pass them as secrets). */
   etcd: EtcdConnectionArgs;
   bundle: RegistrarBundle;
@@ -33,7 +37,6 @@ export class MemberRegistrar extends pulumi.ComponentResource {
 
   constructor(name: string, args: MemberRegistrarArgs, opts?: pulumi.ComponentResourceOptions) {
     super("switchyard:apps:MemberRegistrar", name, {}, opts);
-    if (args.apps.length === 0) throw new Error(`MemberRegistrar ${name}: no apps to register members for`);
     const { ca, cert, key } = args.etcd;
     // etcd requires client certificates (client-cert-auth), so without them the pods could only fail.
     if (!ca || !cert || !key) throw new Error(`MemberRegistrar ${name}: etcd ca, cert and key are required`);
@@ -95,7 +98,7 @@ export class MemberRegistrar extends pulumi.ComponentResource {
               image: args.image ?? DEFAULT_IMAGE,
               replicas,
               serviceAccountName,
-              apps: [...args.apps].sort(),
+              apps: [...(args.apps ?? [])].sort(),
               appsNamespace,
               etcdEndpoints,
               bundleConfigMap,

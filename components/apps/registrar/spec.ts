@@ -33,6 +33,7 @@ export interface RegistrarPodArgs {
   image: string;
   replicas: number;
   serviceAccountName: string;
+  /** Pinned apps (`--apps`); empty: only the apps discovered from labelled slices. */
   apps: string[];
   appsNamespace: string;
   etcdEndpoints: string[];
@@ -48,7 +49,7 @@ export interface RegistrarPodArgs {
 export function registrarDeploymentSpec(a: RegistrarPodArgs): k8s.types.input.apps.v1.DeploymentSpec {
   const labels = registrarLabels(a.name);
   const env: Record<string, string> = {
-    [envName("apps")]: a.apps.join(","),
+    ...(a.apps.length > 0 ? { [envName("apps")]: a.apps.join(",") } : {}),
     [envName("namespace")]: a.appsNamespace,
     [envName("etcd-endpoints")]: a.etcdEndpoints.join(","),
     [envName("etcd-ca")]: `${TLS_DIR}/ca.crt`,
