@@ -51,19 +51,6 @@ const computedByType: Record<string, Computed> = {
     bucketRegionalDomainName: `${name}.s3.amazonaws.com`,
   }),
   "aws:secretsmanager/secret:Secret": (name) => ({ name }),
-  // The API server allocates node ports; derive a stable one in 30000-32767 from the name.
-  "kubernetes:core/v1:Service": (name, inputs) => {
-    const spec = inputs.spec as { type?: string; ports?: Record<string, unknown>[] } | undefined;
-    if (spec?.type !== "NodePort") return {};
-    let h = 0;
-    for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-    return {
-      spec: {
-        ...spec,
-        ports: (spec.ports ?? []).map((p, i) => ({ ...p, nodePort: 30000 + ((h + i) % 2768) })),
-      },
-    };
-  },
   "aws:route53/zone:Zone": (name) => ({ zoneId: `Z${name.toUpperCase().replace(/[^A-Z0-9]/g, "")}` }),
   // Realistic PEM armour, so a test that scans user-data for key material would catch a leak.
   "tls:index/privateKey:PrivateKey": (name) => ({

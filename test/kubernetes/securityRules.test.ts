@@ -38,7 +38,7 @@ describe("network paths of the nodes and the control plane", () => {
       "nodes in controlPlane tcp 10250",
       "nodes in controlPlane tcp 443",
       "nodes in controlPlane tcp 9443",
-      "nodes in haproxy tcp 30000-32767",
+      // No NodePort range: members are pod IP + container port, and shop's port comes from appPorts.
       "nodes in haproxy tcp 8080",
       "nodes in nodes -1 all",
       "nodes out 0.0.0.0/0 tcp 443",
@@ -106,18 +106,15 @@ describe("network paths of the nodes and the control plane", () => {
   });
 
   test("HAProxy reaches the apps' pods on their container ports (registrar members are pod IPs)", () => {
-    const ingress = (appPorts: number[]) =>
-      planClusterRules({
-        haproxyPorts: [{ from: 30000, to: 32767 }],
-        appPorts,
-        webhookPorts: [],
-        databasePorts: [],
-      })
+    const ingress = (appPorts: number[], haproxyPorts = [] as { from: number; to: number }[]) =>
+      planClusterRules({ haproxyPorts, appPorts, webhookPorts: [], databasePorts: [] })
         .filter((r) => r.direction === "ingress" && r.peer === "haproxy")
         .map((r) => `${r.fromPort}-${r.toPort}`);
-    assert.deepEqual(ingress([8080, 9000, 8080]), ["30000-32767", "8080-8080", "9000-9000"]);
-    // A container port inside an opened range adds nothing.
-    assert.deepEqual(ingress([30080]), ["30000-32767"]);
-    assert.deepEqual(ingress([]), ["30000-32767"]);
+    // The default: no extra ranges, exactly the apps' container ports.
+    assert.deepEqual(ingress([8080, 9000, 8080]), ["8080-8080", "9000-9000"]);
+    assert.deepEqual(ingress([]), []);
+    // Extra ranges (app teams' ports) are opened; a container port inside one adds nothing.
+    const extra = [{ from: 9000, to: 9100 }];
+    assert.deepEqual(ingress([8080, 9050], extra), ["9000-9100", "8080-8080"]);
   });
 });

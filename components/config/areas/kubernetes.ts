@@ -102,13 +102,12 @@ export const kubernetesSchema = z
     logRetentionDays: retentionDays.default(90),
     nodeGroups: z.record(dnsLabel, nodeGroup).default({ general: nodeGroup.parse({}) }),
     /**
-     * Ports on the nodes the HAProxy fleets may reach: the NodePort range by default (the agent's
-     * members are node addresses with a Service's NodePort); add container ports to route to pod IPs.
+     * Extra ports on the nodes the HAProxy fleets may reach. Members are pod IP + container port
+     * (switchyard-registrar) and this stack's apps' ports are opened from `switchyard:apps`
+     * (`appPorts`), so none by default; list the container ports of apps that app teams declare
+     * in their own stacks.
      */
-    haproxyPorts: z
-      .array(portRange)
-      .min(1)
-      .default([{ from: 30000, to: 32767 }]),
+    haproxyPorts: z.array(portRange).default([]),
     /** Ports the control plane may call on pods (admission webhooks, aggregated APIs), besides the kubelet. */
     webhookPorts: z.array(port).default([443, 9443]),
     addonVersions: z

@@ -78,7 +78,7 @@ export function planClusterRules(args: ClusterRulesArgs): PlannedRule[] {
       "ingress",
       "haproxy",
       tcp(range.from, range.to),
-      "HAProxy fleets to Service NodePorts / pod ports",
+      "HAProxy fleets to app pods (haproxyPorts)",
     );
   }
   // Members written by switchyard-registrar are pod IP + container port; a port inside a range
