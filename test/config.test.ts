@@ -44,6 +44,19 @@ describe("stack configuration", () => {
     assert.equal(cfg.etcd.members, 3);
     assert.deepEqual(cfg.availabilityZones, ["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
     assert.deepEqual(cfg.apps, {});
+    // The private API endpoint is reachable from inside the VPC unless other ranges are named.
+    assert.deepEqual(cfg.kubernetes.apiAccessCidrs, ["10.0.0.0/16"]);
+  });
+
+  test("apps need deploy-runner ranges for etcd: their Routes are written from where pulumi up runs", () => {
+    assertProblem({ "switchyard:apps": { shop: app } }, "switchyard:etcd.deployRunnerCidrs", /pulumi up/);
+    const cfg = parseConfig({
+      ...base,
+      "switchyard:apps": JSON.stringify({ shop: app }),
+      "switchyard:etcd": JSON.stringify({ deployRunnerCidrs: ["10.100.0.0/24"] }),
+      "switchyard:kubernetes": JSON.stringify({ apiAccessCidrs: ["10.100.0.0/24"] }),
+    });
+    assert.deepEqual(cfg.kubernetes.apiAccessCidrs, ["10.100.0.0/24"]);
   });
 
   test("etcd.members must be 3 or 5", () => {
@@ -111,6 +124,7 @@ describe("stack configuration", () => {
     const cfg = parseConfig({
       ...base,
       "switchyard:apps": JSON.stringify({ shop: { ...app, aliases: ["www.shop.example.com"] } }),
+      "switchyard:etcd": JSON.stringify({ deployRunnerCidrs: ["10.100.0.0/24"] }),
     });
     assert.deepEqual(cfg.apps.shop.aliases, ["www.shop.example.com"]);
   });

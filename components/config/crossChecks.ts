@@ -57,6 +57,13 @@ export function crossCheck(cfg: SwitchyardConfig): ConfigProblem[] {
       message: "production needs at least 3 AZs so that etcd keeps quorum when one AZ fails",
     });
   }
+  if (Object.keys(cfg.apps).length > 0 && cfg.etcd.deployRunnerCidrs.length === 0) {
+    problems.push({
+      path: "switchyard:etcd.deployRunnerCidrs",
+      message:
+        "expected at least one range: the apps' Routes write to etcd from where `pulumi up` runs, and etcd's client port is closed to everything else",
+    });
+  }
   const hostOwners = new Map<string, string>();
   for (const [name, app] of Object.entries(cfg.apps)) {
     for (const host of [app.host, app.previewHost ?? `preview.${app.host}`, ...app.aliases]) {

@@ -90,6 +90,13 @@ export function parseConfig(raw: Record<string, string>): SwitchyardConfig {
   const partial = values as Omit<SwitchyardConfig, "region" | "availabilityZones">;
   const cfg: SwitchyardConfig = {
     ...partial,
+    kubernetes: {
+      ...partial.kubernetes,
+      apiAccessCidrs:
+        partial.kubernetes.apiAccessCidrs.length > 0
+          ? partial.kubernetes.apiAccessCidrs
+          : [partial.network.cidr],
+    },
     region,
     availabilityZones: resolveAvailabilityZones(
       region,

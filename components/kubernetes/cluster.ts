@@ -69,6 +69,7 @@ export class Cluster extends pulumi.ComponentResource {
         appPorts: args.appPorts,
         webhookPorts: cfg.webhookPorts,
         databasePorts: args.databasePorts,
+        apiAccessCidrs: cfg.apiAccessCidrs,
       }),
       { ...args.securityGroupIds, controlPlane: controlPlane.securityGroup.id },
       this,

@@ -31,6 +31,8 @@ function rulesOf(plan: Plan): string[] {
 describe("network paths of the nodes and the control plane", () => {
   test("prod opens exactly these paths", () => {
     assert.deepEqual(rulesOf(prod()), [
+      // The deploy runners' network (kubernetes.apiAccessCidrs) reaches the private endpoint.
+      "controlPlane in 10.100.0.0/24 tcp 443",
       "controlPlane in nodes tcp 443",
       "controlPlane out nodes tcp 10250",
       "controlPlane out nodes tcp 443",
@@ -51,6 +53,8 @@ describe("network paths of the nodes and the control plane", () => {
 
   test("HAProxy ports and webhook ports follow config; disabled databases get no path", () => {
     assert.deepEqual(rulesOf(custom()), [
+      // No apiAccessCidrs in this config: the private endpoint admits the VPC range (the custom network's).
+      "controlPlane in 10.20.0.0/16 tcp 443",
       "controlPlane in nodes tcp 443",
       "controlPlane out nodes tcp 10250",
       "controlPlane out nodes tcp 9443",
@@ -84,12 +88,30 @@ describe("network paths of the nodes and the control plane", () => {
     }
   });
 
+  test("the private API endpoint admits exactly the configured ranges, each its own stable rule", () => {
+    const rules = planClusterRules({
+      haproxyPorts: [],
+      appPorts: [],
+      webhookPorts: [],
+      databasePorts: [],
+      apiAccessCidrs: ["10.100.0.0/24", "192.168.7.0/28"],
+    }).filter((r) => r.group === "controlPlane" && typeof r.peer === "object");
+    assert.deepEqual(
+      rules.map((r) => [r.key, r.peer, r.fromPort, r.toPort]),
+      [
+        ["controlPlane-in-10-100-0-0-24-443", { cidr: "10.100.0.0/24" }, 443, 443],
+        ["controlPlane-in-192-168-7-0-28-443", { cidr: "192.168.7.0/28" }, 443, 443],
+      ],
+    );
+  });
+
   test("rule keys are unique and stable, so a rule keeps its resource when others change", () => {
     const rules = planClusterRules({
       haproxyPorts: [{ from: 30000, to: 32767 }],
       appPorts: [8080],
       webhookPorts: [443, 443],
       databasePorts: [3306],
+      apiAccessCidrs: [],
     });
     assert.equal(new Set(rules.map((r) => r.key)).size, rules.length);
     assert.ok(rules.some((r) => r.key === "nodes-in-haproxy-30000-32767"));
@@ -101,13 +123,14 @@ describe("network paths of the nodes and the control plane", () => {
       appPorts: [8080],
       webhookPorts: [443],
       databasePorts: [3306],
+      apiAccessCidrs: [],
     });
     assert.ok(withMore.some((r) => r.key === "nodes-in-haproxy-30000-32767"));
   });
 
   test("HAProxy reaches the apps' pods on their container ports (registrar members are pod IPs)", () => {
     const ingress = (appPorts: number[], haproxyPorts = [] as { from: number; to: number }[]) =>
-      planClusterRules({ haproxyPorts, appPorts, webhookPorts: [], databasePorts: [] })
+      planClusterRules({ haproxyPorts, appPorts, webhookPorts: [], databasePorts: [], apiAccessCidrs: [] })
         .filter((r) => r.direction === "ingress" && r.peer === "haproxy")
         .map((r) => `${r.fromPort}-${r.toPort}`);
     // The default: no extra ranges, exactly the apps' container ports.

@@ -146,6 +146,8 @@ describe("security-group rules exactly as specified", () => {
     assert.deepEqual(rulesOf(prod, "switchyard-etcd-id"), [
       "egress tcp 2380 to sg:switchyard-etcd-id",
       "egress tcp 443 to cidr:0.0.0.0/0",
+      // prod's deploy runners (etcd.deployRunnerCidrs) write the apps' Routes.
+      "ingress tcp 2379 from cidr:10.100.0.0/24",
       "ingress tcp 2379 from sg:switchyard-haproxy-id",
       "ingress tcp 2379 from sg:switchyard-nodes-id",
       "ingress tcp 2380 from sg:switchyard-etcd-id",

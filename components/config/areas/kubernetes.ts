@@ -93,6 +93,12 @@ export const kubernetesSchema = z
     endpointPublicAccess: z.boolean().default(false),
     /** Only used when endpointPublicAccess is true; 0.0.0.0/0 is refused by policy. */
     publicAccessCidrs: z.array(cidr).default([]),
+    /**
+     * Ranges reaching the private API endpoint on 443: where `pulumi up` runs (deploy runners in
+     * or peered with the VPC) and administrators. Empty means the VPC range (runners inside the
+     * VPC); without any path a private cluster is unreachable for every Kubernetes resource.
+     */
+    apiAccessCidrs: z.array(cidr).default([]),
     /** Kubernetes service range; must not overlap the VPC. */
     serviceCidr: privateCidr.default("172.20.0.0/16"),
     /** IAM roles granted cluster admin through access entries; the deploy role must be one of them. */

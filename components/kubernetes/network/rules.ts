@@ -23,8 +23,8 @@ export interface PlannedRule {
   key: string;
   group: RuleGroup;
   direction: "ingress" | "egress";
-  /** A peer security group, or "anywhere" (0.0.0.0/0). */
-  peer: PeerGroup | "anywhere";
+  /** A peer security group, "anywhere" (0.0.0.0/0), or an address range. */
+  peer: PeerGroup | "anywhere" | { cidr: string };
   /** "all" means every protocol and port (only between members of the nodes group). */
   protocol: "tcp" | "all";
   fromPort?: number;
@@ -38,6 +38,8 @@ export interface ClusterRulesArgs {
   appPorts: readonly number[];
   webhookPorts: readonly number[];
   databasePorts: readonly number[];
+  /** Ranges allowed to the API endpoint (deploy runners, administrators). */
+  apiAccessCidrs: readonly string[];
 }
 
 /** Client ports of the database engines this stack runs (the databases component opens their ingress). */
@@ -62,7 +64,8 @@ export function planClusterRules(args: ClusterRulesArgs): PlannedRule[] {
     description: string,
   ) => {
     const ports = port === "all" ? "all" : port.ports;
-    const key = `${group}-${direction === "ingress" ? "in" : "out"}-${peer}-${ports}`;
+    const peerKey = typeof peer === "object" ? peer.cidr.replace(/[./]/g, "-") : peer;
+    const key = `${group}-${direction === "ingress" ? "in" : "out"}-${peerKey}-${ports}`;
     if (rules.some((r) => r.key === key)) return;
     const proto =
       port === "all"
@@ -121,6 +124,15 @@ export function planClusterRules(args: ClusterRulesArgs): PlannedRule[] {
 
   // The control plane's own group (EKS adds its managed cluster group beside it).
   add("controlPlane", "ingress", "nodes", tcp(HTTPS_PORT), "Kubelets and pods to the Kubernetes API");
+  for (const cidr of args.apiAccessCidrs) {
+    add(
+      "controlPlane",
+      "ingress",
+      { cidr },
+      tcp(HTTPS_PORT),
+      "Deploy runners and administrators to the Kubernetes API",
+    );
+  }
   add("controlPlane", "egress", "nodes", tcp(KUBELET_PORT), "Control plane to kubelet");
   for (const port of args.webhookPorts) {
     add(

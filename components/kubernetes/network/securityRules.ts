@@ -18,7 +18,9 @@ export function createSecurityRules(
       toPort: rule.toPort,
       ...(rule.peer === "anywhere"
         ? { cidrIpv4: "0.0.0.0/0" }
-        : { referencedSecurityGroupId: groupIds[rule.peer] }),
+        : typeof rule.peer === "object"
+          ? { cidrIpv4: rule.peer.cidr }
+          : { referencedSecurityGroupId: groupIds[rule.peer] }),
       tags: { Name: `${name}-${rule.key}` },
     };
     return rule.direction === "ingress"
