@@ -5,7 +5,8 @@
  * - live: its configured replicas, raised to the autoscaling floor so a promoted colour takes the
  *   traffic at the strength the previous colour had been kept at.
  * - warm: the colour that was live until a flip less than scaleDownDelaySeconds ago keeps its full
- *   size (and its autoscaler) so flipping back needs no rollout.
+ *   size (its declared floor; only the live colour has an autoscaler) so flipping back needs no
+ *   rollout.
  * - idle: otherwise the other colour runs idleReplicas (default 0).
  *
  * The scale-down happens on the first `pulumi up` after the delay has passed: the component reads

@@ -46,7 +46,7 @@ export interface HealthCheck {
 }
 
 export interface BackendSpec {
-  /** Port the members of this colour listen on (e.g. the Service's NodePort). */
+  /** Default port of this colour's members, for members that carry none (e.g. the container port). */
   port: number;
   healthCheck: HealthCheck;
 }
