@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { serviceTrustPolicy } from "./trustPolicy";
 
 export interface InstanceRoleArgs {
   /** Extra least-privilege statements for what the host itself needs. */
@@ -18,12 +19,7 @@ export function createInstanceRole(
   const role = new aws.iam.Role(
     name,
     {
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
-        ],
-      }),
+      assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"),
       managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"],
     },
     { parent },

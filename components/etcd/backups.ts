@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createSecureBucket } from "../common/secureBucket";
+import { serviceTrustPolicy } from "../common/trustPolicy";
 
 export function createBackupBucket(
   name: string,
@@ -28,12 +29,7 @@ export function createVolumeSnapshotPolicy(
   const role = new aws.iam.Role(
     `${name}-dlm`,
     {
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          { Effect: "Allow", Principal: { Service: "dlm.amazonaws.com" }, Action: "sts:AssumeRole" },
-        ],
-      }),
+      assumeRolePolicy: serviceTrustPolicy("dlm.amazonaws.com"),
       managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole"],
     },
     { parent },

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { serviceTrustPolicy } from "../common/trustPolicy";
 
 export interface FlowLogsArgs {
   vpcId: pulumi.Input<string>;
@@ -17,16 +18,7 @@ export function createFlowLogs(name: string, args: FlowLogsArgs, parent: pulumi.
   const role = new aws.iam.Role(
     `${name}-flow-logs`,
     {
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-            Action: "sts:AssumeRole",
-          },
-        ],
-      }),
+      assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com"),
     },
     { parent },
   );
