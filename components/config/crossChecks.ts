@@ -1,4 +1,7 @@
-/** Rules that span areas, run once every area has parsed on its own. */
+/**
+ * Rules that span areas. Each names the parts of the config it reads and runs whenever those
+ * parsed, so one run reports every problem: a typo in one area does not hide a cross-area one.
+ */
 import { azSlot, overlaps, parseCidr } from "../network/cidr";
 import type { SwitchyardConfig } from "./schema";
 
@@ -12,10 +15,26 @@ export function resolveAvailabilityZones(region: string, azCount: number, explic
   return explicit ?? Array.from({ length: azCount }, (_, i) => `${region}${String.fromCharCode(97 + i)}`);
 }
 
-export function crossCheck(cfg: SwitchyardConfig): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const azs = cfg.availabilityZones;
-  if (cfg.network.availabilityZones) {
+type Key = keyof SwitchyardConfig;
+
+interface CrossRule {
+  needs: readonly Key[];
+  check(cfg: SwitchyardConfig): ConfigProblem[];
+}
+
+/** Declares a rule that sees only the keys it names (so `needs` cannot fall out of date). */
+function rule<K extends Key>(
+  needs: readonly K[],
+  check: (cfg: Pick<SwitchyardConfig, K>) => ConfigProblem[],
+) {
+  return { needs, check } as CrossRule;
+}
+
+const rules: CrossRule[] = [
+  rule(["network", "region", "availabilityZones"], (cfg) => {
+    if (!cfg.network.availabilityZones) return [];
+    const problems: ConfigProblem[] = [];
+    const azs = cfg.availabilityZones;
     if (azs.length !== cfg.network.azCount) {
       problems.push({
         path: "switchyard:network.availabilityZones",
@@ -36,45 +55,68 @@ export function crossCheck(cfg: SwitchyardConfig): ConfigProblem[] {
         problems.push({ path: `switchyard:network.availabilityZones.${i}`, message: (e as Error).message });
       }
     });
-  }
-  const vpc = parseCidr(cfg.network.cidr);
-  if (vpc && (vpc.prefix < 16 || vpc.prefix > 18)) {
-    problems.push({
-      path: "switchyard:network.cidr",
-      message: `expected a /16 to /18 VPC range, got /${vpc.prefix}`,
-    });
-  }
-  const serviceCidr = parseCidr(cfg.kubernetes.serviceCidr);
-  if (vpc && serviceCidr && overlaps(vpc, serviceCidr)) {
-    problems.push({
-      path: "switchyard:kubernetes.serviceCidr",
-      message: `${cfg.kubernetes.serviceCidr} overlaps the VPC range ${cfg.network.cidr}`,
-    });
-  }
-  if (cfg.etcd.members > 0 && cfg.network.azCount < 3 && cfg.environment === "production") {
-    problems.push({
-      path: "switchyard:network.azCount",
-      message: "production needs at least 3 AZs so that etcd keeps quorum when one AZ fails",
-    });
-  }
-  if (Object.keys(cfg.apps).length > 0 && cfg.etcd.deployRunnerCidrs.length === 0) {
-    problems.push({
-      path: "switchyard:etcd.deployRunnerCidrs",
-      message:
-        "expected at least one range: the apps' Routes write to etcd from where `pulumi up` runs, and etcd's client port is closed to everything else",
-    });
-  }
-  const hostOwners = new Map<string, string>();
-  for (const [name, app] of Object.entries(cfg.apps)) {
-    for (const host of [app.host, app.previewHost ?? `preview.${app.host}`, ...app.aliases]) {
-      const owner = hostOwners.get(host);
-      if (owner)
-        problems.push({
-          path: `switchyard:apps.${name}`,
-          message: `host ${host} is already served by app ${owner}`,
-        });
-      else hostOwners.set(host, name);
+    return problems;
+  }),
+  rule(["network"], (cfg) => {
+    const vpc = parseCidr(cfg.network.cidr);
+    return vpc && (vpc.prefix < 16 || vpc.prefix > 18)
+      ? [{ path: "switchyard:network.cidr", message: `expected a /16 to /18 VPC range, got /${vpc.prefix}` }]
+      : [];
+  }),
+  rule(["network", "kubernetes"], (cfg) => {
+    const vpc = parseCidr(cfg.network.cidr);
+    const serviceCidr = parseCidr(cfg.kubernetes.serviceCidr);
+    return vpc && serviceCidr && overlaps(vpc, serviceCidr)
+      ? [
+          {
+            path: "switchyard:kubernetes.serviceCidr",
+            message: `${cfg.kubernetes.serviceCidr} overlaps the VPC range ${cfg.network.cidr}`,
+          },
+        ]
+      : [];
+  }),
+  rule(["etcd", "network", "environment"], (cfg) =>
+    cfg.etcd.members > 0 && cfg.network.azCount < 3 && cfg.environment === "production"
+      ? [
+          {
+            path: "switchyard:network.azCount",
+            message: "production needs at least 3 AZs so that etcd keeps quorum when one AZ fails",
+          },
+        ]
+      : [],
+  ),
+  rule(["apps", "etcd"], (cfg) =>
+    Object.keys(cfg.apps).length > 0 && cfg.etcd.deployRunnerCidrs.length === 0
+      ? [
+          {
+            path: "switchyard:etcd.deployRunnerCidrs",
+            message:
+              "expected at least one range: the apps' Routes write to etcd from where `pulumi up` runs, and etcd's client port is closed to everything else",
+          },
+        ]
+      : [],
+  ),
+  rule(["apps"], (cfg) => {
+    const problems: ConfigProblem[] = [];
+    const hostOwners = new Map<string, string>();
+    for (const [name, app] of Object.entries(cfg.apps)) {
+      for (const host of [app.host, app.previewHost ?? `preview.${app.host}`, ...app.aliases]) {
+        const owner = hostOwners.get(host);
+        if (owner)
+          problems.push({
+            path: `switchyard:apps.${name}`,
+            message: `host ${host} is already served by app ${owner}`,
+          });
+        else hostOwners.set(host, name);
+      }
     }
-  }
-  return problems;
+    return problems;
+  }),
+];
+
+/** Runs every rule whose inputs parsed; `cfg` holds the keys that did. */
+export function crossCheck(cfg: Partial<SwitchyardConfig>): ConfigProblem[] {
+  return rules
+    .filter((r) => r.needs.every((k) => cfg[k] !== undefined))
+    .flatMap((r) => r.check(cfg as SwitchyardConfig));
 }

@@ -17,6 +17,26 @@ export const dnsLabel = z.string().refine(isDnsLabel, {
     `expected a DNS-1123 label (a-z, 0-9, inner '-', max 63), got ${JSON.stringify(issue.input)}`,
 });
 
+/**
+ * A map keyed by names that become Kubernetes and AWS resource names. Names are checked beside
+ * the values (not as zod record keys, which would skip validating the value of a bad name).
+ */
+export const namedRecord = <T extends z.ZodType>(what: string, value: T) =>
+  z.record(z.string(), value).superRefine(
+    (record, ctx) => {
+      if (!record || typeof record !== "object") return;
+      for (const name of Object.keys(record))
+        if (!isDnsLabel(name))
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message: `expected ${what} name to be a DNS-1123 label (lower-case a-z, 0-9 and inner '-', at most 63 characters, e.g. "shop" or "web-api"), got ${JSON.stringify(name)}`,
+          });
+    },
+    // Run even when a value failed, so a bad name and its value's problems show in one run.
+    { when: () => true },
+  );
+
 export const httpPath = z.string().refine(isHttpPath, {
   error: (issue) =>
     `expected an absolute URL path without spaces or quotes, got ${JSON.stringify(issue.input)}`,

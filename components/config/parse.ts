@@ -5,6 +5,8 @@
  */
 import type { z } from "zod";
 import { crossCheck, resolveAvailabilityZones, type ConfigProblem } from "./crossChecks";
+import { AWS_REGIONS, isAwsRegion } from "./regions";
+import { closest } from "./suggest";
 import { areaSchemas, scalarSchemas, type AreaName, type ScalarName, type SwitchyardConfig } from "./schema";
 
 export class ConfigError extends Error {
@@ -33,6 +35,25 @@ function zodProblems(key: string, error: z.ZodError): ConfigProblem[] {
     }
     return { path: formatPath(key, issue.path), message: issue.message };
   });
+}
+
+/**
+ * Zod's default for an absent required field ("expected object, received undefined") names
+ * neither the field nor its place; say which one is missing. Schema-level messages take precedence.
+ */
+function missingFieldMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code !== "invalid_type" || issue.input !== undefined) return undefined;
+  const where = (issue.path ?? []).slice(-2).map(String).join(".");
+  return where ? `missing ${where} (expected ${article(issue.expected)})` : undefined;
+}
+
+function didYouMean(word: string, candidates: readonly string[]): string {
+  const guess = closest(word, [...candidates]);
+  return guess ? ` (did you mean ${guess}?)` : "";
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
 /** Object areas arrive as JSON text; scalars as plain strings (or JSON for numbers and booleans). */
@@ -71,7 +92,9 @@ export function parseConfig(raw: Record<string, string>): SwitchyardConfig {
       problems.push(decoded.problem);
       return;
     }
-    const result = schema.safeParse(decoded.value === undefined && structured ? {} : decoded.value);
+    const result = schema.safeParse(decoded.value === undefined && structured ? {} : decoded.value, {
+      error: missingFieldMessage,
+    });
     if (result.success) values[key] = result.data;
     else problems.push(...zodProblems(key, result.error));
   };
@@ -79,32 +102,26 @@ export function parseConfig(raw: Record<string, string>): SwitchyardConfig {
   for (const key of Object.keys(scalarSchemas) as ScalarName[]) parseKey(key, scalarSchemas[key], false);
 
   const region = raw["aws:region"];
-  if (!region) problems.push({ path: "aws:region", message: "expected the AWS region, e.g. eu-west-1" });
-  else if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+  if (!region)
+    problems.push({ path: "aws:region", message: "missing: expected the AWS region, e.g. eu-west-1" });
+  else if (!isAwsRegion(region))
     problems.push({
       path: "aws:region",
-      message: `expected a region name such as eu-west-1, got ${JSON.stringify(region)}`,
+      message: `expected an AWS region such as eu-west-1, got ${JSON.stringify(region)}${didYouMean(region, AWS_REGIONS)}`,
     });
-  if (problems.length > 0) throw new ConfigError(problems);
+  else values.region = region;
 
-  const partial = values as Omit<SwitchyardConfig, "region" | "availabilityZones">;
-  const cfg: SwitchyardConfig = {
-    ...partial,
-    kubernetes: {
-      ...partial.kubernetes,
-      apiAccessCidrs:
-        partial.kubernetes.apiAccessCidrs.length > 0
-          ? partial.kubernetes.apiAccessCidrs
-          : [partial.network.cidr],
-    },
-    region,
-    availabilityZones: resolveAvailabilityZones(
-      region,
+  // Derived values, where their inputs parsed; then every cross-area rule those inputs allow.
+  const partial = values as Partial<SwitchyardConfig>;
+  if (partial.network && partial.kubernetes && partial.kubernetes.apiAccessCidrs.length === 0)
+    partial.kubernetes = { ...partial.kubernetes, apiAccessCidrs: [partial.network.cidr] };
+  if (partial.network && partial.region)
+    partial.availabilityZones = resolveAvailabilityZones(
+      partial.region,
       partial.network.azCount,
       partial.network.availabilityZones,
-    ),
-  };
-  const cross = crossCheck(cfg);
-  if (cross.length > 0) throw new ConfigError(cross);
-  return cfg;
+    );
+  problems.push(...crossCheck(partial));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return partial as SwitchyardConfig;
 }

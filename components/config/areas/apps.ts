@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { colour, dnsLabel, hostname, httpPath, resources } from "../fields";
+import { colour, hostname, httpPath, namedRecord, resources } from "../fields";
 
 const colourSpec = z.strictObject({
   /** A pinned image: a tag other than latest, or a digest. */
@@ -53,6 +53,6 @@ export const appSchema = z
     path: ["minHealthy"],
   });
 
-export const appsSchema = z.record(dnsLabel, appSchema).default({});
+export const appsSchema = namedRecord("an app", appSchema).default({});
 
 export type AppConfig = z.infer<typeof appSchema>;

@@ -4,9 +4,9 @@ import {
   cidr,
   privateCidr,
   cpuQuantity,
-  dnsLabel,
   instanceType,
   memoryQuantity,
+  namedRecord,
   retentionDays,
 } from "../fields";
 import { isPort } from "../validators";
@@ -106,7 +106,7 @@ export const kubernetesSchema = z
     /** EKS refuses to delete the cluster while true; set false (and `pulumi up`) before a destroy. */
     deletionProtection: z.boolean().default(true),
     logRetentionDays: retentionDays.default(90),
-    nodeGroups: z.record(dnsLabel, nodeGroup).default({ general: nodeGroup.parse({}) }),
+    nodeGroups: namedRecord("a node group", nodeGroup).default({ general: nodeGroup.parse({}) }),
     /**
      * Extra ports on the nodes the HAProxy fleets may reach. Members are pod IP + container port
      * (switchyard-registrar) and this stack's apps' ports are opened from `switchyard:apps`
