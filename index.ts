@@ -9,7 +9,7 @@ import {
   buildRegistrarBundle,
 } from "./components/apps";
 import { awsProvider } from "./components/common/provider";
-import { loadConfig } from "./components/config";
+import { appHostNames, loadConfig } from "./components/config";
 import { Edge, buildAgentBundle } from "./components/edge";
 import { EtcdCluster } from "./components/etcd";
 import { Cluster, databaseClientPorts } from "./components/kubernetes";
@@ -19,7 +19,7 @@ import { SecurityGroups } from "./components/security";
 // Fails with every configuration problem listed before any resource is declared.
 const config = loadConfig();
 
-const aws = awsProvider(config.region, config.owner);
+const aws = awsProvider(config.region, config.owner, config.environment);
 
 const network = new Network(
   "switchyard",
@@ -84,6 +84,7 @@ const edge = new Edge(
     etcd: { endpoints: etcd.clientEndpoints, clientSecretArn: etcd.clientSecretArn },
     protect,
     owner: config.owner,
+    appHosts: Object.values(config.apps).flatMap(appHostNames),
   },
   { providers: { aws } },
 );

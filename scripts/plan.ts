@@ -10,7 +10,12 @@
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { ConfigError, parseConfig } from "../components/config";
+import {
+  acceptExamplePlaceholders,
+  ConfigError,
+  parseConfig,
+  type ConfigProblem,
+} from "../components/config";
 import { runCommand, UsageError, type Command, type FlagSpecs } from "./lib/cli";
 import { costByType, estimateCost } from "./lib/cost";
 import { evaluateProgram } from "./lib/evaluate";
@@ -38,6 +43,10 @@ const planCommand = {
       value: "path",
       description: "policy pack config (JSON) for the policies/ pack",
     },
+    strict: {
+      type: "boolean",
+      description: "refuse the example placeholders in a production stack, as `pulumi up` does",
+    },
     json: {
       type: "boolean",
       description: "print one JSON document on stdout (logs go to stderr; use npm run -s)",
@@ -60,7 +69,14 @@ runCommand(
 
     const config = readStackConfig(ROOT, stackFile);
     // Validate here too, so that every problem is reported before the program is even loaded.
-    parseConfig(config.values);
+    const warnings: ConfigProblem[] = [];
+    parseConfig(config.values, { placeholders: flags.strict ? "error" : "warn", warnings });
+    if (!flags.strict) acceptExamplePlaceholders();
+    if (warnings.length > 0)
+      console.error(
+        `warning: ${warnings.length} example placeholder(s) left in a production stack; \`pulumi up\` refuses them (docs/production.md):\n` +
+          warnings.map((w) => `  - ${w.path}: ${w.message}`).join("\n"),
+      );
     const evaluation = await evaluateProgram(stack, config, resolve(ROOT, "index.ts"));
     const summary = summarize(evaluation.resources);
     const cost = estimateCost(evaluation.resources);
@@ -73,7 +89,7 @@ runCommand(
         unpriced: cost.unpriced,
       };
       process.stdout.write(
-        JSON.stringify({ ...evaluation, summary, cost: costSummary, policies }, null, 2) + "\n",
+        JSON.stringify({ ...evaluation, summary, cost: costSummary, policies, warnings }, null, 2) + "\n",
       );
     } else {
       process.stdout.write(

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { ConfigError, parseConfig } from "../components/config";
 import { listConfigKeys } from "../components/config/keys";
-import { ROOT, planVariant } from "./helpers/plan";
+import { ROOT, planVariant, runPlan } from "./helpers/plan";
 
 const base = { "aws:region": "eu-west-1" };
 const app = {
@@ -224,6 +224,111 @@ describe("stack configuration", () => {
       "switchyard:network.azCount",
       /at least 3 AZs/,
     );
+  });
+});
+
+describe("edge TLS configuration", () => {
+  const tls = (certificate: object) => ({ tls: { certificate } });
+  const runners = { deployRunnerCidrs: ["10.100.0.0/24"] };
+
+  test("a requested certificate must cover every app host (exact or one-level wildcard)", () => {
+    const edge = tls({ domainName: "shop.example.com", hostedZoneId: "Z0ABC" });
+    assertProblem(
+      { "switchyard:edge": edge, "switchyard:etcd": runners, "switchyard:apps": { shop: app } },
+      "switchyard:apps.shop",
+      /host preview\.shop\.example\.com is not covered .* add it, or \*\.shop\.example\.com/,
+    );
+    const covering = tls({
+      domainName: "shop.example.com",
+      subjectAlternativeNames: ["*.shop.example.com"],
+      hostedZoneId: "Z0ABC",
+    });
+    assert.deepEqual(
+      problems({ "switchyard:edge": covering, "switchyard:etcd": runners, "switchyard:apps": { shop: app } }),
+      [],
+    );
+  });
+
+  test("exactly one certificate source, an ACM ARN, a TLS 1.3 policy, redirect or refuse", () => {
+    assertProblem({ "switchyard:edge": { tls: {} } }, "switchyard:edge.tls", /exactly one of certificateArn/);
+    assertProblem(
+      { "switchyard:edge": { tls: { certificateArn: "arn:aws:iam::111122223333:role/x" } } },
+      "switchyard:edge.tls.certificateArn",
+      /ACM certificate ARN/,
+    );
+    assertProblem(
+      {
+        "switchyard:edge": {
+          tls: {
+            certificateArn: "arn:aws:acm:eu-west-1:111122223333:certificate/x",
+            sslPolicy: "ELBSecurityPolicy-2016-08",
+          },
+        },
+      },
+      "switchyard:edge.tls.sslPolicy",
+      /TLS 1\.3 ELB security policy/,
+    );
+    assertProblem(
+      {
+        "switchyard:edge": {
+          tls: { certificateArn: "arn:aws:acm:eu-west-1:111122223333:certificate/x", http: "serve" },
+        },
+      },
+      "switchyard:edge.tls.http",
+      /"redirect" or "refuse"/,
+    );
+  });
+});
+
+describe("example placeholders", () => {
+  const example = {
+    "switchyard:environment": "production",
+    "switchyard:kubernetes": { adminRoleArns: ["arn:aws:iam::123456789012:role/deploy"] },
+    "switchyard:etcd": { deployRunnerCidrs: ["10.100.0.0/24"] },
+    "switchyard:edge": { dns: { hostedZoneId: "Z0123456789EXAMPLE" } },
+    "switchyard:apps": { shop: app },
+  };
+
+  test("production refuses each one left in, by key path", () => {
+    assert.deepEqual(
+      problems(example)
+        .map((p) => p.path)
+        .sort(),
+      [
+        "switchyard:edge.dns.hostedZoneId",
+        "switchyard:kubernetes.adminRoleArns.0",
+        "switchyard:apps.shop.host",
+        "switchyard:apps.shop.blue.image",
+        "switchyard:apps.shop.green.image",
+      ].sort(),
+    );
+    assertProblem(example, "switchyard:kubernetes.adminRoleArns.0", /example AWS account id 123456789012/);
+    assertProblem(example, "switchyard:apps.shop.host", /example domain \(RFC 2606\)/);
+  });
+
+  test("other environments keep them; the offline plan's mode turns them into warnings", () => {
+    assert.deepEqual(problems({ ...example, "switchyard:environment": "staging" }), []);
+    const warnings: { path: string; message: string }[] = [];
+    const encoded = Object.fromEntries(
+      Object.entries({ ...base, ...example }).map(([k, v]) => [
+        k,
+        typeof v === "string" ? v : JSON.stringify(v),
+      ]),
+    );
+    parseConfig(encoded, { placeholders: "warn", warnings });
+    assert.equal(warnings.length, 5);
+  });
+
+  test("npm run plan plans Pulumi.prod.yaml with warnings; --strict refuses it as pulumi up does", () => {
+    const plain = runPlan(["--stack", "prod"]);
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.ok((plain.plan!.warnings as unknown[]).length > 0);
+    assert.match(plain.stderr, /example placeholder\(s\) left in a production stack/);
+    const strict = runPlan(["--stack", "prod", "--strict"]);
+    assert.equal(strict.status, 1);
+    const doc = JSON.parse(strict.stdout) as { errors: { path: string }[] };
+    assert.ok(doc.errors.some((e) => e.path === "switchyard:kubernetes.adminRoleArns.0"));
+    assert.ok(doc.errors.some((e) => e.path === "switchyard:edge.tls.certificate.domainName"));
   });
 });
 

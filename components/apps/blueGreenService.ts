@@ -13,7 +13,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { otherColour } from "../config/validators";
+import { otherColour, defaultPreviewHost } from "../config/validators";
 import { DEFAULT_SCALE_DOWN_DELAY_SECONDS, disruptionBudget, planColours } from "./colourPlan";
 import type { ColourPlan } from "./colourPlan";
 import { Route } from "./route/route";
@@ -28,10 +28,6 @@ import {
   serviceLabels,
   serviceSpec,
 } from "./workload";
-
-export function defaultPreviewHost(host: string): string {
-  return `preview.${host}`;
-}
 
 export class BlueGreenService extends pulumi.ComponentResource {
   readonly deployments: Record<Colour, k8s.apps.v1.Deployment>;

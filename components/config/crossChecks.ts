@@ -3,6 +3,7 @@
  * parsed, so one run reports every problem: a typo in one area does not hide a cross-area one.
  */
 import { azSlot, overlaps, parseCidr } from "../network/cidr";
+import { appHostNames } from "./areas/apps";
 import type { SwitchyardConfig } from "./schema";
 
 export interface ConfigProblem {
@@ -100,7 +101,7 @@ const rules: CrossRule[] = [
     const problems: ConfigProblem[] = [];
     const hostOwners = new Map<string, string>();
     for (const [name, app] of Object.entries(cfg.apps)) {
-      for (const host of [app.host, app.previewHost ?? `preview.${app.host}`, ...app.aliases]) {
+      for (const host of appHostNames(app)) {
         const owner = hostOwners.get(host);
         if (owner)
           problems.push({
@@ -111,6 +112,22 @@ const rules: CrossRule[] = [
       }
     }
     return problems;
+  }),
+  // A requested certificate must cover every host this stack serves, or browsers refuse them.
+  rule(["edge", "apps"], (cfg) => {
+    const spec = cfg.edge.tls?.certificate;
+    if (!spec) return [];
+    const names = [spec.domainName, ...spec.subjectAlternativeNames];
+    const covered = (host: string) =>
+      names.includes(host) || names.includes(`*.${host.split(".").slice(1).join(".")}`);
+    return Object.entries(cfg.apps).flatMap(([name, app]) =>
+      appHostNames(app)
+        .filter((host) => !covered(host))
+        .map((host) => ({
+          path: `switchyard:apps.${name}`,
+          message: `host ${host} is not covered by switchyard:edge.tls.certificate (${names.join(", ")}): add it, or *.${host.split(".").slice(1).join(".")}, to subjectAlternativeNames`,
+        })),
+    );
   }),
 ];
 

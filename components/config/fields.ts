@@ -8,6 +8,18 @@ export const hostname = () =>
     error: (issue) => `expected a lower-case DNS name (no wildcards), got ${JSON.stringify(issue.input)}`,
   });
 
+/** A certificate name: a DNS name or a wildcard over one (`*.example.com`). */
+export const tlsName = z.string().refine((v) => isValidHostname(v.startsWith("*.") ? v.slice(2) : v), {
+  error: (issue) =>
+    `expected a lower-case DNS name or a wildcard such as *.example.com, got ${JSON.stringify(issue.input)}`,
+});
+
+/** A Route 53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ. */
+export const hostedZoneId = z.string().regex(/^Z[A-Z0-9]{1,31}$/, {
+  error: (issue) =>
+    `expected a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ, got ${JSON.stringify(issue.input)}`,
+});
+
 export const colour = z.enum(COLOURS, {
   error: (issue) => `expected "blue" or "green", got ${JSON.stringify(issue.input)}`,
 });

@@ -5,6 +5,7 @@
  */
 import type { z } from "zod";
 import { crossCheck, resolveAvailabilityZones, type ConfigProblem } from "./crossChecks";
+import { findPlaceholders } from "./placeholders";
 import { AWS_REGIONS, isAwsRegion } from "./regions";
 import { closest } from "./suggest";
 import { areaSchemas, scalarSchemas, type AreaName, type ScalarName, type SwitchyardConfig } from "./schema";
@@ -75,7 +76,16 @@ function decode(
   }
 }
 
-export function parseConfig(raw: Record<string, string>): SwitchyardConfig {
+export interface ParseOptions {
+  /**
+   * What the example placeholders (placeholders.ts) are in a production stack: errors (a real
+   * `pulumi up`), or warnings collected in `warnings` (the offline plan of the example stacks).
+   */
+  placeholders?: "error" | "warn";
+  warnings?: ConfigProblem[];
+}
+
+export function parseConfig(raw: Record<string, string>, options: ParseOptions = {}): SwitchyardConfig {
   const problems: ConfigProblem[] = [];
   const values: Record<string, unknown> = {};
   const known = new Set<string>([...Object.keys(areaSchemas), ...Object.keys(scalarSchemas)]);
@@ -122,6 +132,11 @@ export function parseConfig(raw: Record<string, string>): SwitchyardConfig {
       partial.network.availabilityZones,
     );
   problems.push(...crossCheck(partial));
+  if (partial.environment === "production") {
+    const placeholders = findPlaceholders(raw);
+    if (options.placeholders === "warn") options.warnings?.push(...placeholders);
+    else problems.push(...placeholders);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return partial as SwitchyardConfig;
 }

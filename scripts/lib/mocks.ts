@@ -51,6 +51,19 @@ const computedByType: Record<string, Computed> = {
     bucketRegionalDomainName: `${name}.s3.amazonaws.com`,
   }),
   "aws:secretsmanager/secret:Secret": (name) => ({ name }),
+  // One DNS validation record per name, as ACM answers for a DNS-validated request.
+  "aws:acm/certificate:Certificate": (name, inputs) => ({
+    domainValidationOptions: [
+      inputs.domainName as string,
+      ...((inputs.subjectAlternativeNames as string[]) ?? []),
+    ].map((domain) => ({
+      domainName: domain,
+      resourceRecordName: `_mock${name.length}.${domain.replace(/^\*\./, "")}.`,
+      resourceRecordType: "CNAME",
+      resourceRecordValue: `_mock.acm-validations.aws.`,
+    })),
+  }),
+  "aws:route53/record:Record": (_name, inputs) => ({ fqdn: inputs.name }),
   "aws:route53/zone:Zone": (name) => ({ zoneId: `Z${name.toUpperCase().replace(/[^A-Z0-9]/g, "")}` }),
   // Realistic PEM armour, so a test that scans user-data for key material would catch a leak.
   "tls:index/privateKey:PrivateKey": (name) => ({

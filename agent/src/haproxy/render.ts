@@ -23,6 +23,21 @@ export interface RenderOptions {
   maxconn: number;
   /** Answered by HAProxy itself (monitor-uri) for the ELB health check. */
   healthzPath: string;
+  /**
+   * Port whose every request is answered `301` to the same URL on https: where the load balancer
+   * sends plain-HTTP port 80 when TLS terminates on it (an NLB cannot redirect). 0: none.
+   */
+  redirectPort?: number;
+}
+
+/** The frontend that sends plain HTTP to https; shared with the bootstrap configuration. */
+export function renderRedirectFrontend(bindAddress: string, port: number): string[] {
+  return [
+    "",
+    "frontend fe_https_redirect",
+    `  bind ${token(bindAddress)}:${token(port)}`,
+    "  http-request redirect scheme https code 301",
+  ];
 }
 
 const SAFE_TOKEN = /^[A-Za-z0-9._:/~!$&()*+,;=@%-]+$/;
@@ -69,6 +84,7 @@ export function renderConfig(
     "",
     "backend be_unrouted",
     '  http-request return status 404 content-type text/plain string "no route"',
+    ...(o.redirectPort ? renderRedirectFrontend(o.bindAddress, o.redirectPort) : []),
   ];
   for (const b of layout) {
     const hc = b.healthCheck;

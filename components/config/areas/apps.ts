@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { colour, hostname, httpPath, namedRecord, resources } from "../fields";
+import { defaultPreviewHost } from "../validators";
 
 const colourSpec = z.strictObject({
   /** A pinned image: a tag other than latest, or a digest. */
@@ -56,3 +57,8 @@ export const appSchema = z
 export const appsSchema = namedRecord("an app", appSchema).default({});
 
 export type AppConfig = z.infer<typeof appSchema>;
+
+/** Every name an app answers on: its host, the preview host and its aliases. */
+export function appHostNames(app: AppConfig): string[] {
+  return [app.host, app.previewHost ?? defaultPreviewHost(app.host), ...app.aliases];
+}

@@ -3,7 +3,7 @@
  * agent's own (agent/src/config.ts), and the tests run this file through the agent's parser.
  */
 import { TLS_FILES } from "../../etcd/render/layout";
-import { AGENT_HOST, TRAFFIC_PORT } from "./layout";
+import { AGENT_HOST, REDIRECT_PORT, TRAFFIC_PORT } from "./layout";
 
 export interface AgentConfigInput {
   etcdEndpoints: string[];
@@ -21,6 +21,8 @@ export function renderAgentConfig(c: AgentConfigInput): string {
     haproxyBin: AGENT_HOST.haproxyBin,
     bindAddress: "*",
     bindPort: TRAFFIC_PORT,
+    // Always served: whether port 80 of the NLB forwards here is the load balancer's choice.
+    redirectPort: REDIRECT_PORT,
     httpAddress: AGENT_HOST.statusAddress,
     httpPort: AGENT_HOST.statusPort,
     maxconn: c.maxconn,

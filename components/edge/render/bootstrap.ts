@@ -5,13 +5,15 @@
  * load balancer's health check with 503 and every request with 503: a host that does not know the
  * routes yet must never be counted healthy, or receive traffic.
  */
-import type { HaproxyPaths } from "../../../agent/src/haproxy/render";
+import { renderRedirectFrontend, type HaproxyPaths } from "../../../agent/src/haproxy/render";
 
 export interface BootstrapOptions {
   paths: HaproxyPaths;
   bindPort: number;
   maxconn: number;
   healthzPath: string;
+  /** The agent's redirect port, bound from the start so the agent's reload inherits it. */
+  redirectPort?: number;
 }
 
 export function renderBootstrapConfig(o: BootstrapOptions): string {
@@ -42,6 +44,7 @@ export function renderBootstrapConfig(o: BootstrapOptions): string {
     "",
     "backend be_starting",
     '  http-request return status 503 content-type text/plain string "starting: routes not applied yet"',
+    ...(o.redirectPort ? renderRedirectFrontend("*", o.redirectPort) : []),
     "",
   ].join("\n");
 }

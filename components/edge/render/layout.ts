@@ -23,5 +23,10 @@ export const AGENT_HOST = {
 
 /** Traffic port HAProxy binds; the ELB forwards to it and health-checks HEALTHZ_PATH on it. */
 export const TRAFFIC_PORT = 80;
+/**
+ * Port whose requests HAProxy answers with a 301 to https. With TLS on the NLB and
+ * `edge.tls.http: redirect`, the NLB's plain port 80 forwards here (an NLB cannot redirect itself).
+ */
+export const REDIRECT_PORT = 8081;
 /** Answered by HAProxy's monitor-uri: 200 once the agent has applied etcd's routes. */
 export const HEALTHZ_PATH = "/healthz";

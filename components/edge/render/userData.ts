@@ -6,7 +6,7 @@ import { renderCloudConfig, unitFile } from "../../common/host/cloudInit";
 import { FETCH_SECRET_FILES_PATH, FETCH_SECRET_FILES_SCRIPT } from "../../common/host/secretFiles";
 import { renderAgentConfig } from "./agentConfig";
 import { renderBootstrapConfig } from "./bootstrap";
-import { AGENT_HOST, HEALTHZ_PATH, TRAFFIC_PORT } from "./layout";
+import { AGENT_HOST, HEALTHZ_PATH, REDIRECT_PORT, TRAFFIC_PORT } from "./layout";
 import { renderInstallAgentScript, type BundleLocation } from "./scripts";
 import { edgeUnits } from "./units";
 
@@ -44,6 +44,7 @@ export function renderEdgeUserData(e: EdgeUserDataInput): string {
         renderBootstrapConfig({
           paths: AGENT_HOST.haproxyPaths,
           bindPort: TRAFFIC_PORT,
+          redirectPort: REDIRECT_PORT,
           maxconn: e.maxconn,
           healthzPath: HEALTHZ_PATH,
         }),
