@@ -70,6 +70,7 @@ export class Cluster extends pulumi.ComponentResource {
         webhookPorts: cfg.webhookPorts,
         databasePorts: args.databasePorts,
         apiAccessCidrs: cfg.apiAccessCidrs,
+        nodeEgress: cfg.nodeEgress,
       }),
       { ...args.securityGroupIds, controlPlane: controlPlane.securityGroup.id },
       this,

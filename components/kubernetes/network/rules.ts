@@ -6,6 +6,7 @@
  * its members and all egress) is deliberately not attached to them.
  */
 import type { DatabasesConfig } from "../../config/areas/databases";
+import type { NodeEgressRule } from "../../config/areas/kubernetes";
 
 export const KUBELET_PORT = 10250;
 export const HTTPS_PORT = 443;
@@ -24,9 +25,9 @@ export interface PlannedRule {
   group: RuleGroup;
   direction: "ingress" | "egress";
   /** A peer security group, "anywhere" (0.0.0.0/0), or an address range. */
-  peer: PeerGroup | "anywhere" | { cidr: string };
+  peer: PeerGroup | "anywhere" | { cidr: string } | { securityGroupId: string };
   /** "all" means every protocol and port (only between members of the nodes group). */
-  protocol: "tcp" | "all";
+  protocol: "tcp" | "udp" | "all";
   fromPort?: number;
   toPort?: number;
   description: string;
@@ -40,6 +41,8 @@ export interface ClusterRulesArgs {
   databasePorts: readonly number[];
   /** Ranges allowed to the API endpoint (deploy runners, administrators). */
   apiAccessCidrs: readonly string[];
+  /** `kubernetes.nodeEgress`: extra destinations of the nodes, by name. */
+  nodeEgress?: Readonly<Record<string, NodeEgressRule>>;
 }
 
 /** Client ports of the database engines this stack runs (the databases component opens their ingress). */
@@ -64,7 +67,12 @@ export function planClusterRules(args: ClusterRulesArgs): PlannedRule[] {
     description: string,
   ) => {
     const ports = port === "all" ? "all" : port.ports;
-    const peerKey = typeof peer === "object" ? peer.cidr.replace(/[./]/g, "-") : peer;
+    const peerKey =
+      typeof peer !== "object"
+        ? peer
+        : "cidr" in peer
+          ? peer.cidr.replace(/[./]/g, "-")
+          : peer.securityGroupId;
     const key = `${group}-${direction === "ingress" ? "in" : "out"}-${peerKey}-${ports}`;
     if (rules.some((r) => r.key === key)) return;
     const proto =
@@ -120,6 +128,20 @@ export function planClusterRules(args: ClusterRulesArgs): PlannedRule[] {
   add("nodes", "egress", "etcd", tcp(ETCD_CLIENT_PORT), "Pods to the etcd client port (routes, status)");
   for (const port of args.databasePorts) {
     add("nodes", "egress", "databases", tcp(port), "Pods to the databases outside Kubernetes");
+  }
+
+  // Named by the entry, so adding or changing one never renames another.
+  for (const [entry, rule] of Object.entries(args.nodeEgress ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    rules.push({
+      key: `nodes-out-extra-${entry}`,
+      group: "nodes",
+      direction: "egress",
+      peer: rule.cidr !== undefined ? { cidr: rule.cidr } : { securityGroupId: rule.securityGroupId! },
+      protocol: rule.protocol,
+      fromPort: rule.port,
+      toPort: rule.toPort ?? rule.port,
+      description: rule.description ?? `Pods to ${entry} (kubernetes.nodeEgress)`,
+    });
   }
 
   // The control plane's own group (EKS adds its managed cluster group beside it).

@@ -18,9 +18,11 @@ export function createSecurityRules(
       toPort: rule.toPort,
       ...(rule.peer === "anywhere"
         ? { cidrIpv4: "0.0.0.0/0" }
-        : typeof rule.peer === "object"
-          ? { cidrIpv4: rule.peer.cidr }
-          : { referencedSecurityGroupId: groupIds[rule.peer] }),
+        : typeof rule.peer !== "object"
+          ? { referencedSecurityGroupId: groupIds[rule.peer] }
+          : "cidr" in rule.peer
+            ? { cidrIpv4: rule.peer.cidr }
+            : { referencedSecurityGroupId: rule.peer.securityGroupId }),
       tags: { Name: `${name}-${rule.key}` },
     };
     return rule.direction === "ingress"
