@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { byName, ofType, planStack, planVariant, type Plan } from "../helpers/plan";
+import { byName, ofType, planStack, planVariant, ROOT, type Plan } from "../helpers/plan";
 
 const NAT = "aws:ec2/natGateway:NatGateway";
 const SUBNET = "aws:ec2/subnet:Subnet";
@@ -91,6 +93,48 @@ describe("network under mocks", () => {
     }
     assert.equal(ofType(after, SUBNET).length, 12);
     assert.ok(afterByKey.has(`${SUBNET}::switchyard-private-eu-west-1d`));
+  });
+
+  test("adding an AZ changes exactly the resources docs/network.md lists, and removes none", () => {
+    const before = planStack("prod");
+    const after = variant((n) => (n.azCount = 4));
+    const key = (r: { type: string; name: string }) => `${r.type}::${r.name}`;
+    const afterByKey = new Map(after.resources.map((r) => [key(r), r]));
+    assert.deepEqual(before.resources.filter((r) => !afterByKey.has(key(r))).map(key), []);
+    const changed = before.resources.flatMap((r) => {
+      const next = afterByKey.get(key(r))!;
+      const inputs = [...new Set([...Object.keys(r.inputs), ...Object.keys(next.inputs)])].filter(
+        (k) => JSON.stringify(r.inputs[k]) !== JSON.stringify(next.inputs[k]),
+      );
+      return inputs.length > 0 ? [`${r.type.split(":")[1]} ${r.name} ${inputs.join(",")}`] : [];
+    });
+    // Resource types and inputs as the table in docs/network.md ("What adding an AZ changes").
+    const doc = readFileSync(join(ROOT, "docs/network.md"), "utf8");
+    const section = doc.slice(
+      doc.indexOf("### What adding an AZ changes"),
+      doc.indexOf("AZ names are not looked up"),
+    );
+    for (const line of changed) {
+      const [type, , input] = line.split(" ");
+      assert.ok(
+        section.includes(`\`aws:${type!.split("/")[0]}/${type!.split("/")[1]}\``),
+        `${line}: type not in the doc`,
+      );
+      assert.ok(
+        section.includes(`\`${input === "vpcConfig" ? "vpcConfig.subnetIds" : input}\``),
+        `${line}: input not in the doc`,
+      );
+    }
+    assert.deepEqual(changed.filter((l) => !l.startsWith("ec2/vpcEndpoint")).sort(), [
+      "autoscaling/group edge-blue vpcZoneIdentifiers",
+      "autoscaling/group edge-green vpcZoneIdentifiers",
+      "eks/addon switchyard-coredns configurationValues",
+      "eks/cluster switchyard vpcConfig",
+      "eks/nodeGroup switchyard-general subnetIds",
+      "lb/loadBalancer edge subnets",
+    ]);
+    assert.equal(after.resources.length - before.resources.length, 10);
+    assert.match(section, / 10 are added/);
   });
 
   test("the default security group is taken over with no rules", () => {
