@@ -9,9 +9,9 @@ import { join } from "node:path";
 import type { Etcd3 } from "etcd3";
 import type { AgentConfig } from "./config";
 import { buildDesired, parseRecord } from "./desired";
-import type { DesiredState, Endpoint, EtcdRecord } from "./desired";
+import type { AcceptedRoute, DesiredState, Endpoint, EtcdRecord } from "./desired";
 import { connectEtcd, RoutingSource, StatusPublisher } from "./etcd";
-import type { KvChange } from "./etcd";
+import type { KvChange, WatchHealth } from "./etcd";
 import { startHttp } from "./http";
 import { assignSlots, deriveLayout, sameLayout } from "./haproxy/layout";
 import type { Layout } from "./haproxy/layout";
@@ -44,6 +44,19 @@ function writeAtomic(path: string, content: string): void {
   renameSync(`${path}.tmp`, path);
 }
 
+/** The watch's health for /status: ages in milliseconds, so a reader needs no clock of ours. */
+export function watchReport(h: WatchHealth): Record<string, unknown> {
+  const age = (at?: number) => (at === undefined ? null : Math.round(performance.now() - at));
+  return {
+    watching: h.watching,
+    member: h.member ?? null,
+    revision: h.revision,
+    lastEventAgeMs: age(h.lastEventAt),
+    lastProgressAgeMs: age(h.lastProgressAt),
+    reconnects: h.reconnects,
+  };
+}
+
 export class Agent {
   readonly metrics = new Metrics();
   private readonly paths: HaproxyPaths;
@@ -56,6 +69,8 @@ export class Agent {
   private retryTimer?: NodeJS.Timeout;
 
   private records = new Map<string, EtcdRecord>();
+  /** Route values serving now: a bad update of one of these keys keeps the value live. */
+  private accepted = new Map<string, AcceptedRoute>();
   private revision = 0;
   private synced = false;
   private running = false;
@@ -82,13 +97,14 @@ export class Agent {
   ) {
     this.paths = haproxyPaths(config.stateDir);
     this.layoutFile = join(config.stateDir, "layout.json");
-    this.client = connectEtcd({
+    const etcd = {
       endpoints: config.etcdEndpoints,
       caFile: config.etcdCaFile,
       certFile: config.etcdCertFile,
       keyFile: config.etcdKeyFile,
-    });
-    this.source = new RoutingSource(this.client, log, {
+    };
+    this.client = connectEtcd(etcd);
+    this.source = new RoutingSource(etcd, log, {
       snapshot: (kvs, revision) => this.onSnapshot(kvs, revision),
       changes: (changes, revision) => this.onChanges(changes, revision),
       connection: (connected) => this.onConnection(connected),
@@ -99,7 +115,9 @@ export class Agent {
       config.statusTtlSeconds,
       config.statusIntervalMs,
       log,
-      (ok) => this.onConnection(ok),
+      (ok) => {
+        if (!ok) this.metrics.statusWriteErrors++;
+      },
     );
   }
 
@@ -108,10 +126,11 @@ export class Agent {
     this.http = await startHttp(this.config.httpAddress, this.config.httpPort, {
       status: () => ({
         ...this.status(),
-        etcdConnected: this.metrics.etcdConnected,
+        etcdConnected: this.source.health().watching,
+        etcd: watchReport(this.source.health()),
         haproxyRunning: this.running,
       }),
-      metrics: () => this.metrics.render(),
+      metrics: () => this.metrics.render(this.source.health()),
       healthy: () => this.running,
     });
     await this.attachOrRecover();
@@ -163,13 +182,18 @@ export class Agent {
     await this.refreshActual();
   }
 
-  private onConnection(connected: boolean): void {
-    if (this.metrics.etcdConnected !== connected) this.log.info("etcd connection", { connected });
-    this.metrics.etcdConnected = connected;
+  private onConnection(watching: boolean): void {
+    const h = this.source.health();
+    this.log.info(watching ? "etcd watch established" : "etcd watch down", {
+      member: h.member,
+      revision: h.revision,
+    });
   }
 
   private onSnapshot(kvs: KvChange[], revision: number): void {
-    this.records = new Map(kvs.map((kv) => [kv.key, parseRecord(kv.key, kv.value!, kv.modRevision)]));
+    this.records = new Map(
+      kvs.map((kv) => [kv.key, parseRecord(kv.key, kv.value!, kv.modRevision, kv.createRevision)]),
+    );
     this.revision = revision;
     this.synced = true;
     this.log.info("listed routing records", { records: kvs.length, revision });
@@ -179,7 +203,7 @@ export class Agent {
   private onChanges(changes: KvChange[], revision: number): void {
     for (const c of changes) {
       if (c.value === undefined) this.records.delete(c.key);
-      else this.records.set(c.key, parseRecord(c.key, c.value, c.modRevision));
+      else this.records.set(c.key, parseRecord(c.key, c.value, c.modRevision, c.createRevision));
     }
     this.revision = revision;
     this.markDirty();
@@ -222,7 +246,8 @@ export class Agent {
 
   private async apply(): Promise<void> {
     if (!this.running && this.config.haproxySupervisor === "systemd") await this.adoptSupervised();
-    const desired = buildDesired(this.records, { memberCidrs: this.config.memberCidrs });
+    const desired = buildDesired(this.records, { memberCidrs: this.config.memberCidrs }, this.accepted);
+    this.accepted = desired.accepted;
     this.rejected = desired.rejected;
     this.metrics.rejectedRecords = desired.rejected.length;
     const layout = deriveLayout(desired, this.layout, this.config.minSlots);
