@@ -250,11 +250,16 @@ export class RoutingSource {
             reason: `watch cancelled by etcd: ${res.cancel_reason || `compacted at ${res.compact_revision}`}`,
           });
         } else if (res.created) {
+          // Created is not yet answering: a member restarting without a quorum creates watches it
+          // cannot feed. The watch counts as established once its first progress notification is in.
           created = true;
-          established();
-          this.setWatching(true);
+          stream.write({ progress_request: {} } as IWatchRequest);
         } else if (res.events.length === 0) {
           this.state.lastProgressAt = heardAt;
+          if (!this.state.watching) {
+            established();
+            this.setWatching(true);
+          }
         } else {
           this.state.revision = Math.max(this.state.revision, Number(res.header.revision));
           this.state.lastEventAt = heardAt;
