@@ -13,7 +13,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { otherColour } from "../config/validators";
+import { otherColour } from "../../model/validators";
 import { DEFAULT_SCALE_DOWN_DELAY_SECONDS, disruptionBudget, planColours } from "./colourPlan";
 import type { ColourPlan } from "./colourPlan";
 import { Route } from "./route/route";

@@ -1,5 +1,5 @@
 /** Rules that span areas, run once every area has parsed on its own. */
-import { azSlot, overlaps, parseCidr } from "../network/cidr";
+import { azSlot, overlaps, parseCidr } from "../../model/cidr";
 import type { SwitchyardConfig } from "./schema";
 
 export interface ConfigProblem {

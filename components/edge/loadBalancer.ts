@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createSecureBucket } from "../common/secureBucket";
 import { createRules } from "../common/sgRules";
-import { COLOURS, otherColour, type Colour } from "../config/validators";
+import { COLOURS, otherColour, type Colour } from "../../model/validators";
 import { HEALTHZ_PATH, TRAFFIC_PORT } from "./render/layout";
 import { loadBalancerRules, type EdgePeers } from "./securityRules";
 import { FleetSwapGate } from "./swapGate";

@@ -7,10 +7,10 @@ import {
   labelSelector,
   memberId,
   memberWrites,
-} from "../../agent/src/registrar/members";
-import { loadConfig, envName } from "../../agent/src/registrar/config";
-import { parseKey, parseMember } from "../../agent/src/schema";
-import { isDnsLabel } from "../../components/config/validators";
+} from "../../hosts/registrar/members";
+import { loadConfig, envName } from "../../hosts/registrar/config";
+import { parseKey, parseMember } from "../../model/etcd/schema";
+import { isDnsLabel } from "../../model/validators";
 import { objectName, serviceLabels } from "../../components/apps/workload";
 import { endpoint, slice } from "./support";
 

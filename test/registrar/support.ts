@@ -5,10 +5,10 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { envName } from "../../agent/src/registrar/config";
-import type { Endpoint, EndpointSlice } from "../../agent/src/registrar/members";
-import type { EtcdCluster } from "../../agent/testbed/etcd-cluster";
-import { freePort, killPid, spawnLogged } from "../../agent/testbed/procs";
+import { envName } from "../../hosts/registrar/config";
+import type { Endpoint, EndpointSlice } from "../../hosts/registrar/members";
+import type { EtcdCluster } from "../../hosts/testbed/etcd-cluster";
+import { freePort, killPid, spawnLogged } from "../../hosts/testbed/procs";
 import { ROOT } from "../helpers/plan";
 import { startFakeKubeApi } from "./fakeKubeApi";
 import type { FakeKubeApi } from "./fakeKubeApi";
@@ -49,7 +49,7 @@ export interface RegistrarRun {
 }
 
 export function buildBundles(): void {
-  execFileSync(process.execPath, [join(ROOT, "agent/build.mjs")], { cwd: ROOT, stdio: "inherit" });
+  execFileSync(process.execPath, [join(ROOT, "hosts/build.mjs")], { cwd: ROOT, stdio: "inherit" });
 }
 
 export async function startRegistrar(

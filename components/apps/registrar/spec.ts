@@ -3,7 +3,7 @@
  * cluster (RBAC, pod security, probes, limits, the start command) is tested without Pulumi.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import { envName } from "../../../agent/src/registrar/config";
+import { envName } from "../../../hosts/registrar/config";
 
 /** A pinned Node.js runtime (the version the bundle is tested with); the bundle needs nothing else. */
 export const DEFAULT_IMAGE = "node:20.20.2-alpine3.22";

@@ -1,6 +1,6 @@
 /**
  * The agent's JSON configuration file (read with `switchyard-agent --config`). The keys are the
- * agent's own (agent/src/config.ts), and the tests run this file through the agent's parser.
+ * agent's own (hosts/agent/config.ts), and the tests run this file through the agent's parser.
  */
 import { TLS_FILES } from "../../etcd/render/layout";
 import { AGENT_HOST, TRAFFIC_PORT } from "./layout";

@@ -1,5 +1,5 @@
 /** Where things live on an HAProxy host. One table, shared by the units, scripts and configs. */
-import { haproxyPaths } from "../../../agent/src/agent";
+import { haproxyPaths } from "../../../hosts/agent/agent";
 
 const stateDir = "/var/lib/switchyard-agent";
 

@@ -1,7 +1,7 @@
 /** Real HTTP backends for the testbed: answer with their colour, and a health path that can fail. */
 import { createServer } from "node:http";
 import type { Server } from "node:http";
-import type { Colour } from "../src/schema";
+import type { Colour } from "../../model/etcd/schema";
 
 export interface Backend {
   readonly colour: Colour;

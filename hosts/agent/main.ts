@@ -2,9 +2,9 @@
 import { readFileSync } from "node:fs";
 import { Agent } from "./agent";
 import { loadConfig, usage } from "./config";
-import { configOrExit } from "./flags";
-import { runMain, stopOnSignals } from "./lifecycle";
-import { createLogger } from "./log";
+import { configOrExit } from "../runtime/flags";
+import { runMain, stopOnSignals } from "../runtime/lifecycle";
+import { createLogger } from "../runtime/log";
 
 async function main(): Promise<void> {
   const config = configOrExit(

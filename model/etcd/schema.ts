@@ -6,14 +6,8 @@
  */
 import { isIPv4 } from "node:net";
 import { z } from "zod";
-import {
-  isColour,
-  isDnsLabel,
-  isHttpPath,
-  isPort,
-  isValidHostname,
-} from "../../../components/config/validators";
-import type { Colour } from "../../../components/config/validators";
+import { isColour, isDnsLabel, isHttpPath, isPort, isValidHostname } from "../validators";
+import type { Colour } from "../validators";
 
 export type { Colour };
 

@@ -2,11 +2,11 @@
  * Decisions, kept pure: which host points at which backend (with the minHealthy guard), and which
  * Runtime API commands turn the running HAProxy into the desired one.
  */
-import { COLOURS, otherColour } from "../../components/config/validators";
+import { COLOURS, otherColour } from "../../model/validators";
 import { backendName, endpointId } from "./desired";
 import type { DesiredRoute, Endpoint } from "./desired";
 import type { SlotState } from "./haproxy/layout";
-import type { BackendHealth, Colour, RouteStatus } from "./schema";
+import type { BackendHealth, Colour, RouteStatus } from "../../model/etcd/schema";
 
 export interface RouteDecision {
   /** host → backend, the map HAProxy should serve. */

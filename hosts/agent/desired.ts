@@ -2,10 +2,10 @@
  * Turns the validated etcd records into the desired routing state. Records are parsed once when they
  * arrive (see KvStore) so that a flip never re-validates a thousand unchanged routes.
  */
-import { otherColour } from "../../components/config/validators";
-import { parseKey, parseMember, parseRoute } from "./schema";
-import type { Colour, Member, Parsed, RejectedRecord, Route } from "./schema";
-import { contains, parseCidr } from "../../components/network/cidr";
+import { otherColour } from "../../model/validators";
+import { parseKey, parseMember, parseRoute } from "../../model/etcd/schema";
+import type { Colour, Member, Parsed, RejectedRecord, Route } from "../../model/etcd/schema";
+import { contains, parseCidr } from "../../model/cidr";
 
 export type EtcdRecord =
   | { kind: "route"; host: string; modRevision: number; parsed: Parsed<Route> }

@@ -1,5 +1,5 @@
 /** Parsers for Runtime API answers (pure, so they are unit-tested against captured output). */
-import type { BackendHealth, HealthCheck } from "../schema";
+import type { BackendHealth, HealthCheck } from "../../../model/etcd/schema";
 import type { SlotState } from "./layout";
 
 /** Admin-state bits meaning "in maintenance" (forced, inherited, resolution): SRV_ADMF_MAINT. */

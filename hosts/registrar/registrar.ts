@@ -15,8 +15,8 @@
  */
 import type { Server } from "node:http";
 import type { Etcd3 } from "etcd3";
-import { startHttp } from "../http";
-import type { Logger } from "../log";
+import { startHttp } from "../runtime/http";
+import type { Logger } from "../runtime/log";
 import { EndpointSliceSource, MAX_BACKOFF_MS } from "./kube";
 import type { KubeAccess } from "./kube";
 import { desiredMembers, discoveredApps, labelSelector, managedPrefixes, memberWrites } from "./members";

@@ -1,8 +1,8 @@
 /** Agent configuration: an optional JSON file, overridden by command-line flags. */
 import { hostname } from "node:os";
 import { z } from "zod";
-import { isDnsLabel, isPort } from "../../components/config/validators";
-import { parseCidr } from "../../components/network/cidr";
+import { isDnsLabel, isPort } from "../../model/validators";
+import { parseCidr } from "../../model/cidr";
 import {
   describeIssues,
   ETCD_SETTINGS,
@@ -14,7 +14,7 @@ import {
   LOG_LEVEL_FLAG,
   parseFlags,
   type Flags,
-} from "./flags";
+} from "../runtime/flags";
 
 const port = z.custom<number>((v) => isPort(v), "must be a port 1-65535");
 

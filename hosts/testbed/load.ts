@@ -1,7 +1,7 @@
 /** HTTP through HAProxy over keep-alive loopback connections: a probe and a load generator. */
 import { Agent, request } from "node:http";
-import { isColour } from "../../components/config/validators";
-import type { Colour } from "../src/schema";
+import { isColour } from "../../model/validators";
+import type { Colour } from "../../model/etcd/schema";
 
 export interface Answer {
   status: number;

@@ -3,7 +3,7 @@
  * how many server slots each has. Only a change here needs a reload; members move in and out of
  * pre-allocated slots through the Runtime API.
  */
-import type { Colour, HealthCheck } from "../schema";
+import type { Colour, HealthCheck } from "../../../model/etcd/schema";
 import { backendName, endpointId } from "../desired";
 import type { DesiredState, Endpoint } from "../desired";
 

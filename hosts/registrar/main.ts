@@ -1,9 +1,9 @@
 /** Entry point of switchyard-registrar (bundled to dist/registrar/switchyard-registrar.js). */
-import { connectEtcd } from "../etcd";
-import { runMain, stopOnSignals } from "../lifecycle";
-import { createLogger } from "../log";
+import { connectEtcd } from "../runtime/etcd";
+import { runMain, stopOnSignals } from "../runtime/lifecycle";
+import { createLogger } from "../runtime/log";
 import { loadConfig, usage } from "./config";
-import { configOrExit } from "../flags";
+import { configOrExit } from "../runtime/flags";
 import { labelSelector } from "./members";
 import { Registrar } from "./registrar";
 

@@ -3,7 +3,7 @@
  * environment (how the Deployment passes it); flags win. Pure: argv and env in, config out.
  */
 import { z } from "zod";
-import { isDnsLabel } from "../../../components/config/validators";
+import { isDnsLabel } from "../../model/validators";
 import {
   describeIssues,
   ETCD_SETTINGS,
@@ -15,7 +15,7 @@ import {
   LOG_LEVEL_FLAG,
   parseFlags,
   type Flags,
-} from "../flags";
+} from "../runtime/flags";
 
 const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 

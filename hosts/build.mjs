@@ -18,7 +18,7 @@ const inlineEtcdProtos = {
     b.onLoad({ filter: /etcd3[\\/]lib[\\/]connection-pool\.js$/ }, (args) => {
       const source = readFileSync(args.path, "utf8");
       if (!source.includes(LOAD))
-        throw new Error("etcd3 changed how it loads rpc.proto; update agent/build.mjs");
+        throw new Error("etcd3 changed how it loads rpc.proto; update hosts/build.mjs");
       // keepCase as etcd3 itself loads them: its requests use the snake_case field names.
       const root = new protobuf.Root().loadSync(join(etcd3Dir, "proto/rpc.proto"), { keepCase: true });
       const json = JSON.stringify(root.toJSON());
@@ -28,9 +28,9 @@ const inlineEtcdProtos = {
 };
 
 const bundles = [
-  { entry: "agent/src/main.ts", outfile: "dist/agent/switchyard-agent.js" },
+  { entry: "hosts/agent/main.ts", outfile: "dist/agent/switchyard-agent.js" },
   // The in-cluster member writer shares the agent's etcd, schema and logging code (docs/registrar.md).
-  { entry: "agent/src/registrar/main.ts", outfile: "dist/registrar/switchyard-registrar.js" },
+  { entry: "hosts/registrar/main.ts", outfile: "dist/registrar/switchyard-registrar.js" },
 ];
 
 for (const { entry, outfile } of bundles) {

@@ -2,7 +2,7 @@
 import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { haproxyPaths } from "../src/agent";
+import { haproxyPaths } from "../agent/agent";
 import {
   freePort,
   killGroup,
@@ -61,7 +61,7 @@ export class AgentHandle {
   async start(): Promise<void> {
     const entry = this.opts.script
       ? [this.opts.script]
-      : ["--import", "tsx", join(REPO, "agent/src/main.ts")];
+      : ["--import", "tsx", join(REPO, "hosts/agent/main.ts")];
     const flags = [
       `--agent-id=${this.opts.id}`,
       `--etcd-endpoints=${this.opts.etcdEndpoints.join(",")}`,

@@ -5,10 +5,10 @@
  */
 import { createHash } from "node:crypto";
 import { isIPv4 } from "node:net";
-import { isColour, isDnsLabel } from "../../../components/config/validators";
-import type { Colour } from "../../../components/config/validators";
-import { objectName, ROUTED_LABEL, ROUTED_VALUE } from "../../../components/apps/workload";
-import { memberKey, memberPrefix, parseKey, serializeMember } from "../schema";
+import { isColour, isDnsLabel } from "../../model/validators";
+import type { Colour } from "../../model/validators";
+import { objectName, ROUTED_LABEL, ROUTED_VALUE } from "../../components/apps/workload";
+import { memberKey, memberPrefix, parseKey, serializeMember } from "../../model/etcd/schema";
 
 /**
  * The labels components/apps puts on each colour's Service (`serviceLabels`), inherited by its

@@ -10,9 +10,9 @@ import type { Etcd3 } from "etcd3";
 import type { AgentConfig } from "./config";
 import { buildDesired, parseRecord } from "./desired";
 import type { DesiredState, Endpoint, EtcdRecord } from "./desired";
-import { connectEtcd, RoutingSource, StatusPublisher } from "./etcd";
-import type { KvChange } from "./etcd";
-import { startHttp } from "./http";
+import { connectEtcd, RoutingSource, StatusPublisher } from "../runtime/etcd";
+import type { KvChange } from "../runtime/etcd";
+import { startHttp } from "../runtime/http";
 import { assignSlots, deriveLayout, sameLayout } from "./haproxy/layout";
 import type { Layout } from "./haproxy/layout";
 import { backendHealth, parseMap, parseServersState } from "./haproxy/parse";
@@ -21,12 +21,12 @@ import { checkConfig, masterAlive, reloadHaproxy, startHaproxy, workerPid } from
 import { renderConfig, renderMap } from "./haproxy/render";
 import type { HaproxyPaths } from "./haproxy/render";
 import { applyCommands, runtimeCommands } from "./haproxy/runtime";
-import type { Logger } from "./log";
+import type { Logger } from "../runtime/log";
 import { Metrics } from "./metrics";
 import { decideRoutes, planMap, planServers } from "./plan";
 import { backendName } from "./desired";
-import { serializeAgentStatus } from "./schema";
-import type { AgentStatus, BackendHealth, RejectedRecord, RouteStatus } from "./schema";
+import { serializeAgentStatus } from "../../model/etcd/schema";
+import type { AgentStatus, BackendHealth, RejectedRecord, RouteStatus } from "../../model/etcd/schema";
 
 export function haproxyPaths(stateDir: string): HaproxyPaths {
   return {

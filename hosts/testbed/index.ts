@@ -4,7 +4,7 @@
  * kernel-assigned ports and lives in fresh temp directories; stop() kills every process it started.
  */
 import { Agent as HttpAgent } from "node:http";
-import { otherColour } from "../../components/config/validators";
+import { otherColour } from "../../model/validators";
 import {
   agentStatusPrefix,
   memberKey,
@@ -13,8 +13,8 @@ import {
   routeKey,
   serializeMember,
   serializeRoute,
-} from "../src/schema";
-import type { AgentStatus, Colour, HealthCheck, Route } from "../src/schema";
+} from "../../model/etcd/schema";
+import type { AgentStatus, Colour, HealthCheck, Route } from "../../model/etcd/schema";
 import { AgentHandle } from "./agent-process";
 import { startBackend } from "./backend";
 import type { Backend } from "./backend";

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { Etcd3, Range } from "etcd3";
 import type { IOptions, Lease, Watcher } from "etcd3";
-import { agentStatusKey, membersPrefix, routesPrefix } from "./schema";
+import { agentStatusKey, membersPrefix, routesPrefix } from "../../model/etcd/schema";
 import type { Logger } from "./log";
 
 export interface EtcdConnection {

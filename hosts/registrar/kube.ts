@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { request } from "node:https";
 import type { ClientRequest, IncomingMessage } from "node:http";
-import type { Logger } from "../log";
+import type { Logger } from "../runtime/log";
 import type { EndpointSlice } from "./members";
 
 export interface KubeAccess {
