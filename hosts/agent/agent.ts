@@ -19,25 +19,15 @@ import { backendHealth, parseMap, parseServersState } from "./haproxy/parse";
 import type { ServerState } from "./haproxy/parse";
 import { checkConfig, masterAlive, reloadHaproxy, startHaproxy, workerPid } from "./haproxy/process";
 import { renderConfig, renderMap } from "./haproxy/render";
-import type { HaproxyPaths } from "./haproxy/render";
 import { applyCommands, runtimeCommands } from "./haproxy/runtime";
 import type { Logger } from "../runtime/log";
 import { Metrics } from "./metrics";
 import { decideRoutes, planMap, planServers } from "./plan";
 import { backendName } from "./desired";
 import { serializeAgentStatus } from "../../model/etcd/schema";
+import { haproxyPaths, type HaproxyPaths } from "../../model/haproxy";
+import { HEALTHZ_PATH } from "../../model/http";
 import type { AgentStatus, BackendHealth, RejectedRecord, RouteStatus } from "../../model/etcd/schema";
-
-export function haproxyPaths(stateDir: string): HaproxyPaths {
-  return {
-    config: join(stateDir, "haproxy.cfg"),
-    map: join(stateDir, "hosts.map"),
-    adminSocket: join(stateDir, "admin.sock"),
-    masterSocket: join(stateDir, "master.sock"),
-    serverState: join(stateDir, "server-state"),
-    pidFile: join(stateDir, "haproxy.pid"),
-  };
-}
 
 function writeAtomic(path: string, content: string): void {
   writeFileSync(`${path}.tmp`, content);
@@ -289,7 +279,7 @@ export class Agent {
       bindAddress: this.config.bindAddress,
       bindPort: this.config.bindPort,
       maxconn: this.config.maxconn,
-      healthzPath: "/healthz",
+      healthzPath: HEALTHZ_PATH,
     });
     // A first start has no live colour to protect: hosts start on their desired colour.
     const entries = this.running ? this.map : decideRoutes(desired.routes, new Map(), new Map()).entries;

@@ -1,6 +1,7 @@
 /** Agent configuration: an optional JSON file, overridden by command-line flags. */
 import { hostname } from "node:os";
 import { z } from "zod";
+import { AGENT_STATUS_PORT, ETCD_CLIENT_PORT } from "../../model/ports";
 import { isDnsLabel, isPort } from "../../model/validators";
 import { parseCidr } from "../../model/cidr";
 import {
@@ -53,13 +54,13 @@ function defaultAgentId(): string {
 }
 
 export const DEFAULTS: Omit<AgentConfig, "agentId"> = {
-  etcdEndpoints: ["http://127.0.0.1:2379"],
+  etcdEndpoints: [`http://127.0.0.1:${ETCD_CLIENT_PORT}`],
   stateDir: "/var/lib/switchyard-agent",
   haproxyBin: "/usr/sbin/haproxy",
   bindAddress: "*",
   bindPort: 80,
   httpAddress: "127.0.0.1",
-  httpPort: 9180,
+  httpPort: AGENT_STATUS_PORT,
   minSlots: 4,
   // Private ranges: VPC and pod addresses. Loopback, link-local (instance metadata) and public
   // addresses are refused as members.

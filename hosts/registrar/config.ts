@@ -3,6 +3,8 @@
  * environment (how the Deployment passes it); flags win. Pure: argv and env in, config out.
  */
 import { z } from "zod";
+import { REGISTRAR_HTTP_PORT } from "../../model/ports";
+import { registrarEnvName } from "../../model/registrar";
 import { isDnsLabel } from "../../model/validators";
 import {
   describeIssues,
@@ -43,7 +45,7 @@ export const DEFAULTS: Omit<RegistrarConfig, "namespace" | "etcdEndpoints"> = {
   kubeCaFile: `${SERVICE_ACCOUNT_DIR}/ca.crt`,
   // Probes come from the kubelet to the pod IP, so the endpoint cannot be loopback-only.
   httpAddress: "0.0.0.0",
-  httpPort: 9181,
+  httpPort: REGISTRAR_HTTP_PORT,
   resyncSeconds: 60,
   logLevel: "info",
 };
@@ -70,10 +72,6 @@ const FLAGS: Flags<keyof RegistrarConfig> = {
   ...LOG_LEVEL_FLAG,
 };
 
-export function envName(flag: string): string {
-  return `SWITCHYARD_REGISTRAR_${flag.toUpperCase().replace(/-/g, "_")}`;
-}
-
 export function usage(): string {
   const lines = [
     "Usage: switchyard-registrar [flags]",
@@ -96,7 +94,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
   if (values.help) return { kind: "help" };
   const given = flagSettings(FLAGS, (name) => {
     const flag = values[name];
-    return typeof flag === "string" ? flag : env[envName(name)];
+    return typeof flag === "string" ? flag : env[registrarEnvName(name)];
   });
   const result = configSchema.safeParse({ ...DEFAULTS, ...given });
   if (!result.success) return { kind: "error", message: describeIssues(result.error) };

@@ -7,18 +7,15 @@ import { createHash } from "node:crypto";
 import { isIPv4 } from "node:net";
 import { isColour, isDnsLabel } from "../../model/validators";
 import type { Colour } from "../../model/validators";
-import { objectName, ROUTED_LABEL, ROUTED_VALUE } from "../../components/apps/workload";
+import {
+  APP_LABEL,
+  colourObjectName,
+  COLOUR_LABEL,
+  ROUTED_LABEL,
+  ROUTED_VALUE,
+  SERVICE_NAME_LABEL,
+} from "../../model/labels";
 import { memberKey, memberPrefix, parseKey, serializeMember } from "../../model/etcd/schema";
-
-/**
- * The labels components/apps puts on each colour's Service (`serviceLabels`), inherited by its
- * slices: `app`, `colour`, and the opt-in ROUTED_LABEL that marks the Service as one whose pods
- * the registrar registers. The registrar discovers the apps it manages from slices carrying it.
- */
-export const APP_LABEL = "app";
-export const COLOUR_LABEL = "colour";
-export { ROUTED_LABEL, ROUTED_VALUE };
-export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
 /** The subset of discovery.k8s.io/v1 EndpointSlice the registrar reads. */
 export interface EndpointSlice {
@@ -68,8 +65,8 @@ export function sliceOwner(
   if (labels[ROUTED_LABEL] !== ROUTED_VALUE || app === undefined || !isColour(colour)) return undefined;
   if (!isDnsLabel(app)) return { skip: `app label ${JSON.stringify(app)} is not a DNS-1123 label` };
   const service = labels[SERVICE_NAME_LABEL];
-  if (service !== objectName(app, colour))
-    return { skip: `Service ${service ?? "(none)"} is not ${objectName(app, colour)}` };
+  if (service !== colourObjectName(app, colour))
+    return { skip: `Service ${service ?? "(none)"} is not ${colourObjectName(app, colour)}` };
   return { app, colour };
 }
 

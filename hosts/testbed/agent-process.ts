@@ -2,7 +2,7 @@
 import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { haproxyPaths } from "../agent/agent";
+import { haproxyPaths } from "../../model/haproxy";
 import {
   freePort,
   killGroup,

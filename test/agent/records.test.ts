@@ -3,7 +3,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { haproxyPaths } from "../../hosts/agent/agent";
+import { haproxyPaths } from "../../model/haproxy";
 import { memberKey, routeKey, routesPrefix, serializeRoute } from "../../model/etcd/schema";
 import { Testbed } from "../../hosts/testbed";
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { haproxyPaths } from "../../hosts/agent/agent";
+import { haproxyPaths } from "../../model/haproxy";
 import { loadConfig, usage } from "../../hosts/agent/config";
 import type { Layout } from "../../hosts/agent/haproxy/layout";
 import { checkConfig } from "../../hosts/agent/haproxy/process";

@@ -10,11 +10,11 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { createConnection } from "node:net";
 import { after, before, describe, test } from "node:test";
-import { haproxyPaths } from "../../hosts/agent/agent";
+import { haproxyPaths } from "../../model/haproxy";
 import { reloadHaproxy, workerPid } from "../../hosts/agent/haproxy/process";
 import { renderConfig } from "../../hosts/agent/haproxy/render";
 import { renderBootstrapConfig } from "../../components/edge/render/bootstrap";
-import { HEALTHZ_PATH } from "../../components/edge/render/layout";
+import { HEALTHZ_PATH } from "../../model/http";
 import { readPidFile } from "../../hosts/testbed";
 import { freePort, tempDir } from "./helpers/host";
 

@@ -4,7 +4,7 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import type { HaproxyPaths } from "./render";
+import type { HaproxyPaths } from "../../../model/haproxy";
 import { masterCommand, runtimeCommands } from "./runtime";
 
 export interface CheckResult {

@@ -4,17 +4,8 @@
  * characters that could break out of a line or a token, so a bug upstream cannot become an injection.
  */
 import type { Endpoint } from "../desired";
+import type { HaproxyPaths } from "../../../model/haproxy";
 import type { Layout } from "./layout";
-
-export interface HaproxyPaths {
-  config: string;
-  map: string;
-  adminSocket: string;
-  masterSocket: string;
-  serverState: string;
-  /** Written by the master (-p); the master CLI is the way in, the pid is for operators and tests. */
-  pidFile: string;
-}
 
 export interface RenderOptions {
   paths: HaproxyPaths;
