@@ -2,9 +2,9 @@
 // host keeps serving (0 failed requests) and every agent reports the newcomer.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { routeKey, serializeRoute } from "../../agent/src/schema";
-import type { AgentStatus, Route } from "../../agent/src/schema";
-import { Testbed, sleep } from "../../agent/testbed";
+import { routeKey, serializeRoute } from "../../model/etcd/schema";
+import type { AgentStatus, Route } from "../../model/etcd/schema";
+import { Testbed, sleep } from "../../hosts/testbed";
 
 let bed: Testbed;
 const HOST = "shop.example.com";

@@ -15,9 +15,9 @@ import {
   routeKey,
   routesPrefix,
   serializeRoute,
-} from "../../../agent/src/schema";
-import { RouteClaims } from "../../../agent/src/schema/claims";
-import type { Colour, Route, RouteInput } from "../../../agent/src/schema";
+} from "../../../model/etcd/schema";
+import { RouteClaims } from "../../../model/etcd/claims";
+import type { Colour, Route, RouteInput } from "../../../model/etcd/schema";
 import { confirmation, healthGate } from "./gate";
 import type { AgentReport, Verdict } from "./gate";
 
@@ -219,7 +219,7 @@ export async function casPut(
 /**
  * Refuses, before anything is written, a record the agents would reject because another route
  * already claims its host, preview host or app (they keep the older record serving; see
- * agent/src/schema/claims.ts). Only a concurrent writer can slip past this check, and then the
+ * model/etcd/claims.ts). Only a concurrent writer can slip past this check, and then the
  * agents still settle it in favour of the older record.
  */
 export async function assertNoConflict(client: Etcd3, record: RouteInput): Promise<void> {
