@@ -18,7 +18,7 @@ export const ETCD_HOST = {
 } as const;
 
 /** Files the TLS secret of every member (and of the client) holds; PEM text each. */
-export const TLS_FILES = { ca: "ca.crt", cert: "tls.crt", key: "tls.key" } as const;
+export { TLS_FILES } from "../../common/host/secretFiles";
 
 export const CLIENT_PORT = 2379;
 export const PEER_PORT = 2380;
