@@ -181,9 +181,9 @@ export class LocalMariadbCluster {
     });
   }
 
-  /** SQL as root over the member's socket. */
-  root_(m: Member, sql: string): SqlResult {
-    return client(["--no-defaults", `--socket=${m.socket}`, "--user=root"], sql);
+  /** SQL as root over the member's socket (column names kept for `\\G` output). */
+  root_(m: Member, sql: string, opts: { columnNames?: boolean } = {}): SqlResult {
+    return client(["--no-defaults", `--socket=${m.socket}`, "--user=root"], sql, opts.columnNames);
   }
 
   /** SQL as the apps' account over TCP with TLS, as an app in Kubernetes connects. */
@@ -223,8 +223,8 @@ function mkdir(path: string): string {
   return path;
 }
 
-function client(args: string[], sql: string): SqlResult {
-  const r = spawnSync(CLIENT, [...args, "--batch", "--skip-column-names"], {
+function client(args: string[], sql: string, columnNames = false): SqlResult {
+  const r = spawnSync(CLIENT, [...args, "--batch", ...(columnNames ? [] : ["--skip-column-names"])], {
     input: sql,
     encoding: "utf8",
     timeout: 60_000,
