@@ -1,14 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEFAULTS } from "../../agent/src/config";
-import { buildDesired, parseRecord } from "../../agent/src/desired";
-import type { EtcdRecord } from "../../agent/src/desired";
-import { assignSlots, deriveLayout, sameLayout } from "../../agent/src/haproxy/layout";
-import { backendHealth, parseMap, parseServersState } from "../../agent/src/haproxy/parse";
-import { commandFailed } from "../../agent/src/haproxy/runtime";
-import { decideRoutes, planMap, planServers } from "../../agent/src/plan";
-import { memberKey, routeKey, serializeMember, serializeRoute } from "../../agent/src/schema";
-import type { Route } from "../../agent/src/schema";
+import { DEFAULTS } from "../../hosts/agent/config";
+import { buildDesired, parseRecord } from "../../hosts/agent/desired";
+import type { EtcdRecord } from "../../hosts/agent/desired";
+import { assignSlots, deriveLayout, sameLayout } from "../../hosts/agent/haproxy/layout";
+import { backendHealth, parseMap, parseServersState } from "../../hosts/agent/haproxy/parse";
+import { commandFailed } from "../../hosts/agent/haproxy/runtime";
+import { decideRoutes, planMap, planServers } from "../../hosts/agent/plan";
+import { memberKey, routeKey, serializeMember, serializeRoute } from "../../model/etcd/schema";
+import type { Route } from "../../model/etcd/schema";
 
 const hc = { path: "/health", intervalMs: 1000, rise: 2, fall: 2 };
 function route(host: string, app: string, extra: Partial<Route> = {}): Route {

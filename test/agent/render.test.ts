@@ -3,12 +3,12 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { haproxyPaths } from "../../agent/src/agent";
-import { loadConfig, usage } from "../../agent/src/config";
-import type { Layout } from "../../agent/src/haproxy/layout";
-import { checkConfig } from "../../agent/src/haproxy/process";
-import { renderConfig, renderMap } from "../../agent/src/haproxy/render";
-import { Metrics } from "../../agent/src/metrics";
+import { haproxyPaths } from "../../model/haproxy";
+import { loadConfig, usage } from "../../hosts/agent/config";
+import type { Layout } from "../../hosts/agent/haproxy/layout";
+import { checkConfig } from "../../hosts/agent/haproxy/process";
+import { renderConfig, renderMap } from "../../hosts/agent/haproxy/render";
+import { Metrics } from "../../hosts/agent/metrics";
 
 const hc = { path: "/health", intervalMs: 1000, rise: 2, fall: 2 };
 const layout: Layout = [

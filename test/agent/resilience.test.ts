@@ -1,8 +1,8 @@
 // Failure behaviour against real etcd members and real HAProxy processes killed with SIGKILL.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { Testbed, sleep } from "../../agent/testbed";
-import type { Colour } from "../../agent/src/schema";
+import { Testbed, sleep } from "../../hosts/testbed";
+import type { Colour } from "../../model/etcd/schema";
 
 let bed: Testbed;
 const HOST = "api.example.com";

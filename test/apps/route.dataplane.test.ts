@@ -5,12 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { routeKey } from "../../agent/src/schema";
-import { Testbed, freePort } from "../../agent/testbed";
-import type { Backend } from "../../agent/testbed";
+import { routeKey } from "../../model/etcd/schema";
+import { Testbed, freePort } from "../../hosts/testbed";
+import type { Backend } from "../../hosts/testbed";
 import { routeProvider } from "../../components/apps/route/provider";
 import type { RouteOutputs } from "../../components/apps/route/operations";
-import type { Colour } from "../../components/config/validators";
+import type { Colour } from "../../model/validators";
 import { closeBackends, deployColours, routeInputs } from "./dataPlane";
 
 const APP = "shop";

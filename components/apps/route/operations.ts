@@ -13,8 +13,8 @@ import {
   parseRoute,
   routeKey,
   serializeRoute,
-} from "../../../agent/src/schema";
-import type { Colour, Route, RouteInput } from "../../../agent/src/schema";
+} from "../../../model/etcd/schema";
+import type { Colour, Route, RouteInput } from "../../../model/etcd/schema";
 import { confirmation, healthGate } from "./gate";
 import type { AgentReport, Verdict } from "./gate";
 
