@@ -6,7 +6,7 @@
  * Progress goes to stderr; the last line on stdout is one JSON object. Every process it started
  * is stopped, also on failure.
  */
-import { waitUntil } from "../agent/testbed/procs";
+import { waitUntil } from "../hosts/testbed/procs";
 import { LocalMariadbCluster } from "./lib/databases/mariadbCluster";
 
 const REPLICAS = 2;

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { waitUntil } from "../../agent/testbed/procs";
+import { waitUntil } from "../../hosts/testbed/procs";
 import { LocalMariadbCluster } from "../../scripts/lib/databases/mariadbCluster";
 
 let cluster: LocalMariadbCluster;

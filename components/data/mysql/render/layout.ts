@@ -24,7 +24,7 @@ export const MYSQL_HOST = {
   sizingFile: "/run/switchyard/mysql-sizing.env",
 } as const;
 
-export const MYSQL_PORT = 3306;
+export { MYSQL_PORT } from "../../../../model/ports";
 
 /** Accounts the bootstrap creates on the primary (and that replicate to every replica). */
 export const MYSQL_USERS = {
