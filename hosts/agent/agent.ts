@@ -8,7 +8,7 @@ import type { Server } from "node:http";
 import { join } from "node:path";
 import type { Etcd3 } from "etcd3";
 import type { AgentConfig } from "./config";
-import { buildDesired, parseRecord } from "./desired";
+import { buildDesired, parseAccepted, parseRecord, serializeAccepted } from "./desired";
 import type { AcceptedRoute, DesiredState, Endpoint, EtcdRecord } from "./desired";
 import { connectEtcd, RoutingSource, StatusPublisher } from "../runtime/etcd";
 import type { KvChange, WatchHealth } from "../runtime/etcd";
@@ -34,6 +34,11 @@ function writeAtomic(path: string, content: string): void {
   renameSync(`${path}.tmp`, path);
 }
 
+/** Changes whenever a route's accepted value does. */
+function acceptedSignature(accepted: ReadonlyMap<string, AcceptedRoute>): string {
+  return [...accepted].map(([k, a]) => `${k}@${a.modRevision}`).join(",");
+}
+
 /** The watch's health for /status: ages in milliseconds, so a reader needs no clock of ours. */
 export function watchReport(h: WatchHealth): Record<string, unknown> {
   const age = (at?: number) => (at === undefined ? null : Math.round(performance.now() - at));
@@ -51,6 +56,9 @@ export class Agent {
   readonly metrics = new Metrics();
   private readonly paths: HaproxyPaths;
   private readonly layoutFile: string;
+  private readonly acceptedFile: string;
+  private acceptedSaved = "";
+  private saveTimer?: NodeJS.Timeout;
   private readonly client: Etcd3;
   private readonly source: RoutingSource;
   private readonly publisher: StatusPublisher;
@@ -89,6 +97,7 @@ export class Agent {
   ) {
     this.paths = haproxyPaths(config.stateDir);
     this.layoutFile = join(config.stateDir, "layout.json");
+    this.acceptedFile = join(config.stateDir, "accepted-routes.json");
     const etcd = {
       endpoints: config.etcdEndpoints,
       caFile: config.etcdCaFile,
@@ -125,6 +134,10 @@ export class Agent {
       metrics: () => this.metrics.render(this.source.health()),
       healthy: () => this.running,
     });
+    if (existsSync(this.acceptedFile)) {
+      this.accepted = parseAccepted(readFileSync(this.acceptedFile, "utf8"));
+      this.acceptedSaved = acceptedSignature(this.accepted);
+    }
     await this.attachOrRecover();
     this.source.start().catch((e) => this.log.error("etcd source stopped", { error: String(e) }));
     this.healthTimer = setInterval(() => void this.pollHealth(), this.config.healthPollMs);
@@ -139,6 +152,7 @@ export class Agent {
   async stop(): Promise<void> {
     clearInterval(this.healthTimer);
     clearTimeout(this.retryTimer);
+    if (this.saveTimer) this.saveAccepted();
     await this.source.stop();
     await this.publisher.close();
     this.client.close();
@@ -240,6 +254,10 @@ export class Agent {
     if (!this.running && this.config.haproxySupervisor === "systemd") await this.adoptSupervised();
     const desired = buildDesired(this.records, { memberCidrs: this.config.memberCidrs }, this.accepted);
     this.accepted = desired.accepted;
+    // Off the apply path: a flip among 1,000 routes must not wait for a file write.
+    if (!this.saveTimer && acceptedSignature(this.accepted) !== this.acceptedSaved) {
+      this.saveTimer = setTimeout(() => this.saveAccepted(), 200);
+    }
     this.rejected = desired.rejected;
     this.metrics.rejectedRecords = desired.rejected.length;
     this.routed = new Set(desired.endpoints.keys());
@@ -396,6 +414,17 @@ export class Agent {
     this.map = decision.entries;
     this.metrics.flips += flips;
     if (flips > 0) this.log.info("flipped hosts", { flips, strategy: this.config.flipStrategy });
+  }
+
+  private saveAccepted(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    try {
+      writeAtomic(this.acceptedFile, serializeAccepted(this.accepted));
+      this.acceptedSaved = acceptedSignature(this.accepted);
+    } catch (e) {
+      this.log.warn("cannot save the accepted routes", { error: String(e) });
+    }
   }
 
   private async runtime(commands: string[]): Promise<void> {
