@@ -6,12 +6,17 @@ import type { MonitoringArgs } from "./types";
 /** The host Telegrafs' sources per host role, with a field each of their points carries. */
 export const HOST_SOURCES = {
   edge: [
-    { measurement: "haproxy", field: "active_servers", label: "HAProxy" },
-    { measurement: "switchyard_agent", field: "switchyard_agent_etcd_connected", label: "switchyard-agent" },
+    { id: "haproxy", measurement: "haproxy", field: "active_servers", label: "HAProxy" },
+    {
+      id: "agent",
+      measurement: "switchyard_agent",
+      field: "switchyard_agent_etcd_connected",
+      label: "switchyard-agent",
+    },
   ],
-  etcd: [{ measurement: "etcd", field: "etcd_server_has_leader", label: "etcd" }],
-  mysql: [{ measurement: "mysql", field: "threads_connected", label: "MySQL" }],
-  mongodb: [{ measurement: "mongodb", field: "connections_current", label: "MongoDB" }],
+  etcd: [{ id: "etcd", measurement: "etcd", field: "etcd_server_has_leader", label: "etcd" }],
+  mysql: [{ id: "mysql", measurement: "mysql", field: "threads_connected", label: "MySQL" }],
+  mongodb: [{ id: "mongodb", measurement: "mongodb", field: "connections_current", label: "MongoDB" }],
 } as const satisfies Record<string, readonly DataSource[]>;
 
 export type HostRole = keyof typeof HOST_SOURCES;
@@ -34,7 +39,9 @@ export function monitoringArgsFromConfig(
     apps: Object.entries(cfg.apps).map(([app, a]) => ({ app, live: a.live, minHealthy: a.minHealthy })),
     hostSources: hostRoles.flatMap((role) => [...HOST_SOURCES[role]]),
     databases: {
-      enabled: hostRoles.includes("mysql") || hostRoles.includes("mongodb"),
+      // Dashboards and replication rules follow the config (quiet without data); the no-data
+      // rules follow the hosts that really run a Telegraf (hostRoles).
+      enabled: cfg.databases.mysql.enabled || cfg.databases.mongodb.enabled,
       provisionedIops: Math.min(cfg.databases.mysql.volume.iops, cfg.databases.mongodb.volume.iops),
     },
   };

@@ -1,7 +1,7 @@
 /**
  * The Telegraf measurements the dashboards and alerts read, with the tag and field names exactly
  * as the upstream plugins write them (influxdata/telegraf plugins/inputs/<plugin>/README.md and
- * source, checked at commit b27263146617). One table: queries name measurements, tags and fields
+ * source, checked at commit b27263146617; `host` is the tag Telegraf's agent adds). One table: queries name measurements, tags and fields
  * only through it, and the InfluxDB checks write their synthetic points from it.
  */
 
@@ -21,6 +21,7 @@ export const MEASUREMENTS = {
   kubernetes_pod_container: {
     plugin: "kube_inventory, kubernetes",
     tags: [
+      "host",
       "namespace",
       "pod_name",
       "container_name",
@@ -44,7 +45,7 @@ export const MEASUREMENTS = {
   /** kube_inventory: one series per node condition (`condition`, `status` tags). */
   kubernetes_node: {
     plugin: "kube_inventory",
-    tags: ["node_name", "condition", "status"],
+    tags: ["host", "node_name", "condition", "status"],
     fields: ["status_condition", "spec_unschedulable"],
   },
   kubernetes_deployment: {

@@ -40,9 +40,26 @@ import {
 } from "./layout";
 import type { MonitoringArgs } from "./types";
 
+/** The Kubernetes collectors: the cluster Telegraf (inventory) and each node's (kubelet). */
 const KUBERNETES_SOURCES = [
-  { measurement: "kubernetes_pod_container", field: "restarts_total", label: "kube_inventory (pods)" },
-  { measurement: "kubernetes_node", field: "status_condition", label: "kube_inventory (nodes)" },
+  {
+    id: "kube-inventory-pods",
+    measurement: "kubernetes_pod_container",
+    field: "restarts_total",
+    label: "kube_inventory pods",
+  },
+  {
+    id: "kube-inventory-nodes",
+    measurement: "kubernetes_node",
+    field: "status_condition",
+    label: "kube_inventory nodes",
+  },
+  {
+    id: "kubelet",
+    measurement: "kubernetes_pod_container",
+    field: "memory_working_set_bytes",
+    label: "kubelet",
+  },
 ] as const;
 
 export class Monitoring extends pulumi.ComponentResource {

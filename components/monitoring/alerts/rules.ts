@@ -29,10 +29,15 @@ export interface AlertSpec {
   severity: "critical" | "warning";
 }
 
-/** A source whose silence raises an alert, per `host` where `perHost`. */
+/** A collector whose silence raises an alert, per `host` it writes as. */
 export interface DataSource {
+  /** Stable rule id: `no-data-<id>`. */
+  id: string;
   measurement: Measurement;
-  /** A field every point of the source carries. */
+  /**
+   * A non-negative numeric field only this source writes, so another writer of the measurement
+   * does not hide its silence (the query keeps only points that carry it).
+   */
   field: string;
   label: string;
 }
@@ -190,10 +195,10 @@ export function alertSpecs(i: AlertInputs): AlertSpec[] {
   for (const s of i.sources) {
     const minutes = th.noDataMinutes;
     specs.push({
-      uid: `no-data-${s.measurement}`,
+      uid: `no-data-${s.id}`,
       title: `No data from ${s.label}`,
-      summary: `No ${s.measurement} points from {{ .Labels.host }} for ${minutes} min`,
-      query: `SELECT moving_average(count("${s.field}"), ${minutes}) FROM ${m(s.measurement)} WHERE ${within(3600)} GROUP BY time(1m), "host" fill(0)`,
+      summary: `No ${s.label} data (${s.measurement}) from {{ .Labels.host }} for ${minutes} min`,
+      query: `SELECT moving_average(count("${s.field}"), ${minutes}) FROM ${m(s.measurement)} WHERE "${s.field}" >= 0 AND ${within(3600)} GROUP BY time(1m), "host" fill(0)`,
       rangeSeconds: 3600,
       reducer: "last",
       threshold: { type: "lt", value: 0.05 },
