@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { Testbed } from "../../agent/testbed";
+import { Testbed } from "../../hosts/testbed";
 import { readAppStatus, renderAppStatus } from "../../scripts/lib/release/status";
 import { ROOT } from "../helpers/plan";
 

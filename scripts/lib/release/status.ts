@@ -11,7 +11,7 @@ import {
   parseRoute,
   routeKey,
   type Colour,
-} from "../../../agent/src/schema";
+} from "../../../model/etcd/schema";
 
 export interface HostStatus {
   agentId: string;
