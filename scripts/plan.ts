@@ -27,6 +27,7 @@ const HELP = `usage: npm run plan -- [--stack <name>] [--stack-file <path>] [--p
   --stack-file <path>  read stack config from this file instead
   --policy-config <path>  policy pack config (JSON) for the policies/ pack
   --diff <base>        compare with a git ref (its tree, same stack file) or a saved plan (.json)
+  --replace <urn|name> with --diff: replace this resource as \`pulumi up --replace\` would (repeatable)
   --json               print one JSON document on stdout (logs go to stderr)
 Exit status: 0 planned, 1 invalid configuration or program error, 2 a mandatory policy is violated,
 3 the diff replaces or deletes a protected or stateful resource the stack file does not allow.`;
@@ -38,6 +39,7 @@ async function main(): Promise<number> {
       "stack-file": { type: "string" },
       "policy-config": { type: "string" },
       diff: { type: "string" },
+      replace: { type: "string", multiple: true, default: [] },
       json: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -62,7 +64,9 @@ async function main(): Promise<number> {
   const policyConfig = values["policy-config"] ? readPackConfig(resolve(values["policy-config"])) : {};
   const policies = await evaluatePolicies(evaluation.resources, policyConfig);
   const allow = parseConfig(config.values).review.allowDestroy;
-  const diff = baseline ? classify(baseline.resources, evaluation.resources, allow) : undefined;
+  const diff = baseline
+    ? classify(baseline.resources, evaluation.resources, allow, values.replace)
+    : undefined;
   const delta = baseline ? costDelta(estimateCost(baseline.resources, region), cost) : undefined;
 
   if (values.json) {

@@ -72,6 +72,23 @@ describe("diff classification, hand-made resources", () => {
     assert.match(azChange.blockedDetail[0].reason, /protected; replaced because availabilityZone changed/);
   });
 
+  test("--replace of an instance (how a member is rolled) replaces it and its attachment, not the volume", () => {
+    const d = classify(
+      [instance({}), attachment, volume({})],
+      [instance({}), attachment, volume({})],
+      [],
+      ["db-0"],
+    );
+    assert.deepEqual(
+      d.replaceKeys.map((r) => [short(r.urn), r.keys]),
+      [
+        ["aws:ec2/instance:Instance db-0", ["--replace"]],
+        ["aws:ec2/volumeAttachment:VolumeAttachment db-0-data", ["instanceId"]],
+      ],
+    );
+    assert.deepEqual(d.blocked, []);
+  });
+
   test("the stack can allow a named replace or delete; a delete of a stateful resource is blocked otherwise", () => {
     const next = [volume({ availabilityZone: "eu-west-1b" })];
     assert.deepEqual(classify([volume({})], next, ["db-0-data"]).blocked, []);

@@ -124,6 +124,8 @@ export function classify(
   base: readonly PlannedResource[],
   next: readonly PlannedResource[],
   allow: readonly string[] = [],
+  /** URNs or names replaced on request, as `pulumi up --replace` does (how etcd members roll). */
+  forceReplace: readonly string[] = [],
 ): PlanDiff {
   const before = new Map(base.map((r) => [r.urn, r]));
   const after = new Map(next.map((r) => [r.urn, r]));
@@ -148,6 +150,9 @@ export function classify(
   }
 
   const replaceKeys = new Map<string, string[]>();
+  for (const r of next)
+    if (r.custom && before.has(r.urn) && (forceReplace.includes(r.urn) || forceReplace.includes(r.name)))
+      replaceKeys.set(r.urn, ["--replace"]);
   const forcing = (r: PlannedResource, old: PlannedResource, keys: string[], replacedIds: Set<string>) => {
     const rule = ruleFor(r.type);
     const paths = [...(rule?.forceNew ?? []), ...r.options.replaceOnChanges];
