@@ -94,6 +94,49 @@ test("desired state: bad records are rejected, the rest is kept", () => {
   assert.match(reasons[memberKey("shop", "green", "n2")], /IPv4/);
 });
 
+test("desired state: a preview host may not be another route's host, nor another route's preview host", () => {
+  const d = buildDesired(
+    records([
+      // Sorts before the route whose host it claims, and after one: refused either way.
+      [
+        routeKey("a.example.com"),
+        serializeRoute(route("a.example.com", "a", { previewHost: "b.example.com" })),
+      ],
+      [routeKey("b.example.com"), serializeRoute(route("b.example.com", "b"))],
+      [
+        routeKey("c.example.com"),
+        serializeRoute(route("c.example.com", "c", { previewHost: "p.example.com" })),
+      ],
+      [
+        routeKey("d.example.com"),
+        serializeRoute(route("d.example.com", "d", { previewHost: "p.example.com" })),
+      ],
+      [
+        routeKey("e.example.com"),
+        serializeRoute(route("e.example.com", "e", { previewHost: "b.example.com" })),
+      ],
+    ]),
+    PRIVATE,
+  );
+  assert.deepEqual(
+    d.routes.map((r) => [r.route.host, r.route.previewHost]),
+    [
+      ["b.example.com", undefined],
+      ["c.example.com", "p.example.com"],
+    ],
+  );
+  assert.deepEqual(
+    d.rejected.map((r) => [r.key, r.reason]),
+    [
+      [routeKey("a.example.com"), "previewHost b.example.com is already in use"],
+      [routeKey("d.example.com"), "previewHost p.example.com is already in use"],
+      [routeKey("e.example.com"), "previewHost b.example.com is already in use"],
+    ],
+  );
+  // The refused routes' apps get no backends; the kept ones do.
+  assert.deepEqual([...d.endpoints.keys()].sort(), ["be_b_blue", "be_b_green", "be_c_blue", "be_c_green"]);
+});
+
 test("layout: slots are pre-allocated, grow by doubling and never shrink", () => {
   const members = (n: number) =>
     records([

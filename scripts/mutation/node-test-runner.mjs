@@ -1,0 +1,248 @@
+// A StrykerJS test runner for our node:test files that runs them inside Stryker's worker process.
+//
+// Why not the tap runner: it starts `node` with tsx for every test file of every mutant, about two
+// seconds each on a shared machine, so ~2,700 mutants took hours. Here the worker registers tsx
+// once, and a run re-requires the test file (and every project module, so module-level code sees
+// the active mutant) against a small stand-in for node:test that collects the tests and runs them
+// in order. Node's own runner cannot re-run a file in the same process.
+//
+// Coverage: each test file is one Stryker "test"; everything a file reaches, loading included, is
+// counted for it, so a mutant re-runs only the files that reach it. A test that hangs is cut by
+// Stryker's timeout, which kills the worker (and the etcd it started) and starts a new one.
+import { createRequire } from "node:module";
+import { resolve, sep } from "node:path";
+import { performance } from "node:perf_hooks";
+import { setImmediate, setTimeout, clearTimeout } from "node:timers";
+import { commonTokens, declareClassPlugin, PluginKind, tokens } from "@stryker-mutator/api/plugin";
+import {
+  determineHitLimitReached,
+  DryRunStatus,
+  TestStatus,
+  toMutantRunResult,
+} from "@stryker-mutator/api/test-runner";
+
+const NS = "__stryker__";
+
+/** The part of node:test our unit tests use: describe/it/test, hooks, `{ timeout, skip }` options. */
+function createHarness() {
+  const suite = (name, parent) => ({
+    name,
+    parent,
+    entries: [],
+    before: [],
+    after: [],
+    beforeEach: [],
+    afterEach: [],
+  });
+  const root = suite("", undefined);
+  let current = root;
+  const parse = (args) => {
+    const name = typeof args[0] === "string" ? args.shift() : "<anonymous>";
+    const options = typeof args[0] === "object" && args[0] !== null ? args.shift() : {};
+    return { name, options, fn: args[0] };
+  };
+  const describe = (...args) => {
+    const { name, options, fn } = parse(args);
+    const child = suite(name, current);
+    current.entries.push({ kind: "suite", suite: child, options });
+    const parent = current;
+    current = child;
+    try {
+      fn?.();
+    } finally {
+      current = parent;
+    }
+  };
+  const test = (...args) => {
+    const { name, options, fn } = parse(args);
+    current.entries.push({ kind: "test", name, options, fn });
+  };
+  const hook = (kind) => (fn) => current[kind].push(fn);
+  const api = {
+    describe,
+    suite: describe,
+    it: test,
+    test,
+    before: hook("before"),
+    after: hook("after"),
+    beforeEach: hook("beforeEach"),
+    afterEach: hook("afterEach"),
+  };
+  api.default = api.test;
+  return { root, api };
+}
+
+function withTimeout(promise, ms, what) {
+  if (!Number.isFinite(ms)) return promise;
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** Runs a collected suite; returns the first failure (later tests are skipped, hooks still run). */
+async function runSuite(s, path, bail) {
+  const failures = [];
+  const fail = (name, e) =>
+    failures.push(`${[...path, name].filter(Boolean).join(" > ")}: ${e?.message ?? e}`);
+  const chain = (kind) => {
+    const hooks = [];
+    for (let x = s; x; x = x.parent) hooks.unshift(...x[kind]);
+    return kind === "afterEach" ? hooks.reverse() : hooks;
+  };
+  try {
+    for (const h of s.before) await h();
+  } catch (e) {
+    fail("before", e);
+  }
+  for (const entry of s.entries) {
+    if (failures.length > 0 && bail) break;
+    if (entry.options.skip || entry.options.todo) continue;
+    if (entry.kind === "suite") {
+      failures.push(...(await runSuite(entry.suite, [...path, entry.suite.name], bail)));
+      continue;
+    }
+    try {
+      for (const h of chain("beforeEach")) await h();
+      await withTimeout(
+        Promise.resolve().then(() => entry.fn?.({ name: entry.name, diagnostic() {} })),
+        entry.options.timeout,
+        entry.name,
+      );
+    } catch (e) {
+      fail(entry.name, e);
+    }
+    try {
+      for (const h of chain("afterEach")) await h();
+    } catch (e) {
+      fail(`${entry.name} (afterEach)`, e);
+    }
+  }
+  for (const h of s.after) {
+    try {
+      await h();
+    } catch (e) {
+      fail("after", e);
+    }
+  }
+  return failures;
+}
+
+export class NodeTestRunner {
+  static inject = tokens(commonTokens.options, commonTokens.logger);
+
+  constructor(options, log) {
+    this.log = log;
+    this.testFiles = options.nodeTest?.testFiles ?? [];
+    this.root = process.cwd();
+  }
+
+  capabilities() {
+    // Every run re-requires the project's modules: module-level mutants need no new process.
+    return { reloadEnvironment: true };
+  }
+
+  async init() {
+    if (this.testFiles.length === 0) throw new Error("nodeTest.testFiles lists no test file");
+    const require = createRequire(resolve(this.root, "package.json"));
+    const { register } = require("tsx/cjs/api");
+    register();
+    const Module = require("node:module");
+    const load = Module._load;
+    Module._load = (request, ...rest) =>
+      request === "node:test" || request === "test" ? this.harness.api : load.call(Module, request, ...rest);
+    this.require = require;
+    this.stray = [];
+    // A mutant can make code throw outside any awaited promise: count it against the running file.
+    process.on("unhandledRejection", (e) => this.stray.push(e));
+    process.on("uncaughtException", (e) => this.stray.push(e));
+  }
+
+  /** Forgets every project module (not node_modules), so the next require evaluates them again. */
+  forgetProjectModules() {
+    const nm = `${sep}node_modules${sep}`;
+    for (const key of Object.keys(this.require.cache)) {
+      if (key.startsWith(this.root + sep) && !key.includes(nm)) delete this.require.cache[key];
+    }
+  }
+
+  async runFile(file, bail) {
+    this.harness = createHarness();
+    this.stray = [];
+    this.forgetProjectModules();
+    const started = performance.now();
+    let failures;
+    try {
+      this.require(resolve(this.root, file));
+      failures = await runSuite(this.harness.root, [], bail);
+    } catch (e) {
+      failures = [`loading ${file}: ${e?.message ?? e}`];
+    }
+    // Let timers a test left behind fire before judging the file.
+    await new Promise((r) => setImmediate(r));
+    failures.push(...this.stray.map((e) => `uncaught: ${e?.message ?? e}`));
+    const base = {
+      id: file,
+      name: file,
+      fileName: file,
+      timeSpentMs: Math.round(performance.now() - started),
+    };
+    return failures.length === 0
+      ? { ...base, status: TestStatus.Success }
+      : { ...base, status: TestStatus.Failed, failureMessage: failures.join("; ") };
+  }
+
+  async run({ activeMutant, hitLimit, bail, files }) {
+    const ns = (globalThis[NS] ??= {});
+    ns.activeMutant = activeMutant;
+    ns.hitLimit = hitLimit;
+    ns.hitCount = hitLimit === undefined ? undefined : 0;
+    ns.mutantCoverage = { static: {}, perTest: {} };
+    const tests = [];
+    for (const file of files) {
+      ns.currentTestId = file;
+      const result = await this.runFile(file, bail);
+      tests.push(result);
+      const limit = determineHitLimitReached(ns.hitCount, ns.hitLimit);
+      if (limit) return limit;
+      if (result.status === TestStatus.Failed && bail) break;
+    }
+    ns.currentTestId = undefined;
+    return { status: DryRunStatus.Complete, tests, mutantCoverage: ns.mutantCoverage };
+  }
+
+  async dryRun(options) {
+    return this.run({ bail: !options.disableBail, files: options.testFiles ?? this.testFiles });
+  }
+
+  async mutantRun(options) {
+    const files = options.testFilter ?? this.testFiles;
+    return toMutantRunResult(
+      await this.run({
+        activeMutant: options.activeMutant.id,
+        hitLimit: options.hitLimit,
+        bail: !options.disableBail,
+        files,
+      }),
+    );
+  }
+}
+
+export const strykerPlugins = [declareClassPlugin(PluginKind.TestRunner, "node-test", NodeTestRunner)];
+
+/** `nodeTest.testFiles` in stryker.config.mjs: the test files to run, relative to the project root. */
+export const strykerValidationSchema = {
+  $schema: "http://json-schema.org/draft-07/schema",
+  title: "NodeTestRunnerOptions",
+  type: "object",
+  properties: {
+    nodeTest: {
+      type: "object",
+      properties: { testFiles: { type: "array", items: { type: "string" } } },
+      default: {},
+    },
+  },
+};
