@@ -44,7 +44,8 @@ export default {
   jsonReporter: { fileName: "reports/mutation/mutation.json" },
   htmlReporter: { fileName: "reports/mutation/mutation.html" },
   concurrency: 2,
-  timeoutMS: 10000,
+  // Above the runner's per-test timeout (10 s), so a hung test fails there and stops its etcd.
+  timeoutMS: 20000,
   tempDirName: ".stryker-tmp",
   cleanTempDir: true,
   ignorePatterns: ["dist", "reports", ".pulumi"],

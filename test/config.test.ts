@@ -92,16 +92,19 @@ describe("stack configuration", () => {
     const network = (availabilityZones: string[], azCount = 3) => ({
       "switchyard:network": { azCount, availabilityZones },
     });
-    assertProblem(
-      network(["eu-west-1a", "us-east-1b", "eu-west-1c"]),
-      "switchyard:network.availabilityZones.1",
-      /^expected an AZ of region eu-west-1, got "us-east-1b"$/,
-    );
-    assert.deepEqual(
-      problems(network(["eu-west-1a", "us-east-1b", "eu-west-1c"])).map((p) => p.path),
-      ["switchyard:network.availabilityZones.1"],
-      "only the foreign name is reported",
-    );
+    // Another continent, and a neighbour with the same prefix: both are foreign to eu-west-1.
+    for (const foreign of ["us-east-1b", "eu-central-1b", "eu-west-2b", "eu-west-10b"]) {
+      assertProblem(
+        network(["eu-west-1a", foreign, "eu-west-1c"]),
+        "switchyard:network.availabilityZones.1",
+        new RegExp(`^expected an AZ of region eu-west-1, got "${foreign}"$`),
+      );
+      assert.deepEqual(
+        problems(network(["eu-west-1a", foreign, "eu-west-1c"])).map((p) => p.path),
+        ["switchyard:network.availabilityZones.1"],
+        "only the foreign name is reported",
+      );
+    }
     assertProblem(
       network(["eu-west-1a", "eu-west-1a", "eu-west-1c"]),
       "switchyard:network.availabilityZones",
