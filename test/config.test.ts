@@ -236,6 +236,38 @@ describe("stack configuration", () => {
 });
 
 describe("configuration reference", () => {
+  test("every default docs/configuration.md states is the one the schema applies", () => {
+    const doc = readFileSync(join(ROOT, "docs/configuration.md"), "utf8");
+    // Defaults of an empty stack, and of an app that sets only what is required.
+    const empty = parseConfig(base) as unknown as Record<string, unknown>;
+    const withApp = parseConfig({
+      ...base,
+      "switchyard:apps": JSON.stringify({
+        shop: { ...app, autoscaling: { minReplicas: 2, maxReplicas: 4 } },
+      }),
+      "switchyard:etcd": JSON.stringify({ deployRunnerCidrs: ["10.100.0.0/24"] }),
+    }) as unknown as Record<string, unknown>;
+    const configOf = (key: string) => (key.startsWith("apps.") ? withApp : empty);
+    const child = (v: unknown, k: string) => (v as Record<string, unknown> | undefined)?.[k];
+    // `apps.<name>.port` is checked on the app above, `nodeGroups.<name>` on every default group.
+    const instances = (key: string): string[] => {
+      const m = /^(.*?)\.<(name|namespace)>\.(.*)$/.exec(key);
+      if (!m) return [key];
+      const names = Object.keys((m[1].split(".").reduce(child, configOf(key)) as object | undefined) ?? {});
+      assert.ok(names.length > 0, `${key}: no ${m[2]} to check it on`);
+      return names.flatMap((n) => instances(`${m[1]}.${n}.${m[3]}`));
+    };
+    const rows = [...doc.matchAll(/^\| `([^`]+)` \| `([^`<]*)` \|/gm)];
+    assert.ok(rows.length >= 80, `${rows.length} documented defaults`);
+    for (const [, key, documented] of rows) {
+      for (const path of instances(key)) {
+        const actual = path.split(".").reduce(child, configOf(key));
+        const shown = Array.isArray(actual) ? `[${actual.join(", ")}]` : String(actual);
+        assert.equal(shown, documented, `${path}: documented default`);
+      }
+    }
+  });
+
   test("docs/configuration.md documents every key the schema accepts", () => {
     const doc = readFileSync(join(ROOT, "docs/configuration.md"), "utf8");
     const documented = (key: string) =>
