@@ -7,12 +7,13 @@
 // code run in a child process is invisible to Stryker's per-test coverage).
 export const MUTATE = [
   "components/config/**/*.ts",
-  "components/network/cidr.ts",
+  "model/validators.ts",
+  "model/cidr.ts",
+  "components/network/subnets.ts",
   "policies/**/*.ts",
-  "!policies/node_modules/**",
-  "agent/src/schema/**/*.ts",
-  "agent/src/desired.ts",
-  "agent/src/plan.ts",
+  "model/etcd/**/*.ts",
+  "hosts/agent/desired.ts",
+  "hosts/agent/plan.ts",
   "components/apps/route/gate.ts",
   "components/apps/route/operations.ts",
 ];

@@ -7,5 +7,5 @@ export {
   type EtcdConfigInput,
   type PeerSpec,
 } from "./render/config";
-export { ETCD_HOST, TLS_FILES, CLIENT_PORT, PEER_PORT, MEMBER_CN, CLIENT_CN } from "./render/layout";
+export { ETCD_HOST, TLS_FILES, MEMBER_CN, CLIENT_CN } from "./render/layout";
 export { etcdRelease, archOfInstanceType, ETCD_RELEASES } from "./releases";

@@ -1,9 +1,9 @@
 // Real etcd (3 members), two agents each with a real HAProxy, real blue/green HTTP backends.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { memberKey, serializeMember } from "../../agent/src/schema";
-import { Testbed, get, startBackend } from "../../agent/testbed";
-import type { Backend } from "../../agent/testbed";
+import { memberKey, serializeMember } from "../../model/etcd/schema";
+import { Testbed, get, startBackend } from "../../hosts/testbed";
+import type { Backend } from "../../hosts/testbed";
 
 let bed: Testbed;
 const extra: Backend[] = [];

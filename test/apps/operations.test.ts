@@ -1,7 +1,7 @@
 /**
  * The Route's operations (create, update, delete, refresh) against a real single-member etcd, with
  * the agents played by status records: each simulated agent reads the route records and reports
- * them the way agent/src/status.ts does, healthy or not as the test decides. What HAProxy makes of
+ * them the way hosts/agent/status.ts does, healthy or not as the test decides. What HAProxy makes of
  * it end to end is test/apps/route.dataplane.test.ts; here every failure path is cheap to reach.
  */
 import assert from "node:assert/strict";
@@ -15,10 +15,10 @@ import {
   routesPrefix,
   serializeAgentStatus,
   serializeRoute,
-} from "../../agent/src/schema";
-import type { AgentStatus, Colour, RouteStatus } from "../../agent/src/schema";
-import { startEtcdCluster } from "../../agent/testbed";
-import type { EtcdCluster } from "../../agent/testbed";
+} from "../../model/etcd/schema";
+import type { AgentStatus, Colour, RouteStatus } from "../../model/etcd/schema";
+import { startEtcdCluster } from "../../hosts/testbed";
+import type { EtcdCluster } from "../../hosts/testbed";
 import {
   create,
   diff,

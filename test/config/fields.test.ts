@@ -11,7 +11,7 @@ import {
   isPort,
   isValidHostname,
   otherColour,
-} from "../../components/config/validators";
+} from "../../model/validators";
 
 function refusal(schema: z.ZodType, input: unknown): string {
   const result = schema.safeParse(input);

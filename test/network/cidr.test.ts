@@ -1,16 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import {
-  azSlot,
-  contains,
-  formatCidr,
-  isPrivateCidr,
-  overlaps,
-  parseCidr,
-  planSubnets,
-  subdivide,
-  TIERS,
-} from "../../components/network/cidr";
+import { contains, formatCidr, isPrivateCidr, overlaps, parseCidr, subdivide } from "../../model/cidr";
+import { azSlot, planSubnets, TIERS } from "../../components/network/subnets";
 
 const azs = (n: number) => ["a", "b", "c", "d", "e", "f"].slice(0, n).map((l) => `eu-west-1${l}`);
 

@@ -20,9 +20,6 @@ export const ETCD_HOST = {
 /** Files the TLS secret of every member (and of the client) holds; PEM text each. */
 export const TLS_FILES = { ca: "ca.crt", cert: "tls.crt", key: "tls.key" } as const;
 
-export const CLIENT_PORT = 2379;
-export const PEER_PORT = 2380;
-
 /** Common name of member certificates; peers accept only this CN, so a client cert cannot join. */
 export const MEMBER_CN = "etcd-member";
 export const CLIENT_CN = "switchyard-client";

@@ -1,5 +1,6 @@
 /** Shell scripts an etcd member runs at boot and on its backup timer. Pure string rendering. */
 import type { EtcdRelease } from "../releases";
+import { ETCD_CLIENT_PORT } from "../../../model/ports";
 import { ETCD_HOST, TLS_FILES } from "./layout";
 
 /** Download, verify against the pinned sha256, then install etcd, etcdctl and etcdutl. */
@@ -55,7 +56,7 @@ set -euo pipefail
 umask 077
 snapshot="$(mktemp -d)/snapshot.db"
 trap 'rm -rf "$(dirname "$snapshot")"' EXIT
-${ETCD_HOST.etcdctl} --endpoints=https://127.0.0.1:2379 \\
+${ETCD_HOST.etcdctl} --endpoints=https://127.0.0.1:${ETCD_CLIENT_PORT} \\
   --cacert=${pki}/${TLS_FILES.ca} --cert=${pki}/${TLS_FILES.cert} --key=${pki}/${TLS_FILES.key} \\
   snapshot save "$snapshot"
 aws s3 cp --only-show-errors --sse AES256 "$snapshot" \\
