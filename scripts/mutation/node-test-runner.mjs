@@ -6,10 +6,11 @@
 // the active mutant) against a small stand-in for node:test that collects the tests and runs them
 // in order. Node's own runner cannot re-run a file in the same process.
 //
-// Coverage: each test file is one Stryker "test"; everything a file reaches, loading included, is
-// counted for it, so a mutant re-runs only the files that reach it. A test that hangs fails after
-// TEST_TIMEOUT_MS (its `after` hooks still stop what it started); code stuck in a loop is stopped
-// by Stryker's hit limit or its timeout, which kills the worker and starts a new one.
+// Coverage: each test is one Stryker test, so a mutant re-runs only the tests that reach it (with
+// their file's hooks). Code run while a file loads or in its before/after hooks counts for the
+// file's own id, which re-runs the whole file. A test that hangs fails after TEST_TIMEOUT_MS (its
+// `after` hooks still stop what it started); code stuck in a loop is stopped by Stryker's hit
+// limit or its timeout, which kills the worker and starts a new one.
 import { createRequire } from "node:module";
 import { resolve, sep } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -85,11 +86,35 @@ function withTimeout(promise, ms, what) {
   ]).finally(() => clearTimeout(timer));
 }
 
-/** Runs a collected suite; returns the first failure (later tests are skipped, hooks still run). */
-async function runSuite(s, path, bail) {
-  const failures = [];
-  const fail = (name, e) =>
-    failures.push(`${[...path, name].filter(Boolean).join(" > ")}: ${e?.message ?? e}`);
+const SEP = " :: ";
+/** A test's Stryker id: its file and its suite path. The file's own id stands for loading and hooks. */
+const testId = (file, path) => `${file}${SEP}${path.join(" > ")}`;
+
+function hasSelected(s, file, path, selected) {
+  return s.entries.some((e) =>
+    e.kind === "suite"
+      ? hasSelected(e.suite, file, [...path, e.suite.name], selected)
+      : selected(testId(file, [...path, e.name])),
+  );
+}
+
+/**
+ * Runs the selected tests of a collected suite, each under its own coverage id, and pushes one
+ * result per test; after a failure (with bail) the remaining tests are skipped, hooks still run.
+ */
+async function runSuite(s, path, run) {
+  const { file, ns, selected, results, bail } = run;
+  if (!hasSelected(s, file, path, selected)) return;
+  const failed = () => results.some((r) => r.status === TestStatus.Failed);
+  const hookFailure = (what, e) =>
+    results.push({
+      id: file,
+      name: `${file}${SEP}${[...path, what].join(" > ")}`,
+      fileName: file,
+      timeSpentMs: 0,
+      status: TestStatus.Failed,
+      failureMessage: `${what}: ${e?.message ?? e}`,
+    });
   const chain = (kind) => {
     const hooks = [];
     for (let x = s; x; x = x.parent) hooks.unshift(...x[kind]);
@@ -98,15 +123,20 @@ async function runSuite(s, path, bail) {
   try {
     for (const h of s.before) await h();
   } catch (e) {
-    fail("before", e);
+    hookFailure("before", e);
   }
   for (const entry of s.entries) {
-    if (failures.length > 0 && bail) break;
+    if (failed() && bail) break;
     if (entry.options.skip || entry.options.todo) continue;
     if (entry.kind === "suite") {
-      failures.push(...(await runSuite(entry.suite, [...path, entry.suite.name], bail)));
+      await runSuite(entry.suite, [...path, entry.suite.name], run);
       continue;
     }
+    const id = testId(file, [...path, entry.name]);
+    if (!selected(id)) continue;
+    ns.currentTestId = id;
+    const started = performance.now();
+    let error;
     try {
       for (const h of chain("beforeEach")) await h();
       await withTimeout(
@@ -115,22 +145,28 @@ async function runSuite(s, path, bail) {
         entry.name,
       );
     } catch (e) {
-      fail(entry.name, e);
+      error = e;
     }
     try {
       for (const h of chain("afterEach")) await h();
     } catch (e) {
-      fail(`${entry.name} (afterEach)`, e);
+      error ??= e;
     }
+    ns.currentTestId = file;
+    const result = { id, name: id, fileName: file, timeSpentMs: Math.round(performance.now() - started) };
+    results.push(
+      error === undefined
+        ? { ...result, status: TestStatus.Success }
+        : { ...result, status: TestStatus.Failed, failureMessage: `${error?.message ?? error}` },
+    );
   }
   for (const h of s.after) {
     try {
       await h();
     } catch (e) {
-      fail("after", e);
+      hookFailure("after", e);
     }
   }
-  return failures;
 }
 
 export class NodeTestRunner {
@@ -171,59 +207,72 @@ export class NodeTestRunner {
     }
   }
 
-  async runFile(file, bail) {
+  /**
+   * Loads `file` afresh and runs its tests that `selected` picks. Loading and hooks count under the
+   * file's own id: a mutant reached there re-runs the whole file.
+   */
+  async runFile(file, selected, bail, ns) {
     this.harness = createHarness();
     this.forgetProjectModules();
+    ns.currentTestId = file;
     const started = performance.now();
-    let failures;
+    const results = [];
     try {
       this.require(resolve(this.root, file));
-      failures = await runSuite(this.harness.root, [], bail);
+      await runSuite(this.harness.root, [], { file, ns, selected, results, bail });
     } catch (e) {
-      failures = [`loading ${file}: ${e?.message ?? e}`];
+      results.push({
+        id: file,
+        status: TestStatus.Failed,
+        failureMessage: `loading ${file}: ${e?.message ?? e}`,
+      });
     }
-    const base = {
-      id: file,
-      name: file,
-      fileName: file,
-      timeSpentMs: Math.round(performance.now() - started),
-    };
-    return failures.length === 0
-      ? { ...base, status: TestStatus.Success }
-      : { ...base, status: TestStatus.Failed, failureMessage: failures.join("; ") };
+    ns.currentTestId = undefined;
+    if (!results.some((r) => r.id === file)) results.push({ id: file, status: TestStatus.Success });
+    const fileTime = Math.round(performance.now() - started);
+    return results.map((r) =>
+      r.id === file
+        ? { name: `${file} (loading and hooks)`, fileName: file, timeSpentMs: fileTime, ...r }
+        : r,
+    );
   }
 
-  async run({ activeMutant, hitLimit, bail, files }) {
+  /** `filter`: Stryker test ids (a file's id selects all of it); undefined runs every file. */
+  async run({ activeMutant, hitLimit, bail, filter }) {
     const ns = (globalThis[NS] ??= {});
     ns.activeMutant = activeMutant;
     ns.hitLimit = hitLimit;
     ns.hitCount = hitLimit === undefined ? undefined : 0;
     ns.mutantCoverage = { static: {}, perTest: {} };
+    const byFile = new Map();
+    for (const id of filter ?? this.testFiles) {
+      const file = id.split(SEP)[0];
+      if (!byFile.has(file)) byFile.set(file, new Set());
+      byFile.get(file).add(id);
+    }
     const tests = [];
-    for (const file of files) {
-      ns.currentTestId = file;
-      const result = await this.runFile(file, bail);
-      tests.push(result);
+    for (const [file, ids] of byFile) {
+      const selected = filter === undefined || ids.has(file) ? () => true : (id) => ids.has(id);
+      const results = await this.runFile(file, selected, bail, ns);
+      tests.push(...results);
       const limit = determineHitLimitReached(ns.hitCount, ns.hitLimit);
       if (limit) return limit;
-      if (result.status === TestStatus.Failed && bail) break;
+      if (bail && results.some((r) => r.status === TestStatus.Failed)) break;
     }
-    ns.currentTestId = undefined;
     return { status: DryRunStatus.Complete, tests, mutantCoverage: ns.mutantCoverage };
   }
 
   async dryRun(options) {
-    return this.run({ bail: !options.disableBail, files: options.testFiles ?? this.testFiles });
+    return this.run({ bail: !options.disableBail, filter: options.testFiles });
   }
 
   async mutantRun(options) {
-    const files = options.testFilter ?? this.testFiles;
     return toMutantRunResult(
       await this.run({
         activeMutant: options.activeMutant.id,
         hitLimit: options.hitLimit,
         bail: !options.disableBail,
-        files,
+        filter: options.testFilter,
       }),
     );
   }

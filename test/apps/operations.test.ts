@@ -107,9 +107,16 @@ function inputs(live: Colour, extra: Partial<RouteInputs> = {}): RouteInputs {
     minHealthy: 1,
     previewHost: `preview.${HOST}`,
     etcd: { endpoints: etcd.endpoints },
-    gate: { healthTimeoutMs: 600, verifyTimeoutMs: 600, pollMs: 20, smokeCheckUrls: [] },
+    // Generous windows: a confirmation ends the wait at once, so only a loaded machine uses them.
+    gate: { healthTimeoutMs: 5000, verifyTimeoutMs: 5000, pollMs: 20, smokeCheckUrls: [] },
     ...extra,
   };
+}
+
+/** Short windows for the tests that expect the gate or the confirmation to fail. */
+function failing(live: Colour, extra: Partial<RouteInputs> = {}): RouteInputs {
+  const i = inputs(live, extra);
+  return { ...i, gate: { ...i.gate, healthTimeoutMs: 200, verifyTimeoutMs: 200 } };
 }
 
 async function stored(): Promise<{ value: string; modRevision: number } | undefined> {
@@ -159,7 +166,7 @@ describe("Route operations against etcd", { timeout: 120_000 }, () => {
   it("create withdraws the record when an agent refuses it, naming the agent", async () => {
     await agent("agent-1");
     await agent("agent-2", { refuse: "green has 0 of 1 required servers UP" });
-    await assert.rejects(create(inputs("green")), (e: Error) => {
+    await assert.rejects(create(failing("green")), (e: Error) => {
       assert.equal(e.name, "RouteError");
       assert.match(
         e.message,
@@ -175,7 +182,7 @@ describe("Route operations against etcd", { timeout: 120_000 }, () => {
   it("create withdraws the record when an agent never applies it in the window", async () => {
     await agent("agent-1", { staleRevision: 1 });
     await assert.rejects(
-      create(inputs("blue")),
+      create(failing("blue")),
       /agent agent-1: has not applied revision \d+ of shop\.example\.test/,
     );
     assert.equal(await stored(), undefined);
@@ -225,7 +232,7 @@ describe("Route operations against etcd", { timeout: 120_000 }, () => {
     await agent("agent-1", { up: { green: 0 } });
     const { outs } = await create(inputs("blue"));
     const before = await stored();
-    await assert.rejects(update(outs.key, outs, inputs("green")), (e: Error) => {
+    await assert.rejects(update(outs.key, outs, failing("green")), (e: Error) => {
       assert.match(e.message, /^refused to flip shop\.example\.test from blue to green; blue stays live/);
       assert.match(e.message, /agent agent-1: green has 0 of 1 required servers UP \(2 configured\)/);
       return true;
@@ -254,7 +261,7 @@ describe("Route operations against etcd", { timeout: 120_000 }, () => {
     agents.splice(0);
     // Healthy at the gate, but it never confirms the new revision.
     await agent("agent-1", { staleRevision: outs.modRevision });
-    await assert.rejects(update(outs.key, outs, inputs("green", { minHealthy: 2 })), (e: Error) => {
+    await assert.rejects(update(outs.key, outs, failing("green", { minHealthy: 2 })), (e: Error) => {
       assert.match(
         e.message,
         /^flip of shop\.example\.test from blue to green was not confirmed by every agent/,
