@@ -81,6 +81,13 @@ export type ExportSpec<S extends Shape = Shape> = {
   source: "network" | "security" | "kubernetes" | "etcd" | "edge" | "monitoring";
 } & (S extends "record" ? { keys: readonly string[] } : { keys?: never });
 
+/**
+ * What a table of exports must be for the interface `T`: every key (none optional), each with the
+ * shape of its value. Only fresh object literals get excess-key checks, so an unknown key is caught
+ * where the table is written (`satisfies`); test/contract/exports.types.ts holds the cases.
+ */
+export type ExportsContract<T> = { [K in keyof T]-?: ExportSpec<ShapeOf<T[K]>> };
+
 const exported = { secret: false } as const;
 
 /**
@@ -112,6 +119,6 @@ export const STACK_EXPORTS = {
   metricsAppsWriteUsername: { shape: "string", source: "monitoring", ...exported },
   metricsAppsWritePassword: { shape: "string", source: "monitoring", ...exported, secret: true },
   grafanaAccess: { shape: "string", source: "monitoring", ...exported },
-} as const satisfies { [K in ExportKey]-?: ExportSpec<ShapeOf<StackExports[K]>> };
+} as const satisfies ExportsContract<StackExports>;
 
 export const STACK_EXPORT_KEYS = Object.keys(STACK_EXPORTS) as ExportKey[];

@@ -2,6 +2,7 @@
  * What the fake AWS returns. Outputs echo the inputs plus the computed attributes the program
  * reads (ARNs, endpoints, addresses), deterministic so plans diff cleanly between runs.
  */
+import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { STACK_EXPORTS, type ExportKey } from "../../components/contract/exports";
 
@@ -78,6 +79,15 @@ export function sampleExport(key: ExportKey): unknown {
   return `sample:${key}`;
 }
 
+/**
+ * The AMI a lookup finds: derived from its arguments (owners, filters), so a resource's image id
+ * tells which lookup chose it and a lookup with other arguments yields another image.
+ */
+export function mockAmiId(inputs: Record<string, unknown>): string {
+  const digest = createHash("sha256").update(JSON.stringify(inputs)).digest("hex");
+  return `ami-${digest.slice(0, 17)}`;
+}
+
 export function mockResource(
   args: pulumi.runtime.MockResourceArgs,
   region: string,
@@ -106,7 +116,7 @@ const calls: Record<string, (inputs: Record<string, unknown>, region: string) =>
   "aws:index/getRegion:getRegion": (_i, region) => ({ name: region, region, id: region }),
   "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
   "aws:ec2/getAmi:getAmi": (inputs) => ({
-    id: "ami-0123456789abcdef0",
+    id: mockAmiId(inputs),
     name: "al2023-ami-2023.6-kernel-6.1-x86_64",
     owners: inputs.owners,
   }),
