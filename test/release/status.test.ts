@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { Testbed } from "../../hosts/testbed";
+import { Testbed, waitUntil } from "../../hosts/testbed";
 import { readAppStatus, renderAppStatus } from "../../scripts/lib/release/status";
 import { ROOT } from "../helpers/plan";
 
@@ -26,7 +26,12 @@ after(async () => {
 });
 
 test("per HAProxy host: live colour, applied revision and servers UP per colour", async () => {
-  const status = await readAppStatus(bed.etcd.client, "shop", HOST);
+  // Health checks can flap on a loaded machine: read until every host reports all four servers UP.
+  const allUp = (s: Awaited<ReturnType<typeof readAppStatus>>) =>
+    s.hosts.length === 2 && s.hosts.every((h) => h.up.blue.up === 2 && h.up.green.up === 2) ? s : undefined;
+  const status = await waitUntil("all servers UP in the status", 30_000, async () =>
+    allUp(await readAppStatus(bed.etcd.client, "shop", HOST)),
+  );
   assert.equal(status.desired?.liveColour, "blue");
   assert.deepEqual(status.hosts.map((h) => h.agentId).sort(), ["agent-1", "agent-2"]);
   for (const h of status.hosts) {
