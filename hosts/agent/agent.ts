@@ -13,7 +13,7 @@ import type { AcceptedRoute, DesiredState, Endpoint, EtcdRecord } from "./desire
 import { connectEtcd, RoutingSource, StatusPublisher } from "../runtime/etcd";
 import type { KvChange, WatchHealth } from "../runtime/etcd";
 import { startHttp } from "../runtime/http";
-import { assignSlots, deriveLayout, sameLayout } from "./haproxy/layout";
+import { assignSlots, deriveLayout, routedOnly, sameLayout } from "./haproxy/layout";
 import type { Layout } from "./haproxy/layout";
 import { backendHealth, parseMap, parseServersState } from "./haproxy/parse";
 import type { ServerState } from "./haproxy/parse";
@@ -68,6 +68,8 @@ export class Agent {
   private configured = false;
   /** What HAProxy runs: its layout, slot contents, host map and backend health. */
   private layout: Layout = [];
+  /** Backends some route uses; the layout may also hold backends of removed routes. */
+  private routed = new Set<string>();
   private servers = new Map<string, ServerState[]>();
   private map = new Map<string, string>();
   private health = new Map<string, BackendHealth>();
@@ -240,7 +242,11 @@ export class Agent {
     this.accepted = desired.accepted;
     this.rejected = desired.rejected;
     this.metrics.rejectedRecords = desired.rejected.length;
-    const layout = deriveLayout(desired, this.layout, this.config.minSlots);
+    this.routed = new Set(desired.endpoints.keys());
+    let layout = deriveLayout(desired, this.layout, this.config.minSlots);
+    const reload = !this.running || !this.configured || !sameLayout(layout, this.layout);
+    // A reload renders only what routes use: backends kept for removed routes go with it.
+    if (reload) layout = routedOnly(layout, desired);
     const slots = new Map(
       layout.map((b) => [
         b.name,
@@ -249,7 +255,7 @@ export class Agent {
     );
     if (this.running) await this.applyServers(layout, slots);
     let structural: Error | undefined;
-    if (!this.running || !this.configured || !sameLayout(layout, this.layout)) {
+    if (reload) {
       try {
         await this.restructure(desired, layout, slots);
       } catch (e) {
@@ -457,7 +463,7 @@ export class Agent {
 
   status(): AgentStatus {
     const backends: Record<string, BackendHealth> = {};
-    for (const b of this.layout)
+    for (const b of this.layout.filter((l) => this.routed.has(l.name)))
       backends[`${b.app}/${b.colour}`] = this.health.get(b.name) ?? { up: 0, total: 0 };
     return {
       agentId: this.config.agentId,

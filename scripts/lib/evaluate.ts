@@ -28,10 +28,18 @@ export interface PlannedResource {
   };
 }
 
+/** A data-source call the program made (getAmi, getPolicyDocument, ...), with its arguments. */
+export interface Lookup {
+  token: string;
+  inputs: Record<string, unknown>;
+}
+
 export interface Evaluation {
   stack: string;
   resources: PlannedResource[];
   outputs: Record<string, unknown>;
+  /** Every lookup, sorted, so tests can check what the program asked AWS for. */
+  lookups: Lookup[];
 }
 
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -99,8 +107,15 @@ export async function evaluateProgram(
   const region = config.values["aws:region"] ?? "eu-west-1";
   const restoreStacks = skipStackCapture();
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+  const lookups: Lookup[] = [];
   await pulumi.runtime.setMocks(
-    { newResource: (args) => mockResource(args, region), call: (args) => mockCall(args, region) },
+    {
+      newResource: (args) => mockResource(args, region),
+      call: (args) => {
+        lookups.push({ token: args.token, inputs: redact(args.inputs) as Record<string, unknown> });
+        return mockCall(args, region);
+      },
+    },
     "switchyard",
     stack,
     false,
@@ -172,5 +187,7 @@ export async function evaluateProgram(
   restoreStacks();
   await Promise.all(order);
   resources.sort((a, b) => a.urn.localeCompare(b.urn));
-  return { stack, resources, outputs };
+  const lookupKey = (l: Lookup) => `${l.token} ${JSON.stringify(l.inputs)}`;
+  lookups.sort((a, b) => lookupKey(a).localeCompare(lookupKey(b)));
+  return { stack, resources, outputs, lookups };
 }

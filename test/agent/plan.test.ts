@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { DEFAULTS } from "../../hosts/agent/config";
 import { buildDesired, parseRecord } from "../../hosts/agent/desired";
 import type { EtcdRecord } from "../../hosts/agent/desired";
-import { assignSlots, deriveLayout, sameLayout } from "../../hosts/agent/haproxy/layout";
+import { assignSlots, deriveLayout, routedOnly, sameLayout } from "../../hosts/agent/haproxy/layout";
 import { backendHealth, parseMap, parseServersState } from "../../hosts/agent/haproxy/parse";
 import { commandFailed } from "../../hosts/agent/haproxy/runtime";
 import { decideRoutes, planMap, planServers } from "../../hosts/agent/plan";
@@ -343,4 +343,21 @@ test("a malformed or invalid update of an accepted route keeps its last accepted
     ],
   );
   assert.match(after.rejected[0].reason, /previewHost a\.example\.com is already routed as a host/);
+});
+
+test("layout: a removed route's backends stay until a reload is needed anyway", () => {
+  const two = records([
+    [routeKey("a.example.com"), serializeRoute(route("a.example.com", "shop"))],
+    [routeKey("b.example.com"), serializeRoute(route("b.example.com", "cart"))],
+  ]);
+  const one = records([[routeKey("a.example.com"), serializeRoute(route("a.example.com", "shop"))]]);
+  const l2 = deriveLayout(buildDesired(two, PRIVATE), [], 4);
+  const d1 = buildDesired(one, PRIVATE);
+  const l1 = deriveLayout(d1, l2, 4);
+  assert.equal(sameLayout(l1, l2), true, "removing a route is not structural");
+  assert.deepEqual(
+    routedOnly(l1, d1).map((b) => b.name),
+    ["be_shop_blue", "be_shop_green"],
+  );
+  assert.equal(sameLayout(deriveLayout(buildDesired(two, PRIVATE), l1, 4), l2), true, "nor bringing it back");
 });
