@@ -3,6 +3,7 @@
  * its type, name, parent, options and inputs, plus the stack outputs. One evaluation per process:
  * the Pulumi runtime keeps global state.
  */
+import { KEEP_TRACES } from "./traces";
 import * as pulumi from "@pulumi/pulumi";
 import { mockCall, mockResource } from "./mocks";
 import type { StackConfig } from "./stackConfig";
@@ -83,15 +84,19 @@ interface RegisterRequest {
 }
 
 /**
- * The SDK records a source-mapped stack trace for every resource (its source position, for the
- * engine) and for every promise it creates (a leak-debugging aid): with tsx's source maps on, that
- * mapping was about a third of a plan's CPU. The mock monitor discards source positions, so under
- * mocks neither is worth computing. Stacks of errors thrown after this point show positions in
- * the transpiled code (tsx keeps lines close to the source).
+ * The SDK records a stack trace for every resource (its source position, for the engine) and for
+ * every promise it creates (a leak-debugging aid); the mock monitor discards both, and formatting
+ * them was a large share of the plan's CPU. Off while the program runs (see ./traces); errors
+ * thrown meanwhile carry their message only, unless SWITCHYARD_PLAN_TRACES=1.
  */
-function skipStackCapture(): void {
+function skipStackCapture(): () => void {
+  if (KEEP_TRACES) return () => undefined;
+  const limit = Error.stackTraceLimit;
   (pulumi.Resource as unknown as { callsites: () => unknown[] }).callsites = () => [];
-  process.setSourceMapsEnabled(false);
+  Error.stackTraceLimit = 0;
+  return () => {
+    Error.stackTraceLimit = limit;
+  };
 }
 
 export async function evaluateProgram(
@@ -100,7 +105,7 @@ export async function evaluateProgram(
   programPath: string,
 ): Promise<Evaluation> {
   const region = config.values["aws:region"] ?? "eu-west-1";
-  skipStackCapture();
+  const restoreStacks = skipStackCapture();
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   const lookups: Lookup[] = [];
   await pulumi.runtime.setMocks(
@@ -179,6 +184,7 @@ export async function evaluateProgram(
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
   await pulumi.runtime.runInPulumiStack(async () => require(programPath) as unknown);
   await pulumi.runtime.disconnect();
+  restoreStacks();
   await Promise.all(order);
   resources.sort((a, b) => a.urn.localeCompare(b.urn));
   const lookupKey = (l: Lookup) => `${l.token} ${JSON.stringify(l.inputs)}`;
