@@ -18,7 +18,7 @@ import type { Layout } from "./haproxy/layout";
 import { backendHealth, parseMap, parseServersState } from "./haproxy/parse";
 import type { ServerState } from "./haproxy/parse";
 import { checkConfig, masterAlive, reloadHaproxy, startHaproxy, workerPid } from "./haproxy/process";
-import { renderConfig, renderMap } from "./haproxy/render";
+import { renderConfig, renderMap } from "../../model/haproxyConfig";
 import { applyCommands, runtimeCommands } from "./haproxy/runtime";
 import type { Logger } from "../runtime/log";
 import { Metrics } from "./metrics";
@@ -323,13 +323,16 @@ export class Agent {
     layout: Layout,
     slots: Map<string, (Endpoint | undefined)[]>,
   ): Promise<void> {
-    const cfg = renderConfig(layout, slots, {
-      paths: this.paths,
-      bindAddress: this.config.bindAddress,
-      bindPort: this.config.bindPort,
-      maxconn: this.config.maxconn,
-      healthzPath: HEALTHZ_PATH,
-    });
+    const cfg = renderConfig(
+      { mode: "routes", backends: layout, slots },
+      {
+        paths: this.paths,
+        bindAddress: this.config.bindAddress,
+        bindPort: this.config.bindPort,
+        maxconn: this.config.maxconn,
+        healthzPath: HEALTHZ_PATH,
+      },
+    );
     // A first start has no live colour to protect: hosts start on their desired colour.
     const entries = this.running ? this.map : decideRoutes(desired.routes, new Map(), new Map()).entries;
     writeAtomic(this.paths.map, renderMap(entries));
