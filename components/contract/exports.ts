@@ -51,7 +51,28 @@ export interface RoutingExports {
   edgeTargetGroupArns: Record<Colour, string>;
 }
 
-export interface StackExports extends NetworkExports, KubernetesExports, RoutingExports {}
+/**
+ * Databases (components/data): where apps connect and which Kubernetes Secret (in the apps
+ * namespace) holds their credentials. Empty strings and lists when an engine is disabled.
+ */
+export interface DatabaseExports {
+  /** Route 53 private name of the MySQL primary (apps in Kubernetes use the Service in the Secret). */
+  mysqlPrimaryEndpoint: string;
+  /** Route 53 private names of the MySQL replicas. */
+  mysqlReplicaEndpoints: string[];
+  /** Kubernetes Secret in the apps namespace: host, readHost, port, database, username, password, url, ca.crt. */
+  mysqlSecretName: string;
+  /** CA certificate (PEM) of the MySQL members' certificates. */
+  mysqlCaCertPem: string;
+  /** `host:27017` of every replica-set member, as in rs.conf(). */
+  mongodbHosts: string[];
+  mongodbReplicaSetName: string;
+  /** Kubernetes Secret in the apps namespace: url, database, username, password, replicaSet, ca.crt. */
+  mongodbSecretName: string;
+  mongodbCaCertPem: string;
+}
+
+export interface StackExports extends NetworkExports, KubernetesExports, RoutingExports, DatabaseExports {}
 
 export type ExportKey = keyof StackExports;
 
@@ -64,7 +85,7 @@ export type ExportSpec<S extends Shape = Shape> = {
   /** Exported as a Pulumi secret: a StackReference hands it back as a secret output. */
   secret: boolean;
   /** Component that produces the value. */
-  source: "network" | "security" | "kubernetes" | "etcd" | "edge";
+  source: "network" | "security" | "kubernetes" | "etcd" | "edge" | "mysql" | "mongodb";
 } & (S extends "record" ? { keys: readonly string[] } : { keys?: never });
 
 const exported = { secret: false } as const;
@@ -93,6 +114,14 @@ export const STACK_EXPORTS = {
   etcdBackupBucket: { shape: "string", source: "etcd", ...exported },
   elbDnsName: { shape: "string", source: "edge", ...exported },
   edgeTargetGroupArns: { shape: "record", keys: COLOURS, source: "edge", ...exported },
+  mysqlPrimaryEndpoint: { shape: "string", source: "mysql", ...exported },
+  mysqlReplicaEndpoints: { shape: "string[]", source: "mysql", ...exported },
+  mysqlSecretName: { shape: "string", source: "mysql", ...exported },
+  mysqlCaCertPem: { shape: "string", source: "mysql", ...exported },
+  mongodbHosts: { shape: "string[]", source: "mongodb", ...exported },
+  mongodbReplicaSetName: { shape: "string", source: "mongodb", ...exported },
+  mongodbSecretName: { shape: "string", source: "mongodb", ...exported },
+  mongodbCaCertPem: { shape: "string", source: "mongodb", ...exported },
 } as const satisfies { [K in ExportKey]-?: ExportSpec<ShapeOf<StackExports[K]>> };
 
 export const STACK_EXPORT_KEYS = Object.keys(STACK_EXPORTS) as ExportKey[];
