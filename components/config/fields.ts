@@ -37,6 +37,8 @@ export const instanceType = z
   .string()
   .regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, {
     error: (issue) => `expected an EC2 instance type such as m7i.large, got ${JSON.stringify(issue.input)}`,
+    // A malformed name gets this message alone, not the family check below as well.
+    abort: true,
   })
   // A name that is not an EC2 type fails here, with its key, rather than as an unpriced line.
   .superRefine((v, ctx) => {
