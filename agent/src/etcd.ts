@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { Etcd3, Range } from "etcd3";
 import type { IOptions, Lease, Watcher } from "etcd3";
 import { agentStatusKey, membersPrefix, routesPrefix } from "./schema";
+import { explainEtcdError } from "./etcdErrors";
 import type { Logger } from "./log";
 
 export interface EtcdConnection {
@@ -35,6 +36,11 @@ export function connectEtcd(c: EtcdConnection): Etcd3 {
 
 /** Members sort before routes and nothing else lives between them, so one range covers both. */
 const routingRange = new Range(membersPrefix, Range.prefix(routesPrefix).end);
+const routingAccess = {
+  permission: "read",
+  key: membersPrefix,
+  range: Range.prefix(routesPrefix).end.toString(),
+} as const;
 
 export interface KvChange {
   key: string;
@@ -87,7 +93,8 @@ export class RoutingSource {
         break;
       } catch (e) {
         this.handlers.connection(false);
-        this.log.warn("etcd list failed; retrying", { error: String(e), retryInMs: delay });
+        const error = String(explainEtcdError(e, "list the routing records", routingAccess));
+        this.log.warn("etcd list failed; retrying", { error, retryInMs: delay });
         await new Promise((r) => setTimeout(r, delay));
         delay = Math.min(delay * 2, 5000);
       }
@@ -118,7 +125,8 @@ export class RoutingSource {
     });
     watcher.on("error", (err) => {
       if (this.watcher !== watcher || this.stopped) return;
-      this.log.warn("etcd watch cancelled; listing again", { error: String(err), revision: this.revision });
+      const error = String(explainEtcdError(err, "watch the routing records", routingAccess));
+      this.log.warn("etcd watch cancelled; listing again", { error, revision: this.revision });
       this.watcher = undefined;
       void watcher.cancel().catch(() => undefined);
       void this.listAndWatch();
@@ -190,7 +198,11 @@ export class StatusPublisher {
     } catch (e) {
       this.onResult(false);
       this.pending ??= json;
-      this.log.warn("status write failed", { error: String(e) });
+      const key = agentStatusKey(this.agentId);
+      const error = String(
+        explainEtcdError(e, `write the status key ${key}`, { permission: "readwrite", key }),
+      );
+      this.log.warn("status write failed", { error });
     } finally {
       this.writing = false;
       if (this.pending !== undefined) this.schedule();

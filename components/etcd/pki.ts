@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { CLIENT_CN, MEMBER_CN, TLS_FILES } from "./render/layout";
+import { TLS_FILES } from "./render/layout";
 
 const HOURS_PER_YEAR = 24 * 365;
 
@@ -32,13 +32,24 @@ export function createCa(name: string, parent: pulumi.Resource): ClusterCa {
 }
 
 export interface LeafCertArgs {
-  commonName: typeof MEMBER_CN | typeof CLIENT_CN;
+  /** MEMBER_CN for members; a client's CN is its etcd user (components/etcd/access.ts). */
+  commonName: string;
   dnsNames?: pulumi.Input<string>[];
   ipAddresses?: pulumi.Input<string>[];
 }
 
+export interface LeafCert {
+  key: tls.PrivateKey;
+  cert: tls.LocallySignedCert;
+}
+
 /** A key and a CA-signed certificate; members use theirs to serve and as peer clients. */
-export function createLeafCert(name: string, ca: ClusterCa, args: LeafCertArgs, parent: pulumi.Resource) {
+export function createLeafCert(
+  name: string,
+  ca: ClusterCa,
+  args: LeafCertArgs,
+  parent: pulumi.Resource,
+): LeafCert {
   const key = new tls.PrivateKey(name, { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent });
   const csr = new tls.CertRequest(
     name,
@@ -71,7 +82,7 @@ export function createTlsSecret(
   name: string,
   description: string,
   ca: ClusterCa,
-  leaf: { key: tls.PrivateKey; cert: tls.LocallySignedCert },
+  leaf: LeafCert,
   parent: pulumi.Resource,
 ): aws.secretsmanager.Secret {
   const secret = new aws.secretsmanager.Secret(name, { description, recoveryWindowInDays: 7 }, { parent });
@@ -90,4 +101,57 @@ export function createTlsSecret(
     { parent },
   );
   return secret;
+}
+
+/**
+ * The secret's resource policy: its readers may read it and nobody else may, whatever their IAM
+ * policies say, except the identity that runs `pulumi up` (it writes the versions and refreshes
+ * them). Readers are IAM role ARNs; `aws:PrincipalArn` is the role behind any of its sessions.
+ */
+export function secretReadersPolicy(readers: readonly string[], deployer: string): Record<string, unknown> {
+  const statements: Record<string, unknown>[] = [
+    {
+      Sid: "OnlyItsPrincipalsRead",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "secretsmanager:GetSecretValue",
+      Resource: "*",
+      Condition: { StringNotEquals: { "aws:PrincipalArn": [...readers, deployer] } },
+    },
+  ];
+  if (readers.length > 0) {
+    statements.unshift({
+      Sid: "ItsPrincipalsRead",
+      Effect: "Allow",
+      Principal: { AWS: [...readers] },
+      Action: "secretsmanager:GetSecretValue",
+      Resource: "*",
+    });
+  }
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+export function restrictSecretReaders(
+  name: string,
+  secret: aws.secretsmanager.Secret,
+  readers: pulumi.Input<pulumi.Input<string>[]>,
+  deployer: pulumi.Input<string>,
+  parent: pulumi.Resource,
+): aws.secretsmanager.SecretPolicy {
+  return new aws.secretsmanager.SecretPolicy(
+    name,
+    {
+      secretArn: secret.arn,
+      policy: pulumi
+        .all([readers, deployer])
+        .apply(([r, d]) => JSON.stringify(secretReadersPolicy([...r].sort(), d))),
+    },
+    { parent },
+  );
+}
+
+/** The IAM principal running this deployment (the role behind an assumed-role session). */
+export function deployingPrincipal(parent: pulumi.Resource): pulumi.Output<string> {
+  const caller = aws.getCallerIdentityOutput({}, { parent });
+  return aws.iam.getSessionContextOutput({ arn: caller.arn }, { parent }).issuerArn;
 }
