@@ -1,5 +1,6 @@
 /** Rules that span areas, run once every area has parsed on its own. */
-import { azSlot, overlaps, parseCidr } from "../network/cidr";
+import { overlaps, parseCidr } from "../../model/cidr";
+import { azSlot } from "../network/subnets";
 import type { SwitchyardConfig } from "./schema";
 
 export interface ConfigProblem {

@@ -1,7 +1,7 @@
 /** Reusable zod field types with messages that say what was expected. */
 import { z } from "zod";
-import { COLOURS, isDnsLabel, isHttpPath, isValidHostname } from "./validators";
-import { parseCidr, isPrivateCidr } from "../network/cidr";
+import { COLOURS, isDnsLabel, isHttpPath, isValidHostname } from "../../model/validators";
+import { parseCidr, isPrivateCidr } from "../../model/cidr";
 
 export const hostname = () =>
   z.string().refine((v) => isValidHostname(v), {

@@ -3,7 +3,7 @@
  * import these types (and `requireStackExports`) and read the outputs through a StackReference;
  * tests hold index.ts's outputs and examples/consumer to exactly this list.
  */
-import { COLOURS, type Colour } from "../config/validators";
+import { COLOURS, type Colour } from "../../model/validators";
 import { PLATFORM_NAMESPACES, type PlatformNamespace } from "../kubernetes/baseline/render";
 import { SECURITY_ROLES, type SecurityRole } from "../security/securityGroups";
 

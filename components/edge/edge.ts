@@ -5,7 +5,7 @@ import { defaultTags } from "../common/provider";
 import { createSecureBucket } from "../common/secureBucket";
 import { createRules } from "../common/sgRules";
 import type { EdgeConfig } from "../config/areas/edge";
-import { otherColour, type Colour } from "../config/validators";
+import { otherColour, type Colour } from "../../model/validators";
 import { archOfInstanceType } from "../etcd/releases";
 import type { AgentBundle } from "./bundle";
 import { HaproxyFleet } from "./fleet";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createInstanceRole } from "../common/instanceRole";
-import type { Colour } from "../config/validators";
+import type { Colour } from "../../model/validators";
 import { renderEdgeUserData } from "./render/userData";
 import type { FleetSize } from "./sizing";
 

@@ -2,8 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createSecureBucket } from "../common/secureBucket";
 import { createRules } from "../common/sgRules";
-import { COLOURS, otherColour, type Colour } from "../config/validators";
-import { HEALTHZ_PATH, TRAFFIC_PORT } from "./render/layout";
+import { COLOURS, otherColour, type Colour } from "../../model/validators";
+import { HEALTHZ_PATH } from "../../model/http";
+import { EDGE_TRAFFIC_PORT } from "../../model/ports";
 import { loadBalancerRules, type EdgePeers } from "./securityRules";
 import { FleetSwapGate } from "./swapGate";
 
@@ -105,7 +106,7 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
           `${name}-${colour}`,
           {
             vpcId: args.vpcId,
-            port: TRAFFIC_PORT,
+            port: EDGE_TRAFFIC_PORT,
             protocol: "TCP",
             targetType: "instance",
             preserveClientIp: "true",

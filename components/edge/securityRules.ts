@@ -1,8 +1,7 @@
 /** What reaches the load balancer and the HAProxy hosts, and what they reach. Pure. */
 import type * as pulumi from "@pulumi/pulumi";
 import { type RuleSpec } from "../common/sgRules";
-import { CLIENT_PORT } from "../etcd/render/layout";
-import { TRAFFIC_PORT } from "./render/layout";
+import { EDGE_TRAFFIC_PORT, ETCD_CLIENT_PORT } from "../../model/ports";
 
 export interface EdgePeers {
   loadBalancer: pulumi.Input<string>;
@@ -30,7 +29,7 @@ export function loadBalancerRules(groups: EdgePeers, tls: boolean): RuleSpec[] {
     {
       key: "to-haproxy",
       direction: "egress",
-      port: TRAFFIC_PORT,
+      port: EDGE_TRAFFIC_PORT,
       peer: { securityGroupId: groups.haproxy },
       description: "traffic and health checks to HAProxy",
     },
@@ -44,14 +43,14 @@ export function haproxyRules(groups: EdgePeers): RuleSpec[] {
     {
       key: "from-load-balancer",
       direction: "ingress",
-      port: TRAFFIC_PORT,
+      port: EDGE_TRAFFIC_PORT,
       peer: { securityGroupId: groups.loadBalancer },
       description: "traffic and health checks from the ELB",
     },
     {
       key: "to-etcd",
       direction: "egress",
-      port: CLIENT_PORT,
+      port: ETCD_CLIENT_PORT,
       peer: { securityGroupId: groups.etcd },
       description: "watch routes in etcd",
     },

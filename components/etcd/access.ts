@@ -5,8 +5,8 @@
  * script (render/authScript.ts) creates exactly this, and the real-cluster test
  * (test/routing-tier/etcd-auth.test.ts) proves each identity can do its job and nothing more.
  */
-import { agentStatusPrefix, membersPrefix, routesPrefix } from "../../agent/src/schema";
-import { COLOURS, type Colour } from "../config/validators";
+import { agentStatusPrefix, membersPrefix, routesPrefix } from "../../model/etcd/schema";
+import { COLOURS, type Colour } from "../../model/validators";
 
 export interface KeyRange {
   type: "read" | "readwrite";
@@ -57,7 +57,7 @@ export function agentIdentity(fleet: Colour): EtcdIdentity {
     role: user,
     holder: `HAProxy hosts of the ${fleet} fleet (instance role)`,
     permissions: [
-      // The agent lists and watches members and routes as ONE range (agent/src/etcd.ts,
+      // The agent lists and watches members and routes as ONE range (hosts/runtime/etcd.ts,
       // routingRange): etcd only admits a range request that one contiguous grant covers, and
       // two prefix grants leave a gap between members0 and routes/. Nothing else lives there.
       {

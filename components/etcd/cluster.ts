@@ -3,8 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { al2023Ami } from "../common/ami";
 import { createRules } from "../common/sgRules";
 import type { EtcdConfig } from "../config/areas/etcd";
-import type { Colour } from "../config/validators";
-import { createBackupBucket, createVolumeSnapshotPolicy, snapshotTag } from "./backups";
+import type { Colour } from "../../model/validators";
+import { createVolumeSnapshotPolicy, snapshotTag } from "../common/volumeSnapshots";
+import { createBackupBucket } from "./backups";
 import { EtcdMember } from "./member";
 import { clientEndpoints, etcdZoneName, planMembers } from "./placement";
 import { BACKUP, DEPLOYER, REGISTRAR, agentIdentity, etcdIdentities, type EtcdIdentity } from "./access";
@@ -15,7 +16,7 @@ import {
   deployingPrincipal,
   restrictSecretReaders,
   type LeafCert,
-} from "./pki";
+} from "../common/pki";
 import { archOfInstanceType, etcdRelease } from "./releases";
 import { etcdRules } from "./securityRules";
 
@@ -131,7 +132,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
     );
 
     const bucket = createBackupBucket(name, cfg.backup.retentionDays, this);
-    createVolumeSnapshotPolicy(name, cfg.backup.volumeSnapshotsKept, this);
+    createVolumeSnapshotPolicy(name, { count: cfg.backup.volumeSnapshotsKept }, this);
 
     createRules(
       name,

@@ -7,7 +7,7 @@ export {
   type EtcdConfigInput,
   type PeerSpec,
 } from "./render/config";
-export { ETCD_HOST, TLS_FILES, CLIENT_PORT, PEER_PORT, MEMBER_CN } from "./render/layout";
+export { ETCD_HOST, TLS_FILES, MEMBER_CN } from "./render/layout";
 export {
   etcdIdentities,
   agentIdentity,

@@ -14,7 +14,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BlueGreenService, etcdConnectionFromSecret } from "../../components/apps";
 import { requireStackExports } from "../../components/contract";
-import { isColour } from "../../components/config/validators";
+import { isColour } from "../../model/validators";
 
 const config = new pulumi.Config();
 const platform = requireStackExports(

@@ -19,9 +19,15 @@ import { request as httpsRequest } from "node:https";
 import type { Etcd3 } from "etcd3";
 import { agentIdentity, BACKUP, DEPLOYER, etcdIdentities, REGISTRAR } from "../../components/etcd/access";
 import { create, update, type RouteInputs, type RouteOutputs } from "../../components/apps/route/operations";
-import { connectEtcd } from "../../agent/src/etcd";
-import { explainEtcdError, isAccessDenied, type EtcdAccess } from "../../agent/src/etcdErrors";
-import { agentStatusKey, memberKey, routeKey, serializeMember, serializeRoute } from "../../agent/src/schema";
+import { connectEtcd } from "../../hosts/runtime/etcd";
+import { explainEtcdError, isAccessDenied, type EtcdAccess } from "../../model/etcd/errors";
+import {
+  agentStatusKey,
+  memberKey,
+  routeKey,
+  serializeMember,
+  serializeRoute,
+} from "../../model/etcd/schema";
 import {
   AgentHandle,
   get,
@@ -29,8 +35,8 @@ import {
   startLoad,
   type Backend,
   type LoadResult,
-} from "../../agent/testbed";
-import { waitUntil } from "../../agent/testbed/procs";
+} from "../../hosts/testbed";
+import { waitUntil } from "../../hosts/testbed/procs";
 import type { CertFiles } from "./pki";
 import { startRenderedEtcd, type RenderedEtcd } from "./renderedEtcd";
 

@@ -14,7 +14,7 @@ import { planMembers } from "../../components/etcd/placement";
 import { renderEtcdEnvironment, type PeerSpec } from "../../components/etcd/render/config";
 import { MEMBER_CN } from "../../components/etcd/render/layout";
 import { renderAuthBootstrapScript, type LocalClient } from "../../components/etcd/render/scripts";
-import { freePort, killPid, spawnLogged, tempDir, waitUntil } from "../../agent/testbed/procs";
+import { freePort, killPid, spawnLogged, tempDir, waitUntil } from "../../hosts/testbed/procs";
 import { makeCa, makeLeaf, type CertFiles } from "./pki";
 
 export interface RenderedMember {

@@ -3,12 +3,12 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { haproxyPaths } from "../../agent/src/agent";
-import { loadConfig, usage } from "../../agent/src/config";
-import type { Layout } from "../../agent/src/haproxy/layout";
-import { checkConfig } from "../../agent/src/haproxy/process";
-import { renderConfig, renderMap } from "../../agent/src/haproxy/render";
-import { Metrics } from "../../agent/src/metrics";
+import { haproxyPaths } from "../../model/haproxy";
+import { loadConfig, usage } from "../../hosts/agent/config";
+import type { Layout } from "../../hosts/agent/haproxy/layout";
+import { checkConfig } from "../../hosts/agent/haproxy/process";
+import { renderConfig, renderMap } from "../../hosts/agent/haproxy/render";
+import { Metrics } from "../../hosts/agent/metrics";
 
 const hc = { path: "/health", intervalMs: 1000, rise: 2, fall: 2 };
 const layout: Layout = [
@@ -103,11 +103,20 @@ test("config: defaults, file, flags (flags win), validation and --help", () => {
 test("metrics render in the Prometheus text format", () => {
   const m = new Metrics();
   m.flips = 3;
-  m.etcdConnected = true;
   m.observeApply(0.004);
-  const text = m.render();
+  const member = "https://10.0.1.5:2379";
+  const heard = performance.now() - 1500;
+  const text = m.render({ watching: true, member, revision: 42, lastProgressAt: heard, reconnects: 2 });
   assert.match(text, /^switchyard_agent_flips_total 3$/m);
   assert.match(text, /^switchyard_agent_etcd_connected 1$/m);
+  assert.match(text, /^switchyard_agent_etcd_watch_member\{member="https:\/\/10\.0\.1\.5:2379"\} 1$/m);
+  assert.match(text, /^switchyard_agent_etcd_watch_revision 42$/m);
+  assert.match(text, /^switchyard_agent_etcd_watch_reconnects_total 2$/m);
+  const age = Number(/^switchyard_agent_etcd_watch_last_heard_age_seconds (\S+)$/m.exec(text)![1]);
+  assert.ok(age >= 1.5 && age < 3, `age ${age}`);
+  const idle = m.render({ watching: false, revision: 0, reconnects: 0 });
+  assert.match(idle, /^switchyard_agent_etcd_connected 0$/m);
+  assert.match(idle, /^switchyard_agent_etcd_watch_last_heard_age_seconds -1$/m);
   assert.match(text, /^switchyard_agent_apply_seconds_bucket\{le="0.005"\} 1$/m);
   assert.match(text, /^switchyard_agent_apply_seconds_count 1$/m);
 });

@@ -10,10 +10,10 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { after, before, describe, test } from "node:test";
-import { haproxyPaths } from "../../agent/src/agent";
-import { freePort, get, readPidFile, sleep, tempDir, Testbed, waitUntil } from "../../agent/testbed";
+import { haproxyPaths } from "../../model/haproxy";
+import { freePort, get, readPidFile, sleep, tempDir, Testbed, waitUntil } from "../../hosts/testbed";
 import { renderBootstrapConfig } from "../../components/edge/render/bootstrap";
-import { HEALTHZ_PATH } from "../../components/edge/render/layout";
+import { HEALTHZ_PATH } from "../../model/http";
 
 const stateDir = tempDir("switchyard-supervised");
 const paths = haproxyPaths(stateDir);

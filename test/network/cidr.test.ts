@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { azSlot, formatCidr, overlaps, parseCidr, planSubnets, TIERS } from "../../components/network/cidr";
+import { formatCidr, overlaps, parseCidr } from "../../model/cidr";
+import { azSlot, planSubnets, TIERS } from "../../components/network/subnets";
 
 const azs = (n: number) => ["a", "b", "c", "d", "e", "f"].slice(0, n).map((l) => `eu-west-1${l}`);
 

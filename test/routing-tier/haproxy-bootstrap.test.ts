@@ -10,12 +10,12 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { createConnection } from "node:net";
 import { after, before, describe, test } from "node:test";
-import { haproxyPaths } from "../../agent/src/agent";
-import { reloadHaproxy, workerPid } from "../../agent/src/haproxy/process";
-import { renderConfig } from "../../agent/src/haproxy/render";
+import { haproxyPaths } from "../../model/haproxy";
+import { reloadHaproxy, workerPid } from "../../hosts/agent/haproxy/process";
+import { renderConfig } from "../../hosts/agent/haproxy/render";
 import { renderBootstrapConfig } from "../../components/edge/render/bootstrap";
-import { HEALTHZ_PATH } from "../../components/edge/render/layout";
-import { readPidFile } from "../../agent/testbed";
+import { HEALTHZ_PATH } from "../../model/http";
+import { readPidFile } from "../../hosts/testbed";
 import { freePort, tempDir } from "./helpers/host";
 
 const dir = tempDir("haproxy-bootstrap");

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { loadConfig } from "../../agent/src/config";
+import { loadConfig } from "../../hosts/agent/config";
 import { AGENT_HOST } from "../../components/edge/render/layout";
 import { ETCD_HOST } from "../../components/etcd/render/layout";
 import { ETCD_RELEASES } from "../../components/etcd/releases";

@@ -10,12 +10,15 @@ import type { IOptions } from "etcd3";
 import {
   agentStatusPrefix,
   parseAgentStatus,
+  parseKey,
   parseRoute,
   routeKey,
+  routesPrefix,
   serializeRoute,
-} from "../../../agent/src/schema";
-import type { Colour, Route, RouteInput } from "../../../agent/src/schema";
-import { explainEtcdError } from "../../../agent/src/etcdErrors";
+} from "../../../model/etcd/schema";
+import { RouteClaims } from "../../../model/etcd/claims";
+import type { Colour, Route, RouteInput } from "../../../model/etcd/schema";
+import { explainEtcdError } from "../../../model/etcd/errors";
 import { confirmation, healthGate } from "./gate";
 import type { AgentReport, Verdict } from "./gate";
 
@@ -227,6 +230,30 @@ export async function casPut(
   );
 }
 
+/**
+ * Refuses, before anything is written, a record the agents would reject because another route
+ * already claims its host, preview host or app (they keep the older record serving; see
+ * model/etcd/claims.ts). Only a concurrent writer can slip past this check, and then the
+ * agents still settle it in favour of the older record.
+ */
+export async function assertNoConflict(client: Etcd3, record: RouteInput): Promise<void> {
+  const route = JSON.parse(serializeRoute(record)) as Route;
+  const res = await client.getAll().prefix(routesPrefix).exec();
+  const claims = new RouteClaims();
+  for (const kv of [...res.kvs].sort((a, b) => Number(a.create_revision) - Number(b.create_revision))) {
+    const key = parseKey(kv.key.toString());
+    if (!key.ok || key.value.kind !== "route" || key.value.host === route.host) continue;
+    const other = parseRoute(kv.value, key.value.host);
+    if (other.ok) claims.add(other.value);
+  }
+  const conflict = claims.conflict(route);
+  if (conflict) {
+    throw new RouteError(`route ${route.host} conflicts with a route already in etcd; nothing was written`, [
+      conflict,
+    ]);
+  }
+}
+
 function smokeRequest(
   url: string,
   host: string,
@@ -276,6 +303,7 @@ async function verify(
 export async function create(i: RouteInputs): Promise<{ id: string; outs: RouteOutputs }> {
   const key = routeKey(i.host);
   return withClient(i.etcd, async (client) => {
+    await assertNoConflict(client, routeRecord(i));
     const revision = await casPut(client, key, routeRecord(i), { modRevision: 0 });
     // A first publish has no previous colour to protect, so an empty fleet is not an error; but
     // agents that exist must serve it, otherwise the half-created route is withdrawn.
@@ -344,6 +372,7 @@ export async function update(
     const flipping = olds.live !== i.live;
     const routeChanged = ROUTE_KEYS.some((k) => !same(olds[k], i[k]));
     if (!routeChanged) return { outs: { ...olds, etcd: i.etcd, gate: i.gate } };
+    await assertNoConflict(client, routeRecord(i));
 
     if (flipping) {
       const gate = await poll(i.gate.healthTimeoutMs, i.gate.pollMs, async () =>

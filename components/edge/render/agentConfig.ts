@@ -1,9 +1,10 @@
 /**
  * The agent's JSON configuration file (read with `switchyard-agent --config`). The keys are the
- * agent's own (agent/src/config.ts), and the tests run this file through the agent's parser.
+ * agent's own (hosts/agent/config.ts), and the tests run this file through the agent's parser.
  */
 import { TLS_FILES } from "../../etcd/render/layout";
-import { AGENT_HOST, TRAFFIC_PORT } from "./layout";
+import { EDGE_TRAFFIC_PORT } from "../../../model/ports";
+import { AGENT_HOST } from "./layout";
 
 export interface AgentConfigInput {
   etcdEndpoints: string[];
@@ -20,7 +21,7 @@ export function renderAgentConfig(c: AgentConfigInput): string {
     stateDir: AGENT_HOST.stateDir,
     haproxyBin: AGENT_HOST.haproxyBin,
     bindAddress: "*",
-    bindPort: TRAFFIC_PORT,
+    bindPort: EDGE_TRAFFIC_PORT,
     httpAddress: AGENT_HOST.statusAddress,
     httpPort: AGENT_HOST.statusPort,
     maxconn: c.maxconn,

@@ -5,7 +5,7 @@
  * load balancer's health check with 503 and every request with 503: a host that does not know the
  * routes yet must never be counted healthy, or receive traffic.
  */
-import type { HaproxyPaths } from "../../../agent/src/haproxy/render";
+import type { HaproxyPaths } from "../../../model/haproxy";
 
 export interface BootstrapOptions {
   paths: HaproxyPaths;

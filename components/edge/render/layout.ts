@@ -1,5 +1,6 @@
 /** Where things live on an HAProxy host. One table, shared by the units, scripts and configs. */
-import { haproxyPaths } from "../../../agent/src/agent";
+import { haproxyPaths } from "../../../model/haproxy";
+import { AGENT_STATUS_PORT } from "../../../model/ports";
 
 const stateDir = "/var/lib/switchyard-agent";
 
@@ -18,10 +19,5 @@ export const AGENT_HOST = {
   haproxyPaths: haproxyPaths(stateDir),
   /** The agent's status, metrics and health endpoint: loopback only, it has no authentication. */
   statusAddress: "127.0.0.1",
-  statusPort: 9180,
+  statusPort: AGENT_STATUS_PORT,
 } as const;
-
-/** Traffic port HAProxy binds; the ELB forwards to it and health-checks HEALTHZ_PATH on it. */
-export const TRAFFIC_PORT = 80;
-/** Answered by HAProxy's monitor-uri: 200 once the agent has applied etcd's routes. */
-export const HEALTHZ_PATH = "/healthz";

@@ -6,7 +6,7 @@
 import { FETCH_SECRET_FILES_PATH } from "../../common/host/secretFiles";
 import { hardening, type UnitFile } from "../../common/host/systemd";
 import { agentIdPrefix } from "../../etcd/access";
-import type { Colour } from "../../config/validators";
+import type { Colour } from "../../../model/validators";
 import { AGENT_HOST } from "./layout";
 
 const p = AGENT_HOST.haproxyPaths;

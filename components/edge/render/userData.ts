@@ -3,11 +3,13 @@
  * sha256), configuration and units. Key material arrives at boot from Secrets Manager.
  */
 import { renderCloudConfig, unitFile } from "../../common/host/cloudInit";
-import type { Colour } from "../../config/validators";
+import type { Colour } from "../../../model/validators";
 import { FETCH_SECRET_FILES_PATH, FETCH_SECRET_FILES_SCRIPT } from "../../common/host/secretFiles";
 import { renderAgentConfig } from "./agentConfig";
 import { renderBootstrapConfig } from "./bootstrap";
-import { AGENT_HOST, HEALTHZ_PATH, TRAFFIC_PORT } from "./layout";
+import { HEALTHZ_PATH } from "../../../model/http";
+import { EDGE_TRAFFIC_PORT } from "../../../model/ports";
+import { AGENT_HOST } from "./layout";
 import { renderInstallAgentScript, type BundleLocation } from "./scripts";
 import { edgeUnits } from "./units";
 
@@ -47,7 +49,7 @@ export function renderEdgeUserData(e: EdgeUserDataInput): string {
         AGENT_HOST.bootstrapConfig,
         renderBootstrapConfig({
           paths: AGENT_HOST.haproxyPaths,
-          bindPort: TRAFFIC_PORT,
+          bindPort: EDGE_TRAFFIC_PORT,
           maxconn: e.maxconn,
           healthzPath: HEALTHZ_PATH,
         }),

@@ -1,4 +1,5 @@
 /** Where things live on an etcd member. One table, shared by the config, units and scripts. */
+import { ETCD_CLIENT_PORT } from "../../../model/ports";
 export const ETCD_HOST = {
   user: "etcd",
   binDir: "/usr/local/bin",
@@ -17,7 +18,7 @@ export const ETCD_HOST = {
   backupScript: "/usr/local/sbin/etcd-backup",
   authBootstrapScript: "/usr/local/sbin/etcd-auth-bootstrap",
   /** The member's own client listener, for its scripts (the certificate has a 127.0.0.1 SAN). */
-  localClientUrl: "https://127.0.0.1:2379",
+  localClientUrl: `https://127.0.0.1:${ETCD_CLIENT_PORT}`,
   /**
    * Plain-HTTP listener serving /metrics and /health only (no key space, no client certificate),
    * on loopback for the local Telegraf.
@@ -26,10 +27,7 @@ export const ETCD_HOST = {
 } as const;
 
 /** Files the TLS secret of every member (and of the client) holds; PEM text each. */
-export const TLS_FILES = { ca: "ca.crt", cert: "tls.crt", key: "tls.key" } as const;
-
-export const CLIENT_PORT = 2379;
-export const PEER_PORT = 2380;
+export { TLS_FILES } from "../../common/host/secretFiles";
 
 /** Common name of member certificates; peers accept only this CN, so a client cert cannot join. */
 export const MEMBER_CN = "etcd-member";

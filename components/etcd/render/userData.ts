@@ -11,8 +11,8 @@ import { etcdIdentities } from "../access";
 import {
   renderAuthBootstrapScript,
   renderBackupScript,
+  renderEtcdPrepareDataScript,
   renderInstallScript,
-  renderPrepareDataScript,
 } from "./scripts";
 import { etcdUnits } from "./units";
 
@@ -49,7 +49,7 @@ export function renderMemberUserData(m: MemberUserDataInput): string {
     writeFiles: [
       script(FETCH_SECRET_FILES_PATH, FETCH_SECRET_FILES_SCRIPT),
       script(ETCD_HOST.installScript, renderInstallScript(m.release)),
-      script(ETCD_HOST.prepareDataScript, renderPrepareDataScript()),
+      script(ETCD_HOST.prepareDataScript, renderEtcdPrepareDataScript()),
       script(
         ETCD_HOST.backupScript,
         renderBackupScript({ bucket: m.backup.bucket, prefix: m.config.self.name }),
