@@ -467,7 +467,8 @@ function routeInputs(
       green: { port: backends.green.port, healthCheckPath: "/health" },
     },
     minHealthy: 1,
-    healthCheck: { intervalMs: 200, rise: 2, fall: 2 },
+    // Checks that a loaded machine cannot fail by accident: this measures the migration, not HAProxy.
+    healthCheck: { intervalMs: 1000, rise: 2, fall: 3 },
     etcd: {
       endpoints: etcd.endpoints,
       ca: pem(etcd.ca.cert),
