@@ -13,7 +13,8 @@ import { awsProvider } from "./components/common/provider";
 import { loadConfig } from "./components/config";
 import { Edge, buildAgentBundle } from "./components/edge";
 import { EtcdCluster } from "./components/etcd";
-import { Cluster, databaseClientPorts } from "./components/kubernetes";
+import { Cluster, DEFAULT_STORAGE_CLASS, databaseClientPorts } from "./components/kubernetes";
+import { Monitoring, monitoringArgsFromConfig } from "./components/monitoring";
 import { Network } from "./components/network";
 import { SecurityGroups } from "./components/security";
 
@@ -137,6 +138,19 @@ new MemberRegistrar(
   { providers: { kubernetes: kubernetes.provider }, dependsOn: [etcd] },
 );
 
+// Telegraf -> InfluxDB -> Grafana in the monitoring namespace; the routing tier's hosts write to
+// it too (docs/monitoring.md). Depends on the cluster for the gp3 storage class.
+const monitoring = config.monitoring.enabled
+  ? new Monitoring(
+      "monitoring",
+      monitoringArgsFromConfig(config, kubernetes.namespaces.monitoring, DEFAULT_STORAGE_CLASS, [
+        "edge",
+        "etcd",
+      ]),
+      { providers: { kubernetes: kubernetes.provider }, dependsOn: [kubernetes] },
+    )
+  : undefined;
+
 export const vpcId = network.vpcId;
 export const publicSubnetIds = network.publicSubnetIds;
 export const privateSubnetIds = network.privateSubnetIds;
@@ -158,3 +172,9 @@ export const etcdClientSecretArn = etcd.deployerCredential.secretArn;
 export const etcdBackupBucket = etcd.backupBucket;
 export const elbDnsName = edge.dnsName;
 export const edgeTargetGroupArns = edge.targetGroupArns;
+// Monitoring: see components/contract/exports.ts (MonitoringExports) and docs/exports.md.
+export const metricsWriteUrl = monitoring?.influxUrl;
+export const metricsAppsDatabase = monitoring?.appsDatabase;
+export const metricsAppsWriteUsername = monitoring?.appsWriteUsername;
+export const metricsAppsWritePassword = monitoring?.appsWritePassword;
+export const grafanaAccess = monitoring?.grafanaAccess;

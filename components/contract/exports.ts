@@ -54,7 +54,21 @@ export interface RoutingExports {
   edgeTargetGroupArns: Record<Colour, string>;
 }
 
-export interface StackExports extends NetworkExports, KubernetesExports, RoutingExports {}
+/** Monitoring (components/monitoring): where apps write their own metrics, and Grafana. */
+export interface MonitoringExports {
+  /** In-cluster InfluxDB URL (InfluxDB 1.x HTTP API: POST /write?db=...&precision=s). */
+  metricsWriteUrl: string;
+  /** The database apps write to (Grafana reads it as the "InfluxDB (apps)" datasource). */
+  metricsAppsDatabase: string;
+  /** A user that may only write to that database. */
+  metricsAppsWriteUsername: string;
+  /** Secret. Its password. */
+  metricsAppsWritePassword: string;
+  /** Grafana's URL through the HAProxy tier, or the port-forward command that reaches it. */
+  grafanaAccess: string;
+}
+
+export interface StackExports extends NetworkExports, KubernetesExports, RoutingExports, MonitoringExports {}
 
 export type ExportKey = keyof StackExports;
 
@@ -67,8 +81,15 @@ export type ExportSpec<S extends Shape = Shape> = {
   /** Exported as a Pulumi secret: a StackReference hands it back as a secret output. */
   secret: boolean;
   /** Component that produces the value. */
-  source: "network" | "security" | "kubernetes" | "etcd" | "edge";
+  source: "network" | "security" | "kubernetes" | "etcd" | "edge" | "monitoring";
 } & (S extends "record" ? { keys: readonly string[] } : { keys?: never });
+
+/**
+ * What a table of exports must be for the interface `T`: every key (none optional), each with the
+ * shape of its value. Only fresh object literals get excess-key checks, so an unknown key is caught
+ * where the table is written (`satisfies`); test/contract/exports.types.ts holds the cases.
+ */
+export type ExportsContract<T> = { [K in keyof T]-?: ExportSpec<ShapeOf<T[K]>> };
 
 const exported = { secret: false } as const;
 
@@ -96,6 +117,11 @@ export const STACK_EXPORTS = {
   etcdBackupBucket: { shape: "string", source: "etcd", ...exported },
   elbDnsName: { shape: "string", source: "edge", ...exported },
   edgeTargetGroupArns: { shape: "record", keys: COLOURS, source: "edge", ...exported },
-} as const satisfies { [K in ExportKey]-?: ExportSpec<ShapeOf<StackExports[K]>> };
+  metricsWriteUrl: { shape: "string", source: "monitoring", ...exported },
+  metricsAppsDatabase: { shape: "string", source: "monitoring", ...exported },
+  metricsAppsWriteUsername: { shape: "string", source: "monitoring", ...exported },
+  metricsAppsWritePassword: { shape: "string", source: "monitoring", ...exported, secret: true },
+  grafanaAccess: { shape: "string", source: "monitoring", ...exported },
+} as const satisfies ExportsContract<StackExports>;
 
 export const STACK_EXPORT_KEYS = Object.keys(STACK_EXPORTS) as ExportKey[];

@@ -27,10 +27,18 @@ export interface PlannedResource {
   };
 }
 
+/** A data-source call the program made (getAmi, getPolicyDocument, ...), with its arguments. */
+export interface Lookup {
+  token: string;
+  inputs: Record<string, unknown>;
+}
+
 export interface Evaluation {
   stack: string;
   resources: PlannedResource[];
   outputs: Record<string, unknown>;
+  /** Every lookup, sorted, so tests can check what the program asked AWS for. */
+  lookups: Lookup[];
 }
 
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -74,15 +82,35 @@ interface RegisterRequest {
   getObject(): unknown;
 }
 
+/**
+ * The SDK records a source-mapped stack trace for every resource (its source position, for the
+ * engine) and for every promise it creates (a leak-debugging aid): with tsx's source maps on, that
+ * mapping was about a third of a plan's CPU. The mock monitor discards source positions, so under
+ * mocks neither is worth computing. Stacks of errors thrown after this point show positions in
+ * the transpiled code (tsx keeps lines close to the source).
+ */
+function skipStackCapture(): void {
+  (pulumi.Resource as unknown as { callsites: () => unknown[] }).callsites = () => [];
+  process.setSourceMapsEnabled(false);
+}
+
 export async function evaluateProgram(
   stack: string,
   config: StackConfig,
   programPath: string,
 ): Promise<Evaluation> {
   const region = config.values["aws:region"] ?? "eu-west-1";
+  skipStackCapture();
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+  const lookups: Lookup[] = [];
   await pulumi.runtime.setMocks(
-    { newResource: (args) => mockResource(args, region), call: (args) => mockCall(args, region) },
+    {
+      newResource: (args) => mockResource(args, region),
+      call: (args) => {
+        lookups.push({ token: args.token, inputs: redact(args.inputs) as Record<string, unknown> });
+        return mockCall(args, region);
+      },
+    },
     "switchyard",
     stack,
     false,
@@ -146,9 +174,14 @@ export async function evaluateProgram(
     return originalOutputs(req, callback);
   };
 
-  await pulumi.runtime.runInPulumiStack(() => import(programPath));
+  // require, not import(): a dynamic import sends every module the program loads through the ESM
+  // loader hooks, a synchronous round trip to their worker per module.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+  await pulumi.runtime.runInPulumiStack(async () => require(programPath) as unknown);
   await pulumi.runtime.disconnect();
   await Promise.all(order);
   resources.sort((a, b) => a.urn.localeCompare(b.urn));
-  return { stack, resources, outputs };
+  const lookupKey = (l: Lookup) => `${l.token} ${JSON.stringify(l.inputs)}`;
+  lookups.sort((a, b) => lookupKey(a).localeCompare(lookupKey(b)));
+  return { stack, resources, outputs, lookups };
 }

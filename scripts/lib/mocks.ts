@@ -2,6 +2,7 @@
  * What the fake AWS returns. Outputs echo the inputs plus the computed attributes the program
  * reads (ARNs, endpoints, addresses), deterministic so plans diff cleanly between runs.
  */
+import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { STACK_EXPORTS, type ExportKey } from "../../components/contract/exports";
 
@@ -51,6 +52,8 @@ const computedByType: Record<string, Computed> = {
     bucketRegionalDomainName: `${name}.s3.amazonaws.com`,
   }),
   "aws:secretsmanager/secret:Secret": (name) => ({ name }),
+  // Recognisable, so a test that scans ConfigMaps or user-data for a generated password finds it.
+  "random:index/randomPassword:RandomPassword": (name) => ({ result: `mock-password-${name}` }),
   "aws:route53/zone:Zone": (name) => ({ zoneId: `Z${name.toUpperCase().replace(/[^A-Z0-9]/g, "")}` }),
   // Realistic PEM armour, so a test that scans user-data for key material would catch a leak.
   "tls:index/privateKey:PrivateKey": (name) => ({
@@ -74,6 +77,15 @@ export function sampleExport(key: ExportKey): unknown {
   if (spec.shape === "string[]") return [`sample:${key}:0`, `sample:${key}:1`];
   if (spec.shape === "record") return Object.fromEntries(spec.keys.map((k) => [k, `sample:${key}:${k}`]));
   return `sample:${key}`;
+}
+
+/**
+ * The AMI a lookup finds: derived from its arguments (owners, filters), so a resource's image id
+ * tells which lookup chose it and a lookup with other arguments yields another image.
+ */
+export function mockAmiId(inputs: Record<string, unknown>): string {
+  const digest = createHash("sha256").update(JSON.stringify(inputs)).digest("hex");
+  return `ami-${digest.slice(0, 17)}`;
 }
 
 export function mockResource(
@@ -106,7 +118,7 @@ const calls: Record<string, (inputs: Record<string, unknown>, region: string) =>
   "aws:index/getRegion:getRegion": (_i, region) => ({ name: region, region, id: region }),
   "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
   "aws:ec2/getAmi:getAmi": (inputs) => ({
-    id: "ami-0123456789abcdef0",
+    id: mockAmiId(inputs),
     name: "al2023-ami-2023.6-kernel-6.1-x86_64",
     owners: inputs.owners,
   }),

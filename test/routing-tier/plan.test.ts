@@ -8,6 +8,7 @@ import { describe, test } from "node:test";
 import { STANDBY_PORT } from "../../components/edge/loadBalancer";
 import { byName, ofType, planStack, planVariant, type Plan } from "../helpers/plan";
 import type { PlannedResource } from "../../scripts/lib/evaluate";
+import { mockAmiId } from "../../scripts/lib/mocks";
 import { userDataDocuments } from "./helpers/userData";
 
 const INSTANCE = "aws:ec2/instance:Instance";
@@ -124,15 +125,27 @@ describe("etcd members under mocks", () => {
   });
 
   test("the AL2023 AMI lookups pin the owner", () => {
-    for (const r of [
+    // The mock derives each AMI id from its lookup's arguments: an id names the lookup that chose it.
+    const lookups = new Map(
+      prod.lookups
+        .filter((l) => l.token === "aws:ec2/getAmi:getAmi")
+        .map((l) => [mockAmiId(l.inputs), l.inputs]),
+    );
+    const hosts = [
       ...ofType(prod, INSTANCE),
       ...ofType(prod, "aws:ec2/launchTemplate:LaunchTemplate").filter((t) => t.name.startsWith("edge-")),
-    ]) {
-      assert.equal(
-        r.inputs.ami ?? r.inputs.imageId,
-        "ami-0123456789abcdef0",
-        `${r.name} uses the looked-up AMI (owners: amazon, see the mock)`,
+    ];
+    assert.ok(hosts.length >= 5, "etcd members and both edge fleets");
+    for (const r of hosts) {
+      const lookup = lookups.get(String(r.inputs.ami ?? r.inputs.imageId));
+      assert.ok(lookup, `${r.name} uses an AMI the program looked up`);
+      assert.deepEqual(lookup.owners, ["amazon"], `${r.name}: the lookup pins the owner`);
+      assert.equal(lookup.mostRecent, true, r.name);
+      const filters = Object.fromEntries(
+        (lookup.filters as { name: string; values: string[] }[]).map((f) => [f.name, f.values]),
       );
+      assert.match(filters.name[0], /^al2023-ami-2023\.\*-kernel-\*-(x86_64|arm64)$/, r.name);
+      assert.deepEqual(filters.state, ["available"], r.name);
     }
   });
 });
