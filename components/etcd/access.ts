@@ -96,8 +96,9 @@ export const DEPLOYER: EtcdIdentity = {
 };
 
 /**
- * `etcdctl snapshot save` (Maintenance.Snapshot) is admitted to the root role only, in etcd 3.4
- * and 3.5 alike (measured: a user without it gets `auth: permission denied`). So the backup
+ * `etcdctl snapshot save` (Maintenance.Snapshot) is admitted to the root role only (measured on
+ * etcd 3.4: a user without it gets `auth: permission denied`; maintenance services have required
+ * root since 2016, so 3.5 is the same). So the backup
  * identity has the root role; it exists only on the etcd members, which already hold the whole
  * database on disk and the peer certificate. It also lets the members' boot script keep the roles
  * below up to date once authentication is on (only root may manage users and roles).
