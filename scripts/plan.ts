@@ -9,6 +9,8 @@
  *   npm run plan -- --policy-config levels.json   # pack config, as `pulumi preview --policy-pack-config`
  *   npm run plan -- --diff main       # what changes against a git ref or a saved plan .json
  */
+// First: turns source maps off before anything large loads (see ./lib/traces).
+import "./lib/traces";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, parseConfig } from "../components/config";

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { Testbed } from "../../hosts/testbed";
+import { Testbed, waitUntil } from "../../hosts/testbed";
 import { readAppStatus, renderAppStatus } from "../../scripts/lib/release/status";
 import { ROOT } from "../helpers/plan";
 
@@ -17,7 +17,8 @@ before(async () => {
   bed = await Testbed.start({ agents: 2, etcdMembers: 1 });
   await bed.deployApp({ app: "shop", host: HOST, replicas: 2 });
   await bed.waitForColour(HOST, "blue");
-  await bed.waitForHealth("shop", "green", (n) => n === 2);
+  await bed.waitForHealth("shop", "blue", (n) => n === 2, 30_000);
+  await bed.waitForHealth("shop", "green", (n) => n === 2, 30_000);
 });
 
 after(async () => {
@@ -25,7 +26,12 @@ after(async () => {
 });
 
 test("per HAProxy host: live colour, applied revision and servers UP per colour", async () => {
-  const status = await readAppStatus(bed.etcd.client, "shop", HOST);
+  // Health checks can flap on a loaded machine: read until every host reports all four servers UP.
+  const allUp = (s: Awaited<ReturnType<typeof readAppStatus>>) =>
+    s.hosts.length === 2 && s.hosts.every((h) => h.up.blue.up === 2 && h.up.green.up === 2) ? s : undefined;
+  const status = await waitUntil("all servers UP in the status", 30_000, async () =>
+    allUp(await readAppStatus(bed.etcd.client, "shop", HOST)),
+  );
   assert.equal(status.desired?.liveColour, "blue");
   assert.deepEqual(status.hosts.map((h) => h.agentId).sort(), ["agent-1", "agent-2"]);
   for (const h of status.hosts) {
@@ -38,11 +44,19 @@ test("per HAProxy host: live colour, applied revision and servers UP per colour"
 });
 
 test("a refused flip shows per host with the agents' reason, from the command line", async () => {
-  const { backends } = bed.apps.get("shop")!;
-  await Promise.all(backends.green.map((b) => b.close()));
-  await bed.waitForHealth("shop", "green", (n) => n === 0);
+  bed.setHealthy("shop", "green", false);
+  await bed.waitForHealth("shop", "green", (n) => n === 0, 30_000);
   await bed.setLiveColour(HOST, "green");
-  await bed.waitForStatus("refusal", (s) => s.routes[HOST]?.state === "refused");
+  // Generous: the shared test machine can be slow to run both agents' checks.
+  await bed
+    .waitForStatus("refusal", (s) => s.routes[HOST]?.state === "refused", 30_000)
+    .catch(async (e) => {
+      console.error(
+        JSON.stringify(await bed.agentStatuses()),
+        bed.agents.map((a) => [a.id, a.running]),
+      );
+      throw e;
+    });
 
   const stackFile = join(mkdtempSync(join(tmpdir(), "switchyard-status-")), "Pulumi.test.yaml");
   writeFileSync(

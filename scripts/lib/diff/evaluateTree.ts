@@ -3,6 +3,8 @@
  * with this tree's mocks and prints the evaluation as one JSON document. Usage:
  *   node --import tsx scripts/lib/diff/evaluateTree.ts <tree root> <stack file> <stack name>
  */
+// First: turns source maps off before anything large loads (see ./lib/traces).
+import "../traces";
 import { join } from "node:path";
 import { evaluateProgram } from "../evaluate";
 import { readStackConfig } from "../stackConfig";
