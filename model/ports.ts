@@ -13,3 +13,7 @@ export const EDGE_TRAFFIC_PORT = 80;
 export const AGENT_STATUS_PORT = 9180;
 /** switchyard-registrar's status, metrics and health endpoint (the kubelet probes it). */
 export const REGISTRAR_HTTP_PORT = 9181;
+/** MySQL/MariaDB clients and replication; the Kubernetes nodes' egress and the hosts' ingress. */
+export const MYSQL_PORT = 3306;
+/** MongoDB clients and replica-set members. */
+export const MONGODB_PORT = 27017;

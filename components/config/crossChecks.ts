@@ -59,6 +59,19 @@ export function crossCheck(cfg: SwitchyardConfig): ConfigProblem[] {
       message: "production needs at least 3 AZs so that etcd keeps quorum when one AZ fails",
     });
   }
+  const contactPoints = cfg.monitoring.alerts.contactPoints;
+  if (
+    cfg.monitoring.enabled &&
+    cfg.environment === "production" &&
+    !contactPoints.email &&
+    !contactPoints.slack &&
+    !contactPoints.sns
+  ) {
+    problems.push({
+      path: "switchyard:monitoring.alerts.contactPoints",
+      message: "production needs at least one contact point (email, slack or sns) so alerts reach someone",
+    });
+  }
   if (Object.keys(cfg.apps).length > 0 && cfg.etcd.deployRunnerCidrs.length === 0) {
     problems.push({
       path: "switchyard:etcd.deployRunnerCidrs",

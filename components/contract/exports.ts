@@ -51,7 +51,42 @@ export interface RoutingExports {
   edgeTargetGroupArns: Record<Colour, string>;
 }
 
-export interface StackExports extends NetworkExports, KubernetesExports, RoutingExports {}
+/** Monitoring (components/monitoring): where apps write their own metrics, and Grafana. */
+export interface MonitoringExports {
+  /** In-cluster InfluxDB URL (InfluxDB 1.x HTTP API: POST /write?db=...&precision=s). */
+  metricsWriteUrl: string;
+  /** The database apps write to (Grafana reads it as the "InfluxDB (apps)" datasource). */
+  metricsAppsDatabase: string;
+  /** A user that may only write to that database. */
+  metricsAppsWriteUsername: string;
+  /** Secret. Its password. */
+  metricsAppsWritePassword: string;
+  /** Grafana's URL through the HAProxy tier, or the port-forward command that reaches it. */
+  grafanaAccess: string;
+}
+
+/**
+ * Databases (components/data): where apps connect and which Kubernetes Secret (in the apps
+ * namespace) holds their credentials. Empty strings and lists when an engine is disabled.
+ */
+export interface DatabaseExports {
+  /** Route 53 private name of the MySQL primary (apps in Kubernetes use the Service in the Secret). */
+  mysqlPrimaryEndpoint: string;
+  /** Route 53 private names of the MySQL replicas. */
+  mysqlReplicaEndpoints: string[];
+  /** Kubernetes Secret in the apps namespace: host, readHost, port, database, username, password, url, ca.crt. */
+  mysqlSecretName: string;
+  /** CA certificate (PEM) of the MySQL members' certificates. */
+  mysqlCaCertPem: string;
+  /** `host:27017` of every replica-set member, as in rs.conf(). */
+  mongodbHosts: string[];
+  mongodbReplicaSetName: string;
+  /** Kubernetes Secret in the apps namespace: url, database, username, password, replicaSet, ca.crt. */
+  mongodbSecretName: string;
+  mongodbCaCertPem: string;
+}
+
+export interface StackExports extends NetworkExports, KubernetesExports, RoutingExports, DatabaseExports, MonitoringExports {}
 
 export type ExportKey = keyof StackExports;
 
@@ -64,7 +99,7 @@ export type ExportSpec<S extends Shape = Shape> = {
   /** Exported as a Pulumi secret: a StackReference hands it back as a secret output. */
   secret: boolean;
   /** Component that produces the value. */
-  source: "network" | "security" | "kubernetes" | "etcd" | "edge";
+  source: "network" | "security" | "kubernetes" | "etcd" | "edge" | "mysql" | "mongodb" | "monitoring";
 } & (S extends "record" ? { keys: readonly string[] } : { keys?: never });
 
 /**
@@ -100,6 +135,6 @@ export const STACK_EXPORTS = {
   etcdBackupBucket: { shape: "string", source: "etcd", ...exported },
   elbDnsName: { shape: "string", source: "edge", ...exported },
   edgeTargetGroupArns: { shape: "record", keys: COLOURS, source: "edge", ...exported },
-} as const satisfies ExportsContract<StackExports>;
+  source: "network" | "security" | "kubernetes" | "etcd" | "edge" | "mysql" | "mongodb" | "monitoring";
 
 export const STACK_EXPORT_KEYS = Object.keys(STACK_EXPORTS) as ExportKey[];

@@ -3,10 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { al2023Ami } from "../common/ami";
 import { createRules } from "../common/sgRules";
 import type { EtcdConfig } from "../config/areas/etcd";
-import { createBackupBucket, createVolumeSnapshotPolicy, snapshotTag } from "./backups";
+import { createVolumeSnapshotPolicy, snapshotTag } from "../common/volumeSnapshots";
+import { createBackupBucket } from "./backups";
 import { EtcdMember } from "./member";
 import { clientEndpoints, etcdZoneName, planMembers } from "./placement";
-import { createCa, createLeafCert, createTlsSecret } from "./pki";
+import { createCa, createLeafCert, createTlsSecret } from "../common/pki";
 import { archOfInstanceType, etcdRelease } from "./releases";
 import { CLIENT_CN } from "./render/layout";
 import { etcdRules } from "./securityRules";
@@ -68,7 +69,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
     );
 
     const bucket = createBackupBucket(name, cfg.backup.retentionDays, this);
-    createVolumeSnapshotPolicy(name, cfg.backup.volumeSnapshotsKept, this);
+    createVolumeSnapshotPolicy(name, { count: cfg.backup.volumeSnapshotsKept }, this);
 
     createRules(
       name,

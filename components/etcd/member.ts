@@ -4,7 +4,7 @@ import { createInstanceRole } from "../common/instanceRole";
 import type { EtcdConfig } from "../config/areas/etcd";
 import type { MemberPlan } from "./placement";
 import { peerSpec } from "./placement";
-import { createLeafCert, createTlsSecret, type ClusterCa } from "./pki";
+import { createLeafCert, createTlsSecret, type ClusterCa } from "../common/pki";
 import type { EtcdRelease } from "./releases";
 import { ETCD_HOST, MEMBER_CN, TLS_FILES } from "./render/layout";
 import { renderMemberUserData } from "./render/userData";

@@ -13,7 +13,7 @@ function shortType(type: string): string {
 }
 
 /** Deterministic private address per resource name, inside 10.255.0.0/16 (never contacted). */
-function fakeIp(name: string): string {
+export function fakeIp(name: string): string {
   let h = 0;
   for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
   return `10.255.${(h >> 8) & 255}.${(h & 254) + 1}`;
@@ -52,6 +52,8 @@ const computedByType: Record<string, Computed> = {
     bucketRegionalDomainName: `${name}.s3.amazonaws.com`,
   }),
   "aws:secretsmanager/secret:Secret": (name) => ({ name }),
+  // Recognisable, so a test that scans ConfigMaps or user-data for a generated password finds it.
+  "random:index/randomPassword:RandomPassword": (name) => ({ result: `mock-password-${name}` }),
   "aws:route53/zone:Zone": (name) => ({ zoneId: `Z${name.toUpperCase().replace(/[^A-Z0-9]/g, "")}` }),
   // Realistic PEM armour, so a test that scans user-data for key material would catch a leak.
   "tls:index/privateKey:PrivateKey": (name) => ({
@@ -78,6 +80,23 @@ export function sampleExport(key: ExportKey): unknown {
 }
 
 /**
+ * What a provider's auto-naming gives a resource that names none: the logical name plus a suffix
+ * (Pulumi adds 7 random hex digits for AWS, 8 characters for Kubernetes). Here the suffix is
+ * derived from type and name, so a plan is the same on every run and still shows that the physical
+ * name is not the logical one.
+ */
+export function autoName(type: string, name: string): string {
+  const suffix = createHash("sha256").update(`${type}::${name}`).digest("hex");
+  return `${name}-${suffix.slice(0, type.startsWith("kubernetes:") ? 8 : 7)}`;
+}
+
+/** Kubernetes objects carry their name in metadata: fill it as the provider would. */
+function kubernetesState(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
+  const metadata = (args.inputs.metadata as Record<string, unknown> | undefined) ?? {};
+  return { metadata: { ...metadata, name: metadata.name ?? autoName(args.type, args.name) } };
+}
+
+/**
  * The AMI a lookup finds: derived from its arguments (owners, filters), so a resource's image id
  * tells which lookup chose it and a lookup with other arguments yields another image.
  */
@@ -90,11 +109,15 @@ export function mockResource(
   args: pulumi.runtime.MockResourceArgs,
   region: string,
 ): pulumi.runtime.MockResourceResult {
-  const name = (args.inputs.name as string | undefined) ?? args.name;
+  const prefix = args.inputs.namePrefix as string | undefined;
+  const name =
+    (args.inputs.name as string | undefined) ??
+    (prefix === undefined ? autoName(args.type, args.name) : `${prefix}${autoName(args.type, "").slice(1)}`);
   const service = args.type.split(":")[1]?.split("/")[0] ?? "resource";
   const state = {
     ...args.inputs,
     name,
+    ...(args.type.startsWith("kubernetes:") ? kubernetesState(args) : {}),
     arn: `arn:aws:${service}:${region}:${MOCK_ACCOUNT}:${shortType(args.type).toLowerCase()}/${args.name}`,
     ...(computedByType[args.type]?.(args.name, args.inputs, region) ?? {}),
   };

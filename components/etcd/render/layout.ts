@@ -18,7 +18,7 @@ export const ETCD_HOST = {
 } as const;
 
 /** Files the TLS secret of every member (and of the client) holds; PEM text each. */
-export const TLS_FILES = { ca: "ca.crt", cert: "tls.crt", key: "tls.key" } as const;
+export { TLS_FILES } from "../../common/host/secretFiles";
 
 /** Common name of member certificates; peers accept only this CN, so a client cert cannot join. */
 export const MEMBER_CN = "etcd-member";

@@ -1,4 +1,5 @@
 /** Shell scripts an etcd member runs at boot and on its backup timer. Pure string rendering. */
+import { renderPrepareDataScript } from "../../common/host/dataVolume";
 import type { EtcdRelease } from "../releases";
 import { ETCD_CLIENT_PORT } from "../../../model/ports";
 import { ETCD_HOST, TLS_FILES } from "./layout";
@@ -17,29 +18,14 @@ install -m 0755 "$tmp/${release.directory}/etcd" "$tmp/${release.directory}/etcd
 `;
 }
 
-/**
- * Waits for the member's own EBS volume (attached after launch, so it can appear late), creates
- * a file system only when the volume has none, and mounts it. Finding the device by the volume id
- * rather than a device name is what makes this safe on Nitro, where names are not stable.
- */
-export function renderPrepareDataScript(): string {
-  return `#!/bin/bash
-# usage: etcd-prepare-data <volume-id>
-set -euo pipefail
-volume="$1"
-device="/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_\${volume//-/}"
-for _ in $(seq 1 120); do
-  [ -e "$device" ] && break
-  sleep 5
-done
-[ -e "$device" ] || { echo "volume $volume never appeared at $device" >&2; exit 1; }
-if ! blkid "$device" >/dev/null 2>&1; then
-  mkfs.xfs -L etcd-data "$device"
-fi
-mkdir -p ${ETCD_HOST.mountPoint}
-mountpoint -q ${ETCD_HOST.mountPoint} || mount -o noatime "$device" ${ETCD_HOST.mountPoint}
-install -d -m 0700 -o ${ETCD_HOST.user} -g ${ETCD_HOST.user} ${ETCD_HOST.dataDir}
-`;
+/** Mounts the member's own data volume (see common/host/dataVolume.ts). */
+export function renderEtcdPrepareDataScript(): string {
+  return renderPrepareDataScript({
+    label: "etcd-data",
+    mountPoint: ETCD_HOST.mountPoint,
+    dataDir: ETCD_HOST.dataDir,
+    owner: ETCD_HOST.user,
+  });
 }
 
 export interface BackupTarget {

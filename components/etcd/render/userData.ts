@@ -7,7 +7,7 @@ import { FETCH_SECRET_FILES_PATH, FETCH_SECRET_FILES_SCRIPT } from "../../common
 import type { EtcdRelease } from "../releases";
 import { renderEtcdEnvironment, type EtcdConfigInput } from "./config";
 import { ETCD_HOST } from "./layout";
-import { renderBackupScript, renderInstallScript, renderPrepareDataScript } from "./scripts";
+import { renderBackupScript, renderInstallScript, renderEtcdPrepareDataScript } from "./scripts";
 import { etcdUnits } from "./units";
 
 export interface MemberUserDataInput {
@@ -41,7 +41,7 @@ export function renderMemberUserData(m: MemberUserDataInput): string {
     writeFiles: [
       script(FETCH_SECRET_FILES_PATH, FETCH_SECRET_FILES_SCRIPT),
       script(ETCD_HOST.installScript, renderInstallScript(m.release)),
-      script(ETCD_HOST.prepareDataScript, renderPrepareDataScript()),
+      script(ETCD_HOST.prepareDataScript, renderEtcdPrepareDataScript()),
       script(
         ETCD_HOST.backupScript,
         renderBackupScript({ bucket: m.backup.bucket, prefix: m.config.self.name }),

@@ -1,12 +1,12 @@
 /**
- * The cluster's certificate authority and certificates, made with @pulumi/tls, and the Secrets
- * Manager secrets that carry them to the hosts. Private keys live in Pulumi state (encrypted, as
- * secrets) and in Secrets Manager; never in user-data.
+ * Certificate authorities and certificates made with @pulumi/tls, and the Secrets Manager secrets
+ * that carry them to hosts. Private keys live in Pulumi state (encrypted, as secrets) and in
+ * Secrets Manager; never in user-data. Used by etcd and the database hosts alike.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { CLIENT_CN, MEMBER_CN, TLS_FILES } from "./render/layout";
+import { TLS_FILES } from "./host/secretFiles";
 
 const HOURS_PER_YEAR = 24 * 365;
 
@@ -32,13 +32,23 @@ export function createCa(name: string, parent: pulumi.Resource): ClusterCa {
 }
 
 export interface LeafCertArgs {
-  commonName: typeof MEMBER_CN | typeof CLIENT_CN;
+  commonName: string;
   dnsNames?: pulumi.Input<string>[];
   ipAddresses?: pulumi.Input<string>[];
 }
 
-/** A key and a CA-signed certificate; members use theirs to serve and as peer clients. */
-export function createLeafCert(name: string, ca: ClusterCa, args: LeafCertArgs, parent: pulumi.Resource) {
+export interface LeafCert {
+  key: tls.PrivateKey;
+  cert: tls.LocallySignedCert;
+}
+
+/** A key and a CA-signed certificate, usable to serve and as a client. */
+export function createLeafCert(
+  name: string,
+  ca: ClusterCa,
+  args: LeafCertArgs,
+  parent: pulumi.Resource,
+): LeafCert {
   const key = new tls.PrivateKey(name, { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent });
   const csr = new tls.CertRequest(
     name,
@@ -66,13 +76,17 @@ export function createLeafCert(name: string, ca: ClusterCa, args: LeafCertArgs, 
   return { key, cert };
 }
 
-/** A secret holding ca.crt, tls.crt and tls.key as one JSON document, the value a Pulumi secret. */
+/**
+ * A secret holding ca.crt, tls.crt and tls.key as one JSON document, the value a Pulumi secret.
+ * `combinedPemFile` adds a file with the certificate followed by its key (mongod's format).
+ */
 export function createTlsSecret(
   name: string,
   description: string,
   ca: ClusterCa,
-  leaf: { key: tls.PrivateKey; cert: tls.LocallySignedCert },
+  leaf: LeafCert,
   parent: pulumi.Resource,
+  combinedPemFile?: string,
 ): aws.secretsmanager.Secret {
   const secret = new aws.secretsmanager.Secret(name, { description, recoveryWindowInDays: 7 }, { parent });
   new aws.secretsmanager.SecretVersion(
@@ -84,6 +98,9 @@ export function createTlsSecret(
           [TLS_FILES.ca]: ca.cert.certPem,
           [TLS_FILES.cert]: leaf.cert.certPem,
           [TLS_FILES.key]: leaf.key.privateKeyPem,
+          ...(combinedPemFile
+            ? { [combinedPemFile]: pulumi.concat(leaf.cert.certPem, leaf.key.privateKeyPem) }
+            : {}),
         }),
       ),
     },
