@@ -10,6 +10,7 @@ import {
 } from "./components/apps";
 import { awsProvider } from "./components/common/provider";
 import { loadConfig } from "./components/config";
+import { DatabaseNetwork, MongoReplicaSet, MysqlCluster } from "./components/data";
 import { Edge, buildAgentBundle } from "./components/edge";
 import { EtcdCluster } from "./components/etcd";
 import { Cluster, DEFAULT_STORAGE_CLASS, databaseClientPorts } from "./components/kubernetes";
@@ -71,6 +72,41 @@ const etcd = new EtcdCluster(
   },
   { providers: { aws } },
 );
+
+// Database hosts in the data subnets; apps reach them through Services and Secrets in the apps
+// namespace. Their volumes are protected in every stack, like etcd's (docs/databases.md).
+const databases = config.databases;
+new DatabaseNetwork(
+  "databases",
+  {
+    engines: { mysql: databases.mysql.enabled, mongodb: databases.mongodb.enabled },
+    securityGroupIds: { databases: securityGroups.ids.databases, nodes: securityGroups.ids.nodes },
+  },
+  { providers: { aws } },
+);
+const dataArgs = {
+  snapshotRetentionDays: databases.snapshotRetentionDays,
+  vpcId: network.vpcId,
+  availabilityZones: config.availabilityZones,
+  subnets: network.subnets.data,
+  securityGroupId: securityGroups.ids.databases,
+  appsNamespace: kubernetes.namespaces.apps,
+  protectData: true,
+};
+const mysql = databases.mysql.enabled
+  ? new MysqlCluster(
+      "mysql",
+      { ...dataArgs, config: databases.mysql },
+      { providers: { aws, kubernetes: kubernetes.provider } },
+    )
+  : undefined;
+const mongodb = databases.mongodb.enabled
+  ? new MongoReplicaSet(
+      "mongodb",
+      { ...dataArgs, config: databases.mongodb },
+      { providers: { aws, kubernetes: kubernetes.provider } },
+    )
+  : undefined;
 
 const edge = new Edge(
   "edge",
@@ -156,6 +192,15 @@ export const etcdClientSecretArn = etcd.clientSecretArn;
 export const etcdBackupBucket = etcd.backupBucket;
 export const elbDnsName = edge.dnsName;
 export const edgeTargetGroupArns = edge.targetGroupArns;
+// Databases: see components/contract/exports.ts (DatabaseExports) and docs/databases.md.
+export const mysqlPrimaryEndpoint = mysql?.primaryEndpoint ?? "";
+export const mysqlReplicaEndpoints = mysql?.replicaEndpoints ?? [];
+export const mysqlSecretName = mysql?.secretName ?? "";
+export const mysqlCaCertPem = mysql?.caCertPem ?? "";
+export const mongodbHosts = mongodb?.hosts ?? [];
+export const mongodbReplicaSetName = mongodb?.replicaSetName ?? "";
+export const mongodbSecretName = mongodb?.secretName ?? "";
+export const mongodbCaCertPem = mongodb?.caCertPem ?? "";
 // Monitoring: see components/contract/exports.ts (MonitoringExports) and docs/exports.md.
 export const metricsWriteUrl = monitoring?.influxUrl;
 export const metricsAppsDatabase = monitoring?.appsDatabase;

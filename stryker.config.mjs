@@ -27,10 +27,12 @@ export const TEST_FILES = [
   "test/policies/kubernetes.test.ts",
   "test/policies/network.test.ts",
   "test/policies/tagsAndEks.test.ts",
+  "test/policies/catalogue.test.ts",
   "test/agent/schema.test.ts",
   "test/agent/plan.test.ts",
   "test/apps/gate.test.ts",
   "test/apps/operations.test.ts",
+  "test/apps/operationsEdgeCases.test.ts",
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */

@@ -76,13 +76,17 @@ export function createLeafCert(
   return { key, cert };
 }
 
-/** A secret holding ca.crt, tls.crt and tls.key as one JSON document, the value a Pulumi secret. */
+/**
+ * A secret holding ca.crt, tls.crt and tls.key as one JSON document, the value a Pulumi secret.
+ * `combinedPemFile` adds a file with the certificate followed by its key (mongod's format).
+ */
 export function createTlsSecret(
   name: string,
   description: string,
   ca: ClusterCa,
   leaf: LeafCert,
   parent: pulumi.Resource,
+  combinedPemFile?: string,
 ): aws.secretsmanager.Secret {
   const secret = new aws.secretsmanager.Secret(name, { description, recoveryWindowInDays: 7 }, { parent });
   new aws.secretsmanager.SecretVersion(
@@ -94,6 +98,9 @@ export function createTlsSecret(
           [TLS_FILES.ca]: ca.cert.certPem,
           [TLS_FILES.cert]: leaf.cert.certPem,
           [TLS_FILES.key]: leaf.key.privateKeyPem,
+          ...(combinedPemFile
+            ? { [combinedPemFile]: pulumi.concat(leaf.cert.certPem, leaf.key.privateKeyPem) }
+            : {}),
         }),
       ),
     },

@@ -65,7 +65,28 @@ export interface MonitoringExports {
   grafanaAccess: string;
 }
 
-export interface StackExports extends NetworkExports, KubernetesExports, RoutingExports, MonitoringExports {}
+/**
+ * Databases (components/data): where apps connect and which Kubernetes Secret (in the apps
+ * namespace) holds their credentials. Empty strings and lists when an engine is disabled.
+ */
+export interface DatabaseExports {
+  /** Route 53 private name of the MySQL primary (apps in Kubernetes use the Service in the Secret). */
+  mysqlPrimaryEndpoint: string;
+  /** Route 53 private names of the MySQL replicas. */
+  mysqlReplicaEndpoints: string[];
+  /** Kubernetes Secret in the apps namespace: host, readHost, port, database, username, password, url, ca.crt. */
+  mysqlSecretName: string;
+  /** CA certificate (PEM) of the MySQL members' certificates. */
+  mysqlCaCertPem: string;
+  /** `host:27017` of every replica-set member, as in rs.conf(). */
+  mongodbHosts: string[];
+  mongodbReplicaSetName: string;
+  /** Kubernetes Secret in the apps namespace: url, database, username, password, replicaSet, ca.crt. */
+  mongodbSecretName: string;
+  mongodbCaCertPem: string;
+}
+
+export interface StackExports extends NetworkExports, KubernetesExports, RoutingExports, DatabaseExports, MonitoringExports {}
 
 export type ExportKey = keyof StackExports;
 
@@ -78,7 +99,7 @@ export type ExportSpec<S extends Shape = Shape> = {
   /** Exported as a Pulumi secret: a StackReference hands it back as a secret output. */
   secret: boolean;
   /** Component that produces the value. */
-  source: "network" | "security" | "kubernetes" | "etcd" | "edge" | "monitoring";
+  source: "network" | "security" | "kubernetes" | "etcd" | "edge" | "mysql" | "mongodb" | "monitoring";
 } & (S extends "record" ? { keys: readonly string[] } : { keys?: never });
 
 /**
@@ -114,11 +135,6 @@ export const STACK_EXPORTS = {
   etcdBackupBucket: { shape: "string", source: "etcd", ...exported },
   elbDnsName: { shape: "string", source: "edge", ...exported },
   edgeTargetGroupArns: { shape: "record", keys: COLOURS, source: "edge", ...exported },
-  metricsWriteUrl: { shape: "string", source: "monitoring", ...exported },
-  metricsAppsDatabase: { shape: "string", source: "monitoring", ...exported },
-  metricsAppsWriteUsername: { shape: "string", source: "monitoring", ...exported },
-  metricsAppsWritePassword: { shape: "string", source: "monitoring", ...exported, secret: true },
-  grafanaAccess: { shape: "string", source: "monitoring", ...exported },
-} as const satisfies ExportsContract<StackExports>;
+  source: "network" | "security" | "kubernetes" | "etcd" | "edge" | "mysql" | "mongodb" | "monitoring";
 
 export const STACK_EXPORT_KEYS = Object.keys(STACK_EXPORTS) as ExportKey[];

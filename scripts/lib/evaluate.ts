@@ -25,6 +25,8 @@ export interface PlannedResource {
     ignoreChanges: string[];
     replaceOnChanges: string[];
     dependsOn: string[];
+    /** URNs this resource was known by before (`aliases`), resolved as the engine resolves them. */
+    aliases: string[];
   };
 }
 
@@ -80,7 +82,40 @@ interface RegisterRequest {
   getIgnorechangesList(): string[];
   getReplaceonchangesList(): string[];
   getDependenciesList(): string[];
+  getAliasesList(): AliasMessage[];
+  getAliasurnsList(): string[];
   getObject(): unknown;
+}
+
+interface AliasMessage {
+  getUrn(): string;
+  getSpec():
+    | {
+        getName(): string;
+        getType(): string;
+        getStack(): string;
+        getProject(): string;
+        getParenturn(): string;
+        getNoparent(): boolean;
+      }
+    | undefined;
+}
+
+/** The type part of a URN as the mock monitor builds it: the parent's own type, `$`, the type. */
+export function urnType(parentUrn: string | undefined, type: string): string {
+  return parentUrn ? `${parentUrn.split("::")[2].split("$").pop()}$${type}` : type;
+}
+
+/** An alias as the URN it stands for: fields left empty default to the resource's own. */
+export function aliasUrn(
+  alias: AliasMessage,
+  own: { stack: string; project: string; type: string; name: string; parent?: string },
+): string {
+  const spec = alias.getSpec();
+  if (!spec) return alias.getUrn();
+  const parent = spec.getNoparent() ? undefined : spec.getParenturn() || own.parent;
+  const type = urnType(parent, spec.getType() || own.type);
+  return `urn:pulumi:${spec.getStack() || own.stack}::${spec.getProject() || own.project}::${type}::${spec.getName() || own.name}`;
 }
 
 /**
@@ -155,6 +190,18 @@ export async function evaluateProgram(
             ignoreChanges: r.getIgnorechangesList(),
             replaceOnChanges: r.getReplaceonchangesList(),
             dependsOn: r.getDependenciesList(),
+            aliases: [
+              ...r.getAliasurnsList(),
+              ...r.getAliasesList().map((a) =>
+                aliasUrn(a, {
+                  stack,
+                  project: "switchyard",
+                  type: r.getType(),
+                  name: r.getName(),
+                  parent: r.getParent() || undefined,
+                }),
+              ),
+            ],
           },
         });
       }

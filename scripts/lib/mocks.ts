@@ -80,6 +80,23 @@ export function sampleExport(key: ExportKey): unknown {
 }
 
 /**
+ * What a provider's auto-naming gives a resource that names none: the logical name plus a suffix
+ * (Pulumi adds 7 random hex digits for AWS, 8 characters for Kubernetes). Here the suffix is
+ * derived from type and name, so a plan is the same on every run and still shows that the physical
+ * name is not the logical one.
+ */
+export function autoName(type: string, name: string): string {
+  const suffix = createHash("sha256").update(`${type}::${name}`).digest("hex");
+  return `${name}-${suffix.slice(0, type.startsWith("kubernetes:") ? 8 : 7)}`;
+}
+
+/** Kubernetes objects carry their name in metadata: fill it as the provider would. */
+function kubernetesState(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
+  const metadata = (args.inputs.metadata as Record<string, unknown> | undefined) ?? {};
+  return { metadata: { ...metadata, name: metadata.name ?? autoName(args.type, args.name) } };
+}
+
+/**
  * The AMI a lookup finds: derived from its arguments (owners, filters), so a resource's image id
  * tells which lookup chose it and a lookup with other arguments yields another image.
  */
@@ -92,11 +109,15 @@ export function mockResource(
   args: pulumi.runtime.MockResourceArgs,
   region: string,
 ): pulumi.runtime.MockResourceResult {
-  const name = (args.inputs.name as string | undefined) ?? args.name;
+  const prefix = args.inputs.namePrefix as string | undefined;
+  const name =
+    (args.inputs.name as string | undefined) ??
+    (prefix === undefined ? autoName(args.type, args.name) : `${prefix}${autoName(args.type, "").slice(1)}`);
   const service = args.type.split(":")[1]?.split("/")[0] ?? "resource";
   const state = {
     ...args.inputs,
     name,
+    ...(args.type.startsWith("kubernetes:") ? kubernetesState(args) : {}),
     arn: `arn:aws:${service}:${region}:${MOCK_ACCOUNT}:${shortType(args.type).toLowerCase()}/${args.name}`,
     ...(computedByType[args.type]?.(args.name, args.inputs, region) ?? {}),
   };

@@ -5,7 +5,7 @@
 import { renderCloudConfig, unitFile } from "../../common/host/cloudInit";
 import { FETCH_SECRET_FILES_PATH, FETCH_SECRET_FILES_SCRIPT } from "../../common/host/secretFiles";
 import { renderAgentConfig } from "./agentConfig";
-import { renderBootstrapConfig } from "./bootstrap";
+import { renderConfig } from "../../../model/haproxyConfig";
 import { HEALTHZ_PATH } from "../../../model/http";
 import { EDGE_TRAFFIC_PORT } from "../../../model/ports";
 import { AGENT_HOST } from "./layout";
@@ -43,12 +43,16 @@ export function renderEdgeUserData(e: EdgeUserDataInput): string {
       file(AGENT_HOST.configFile, renderAgentConfig({ etcdEndpoints: e.etcdEndpoints, maxconn: e.maxconn })),
       file(
         AGENT_HOST.bootstrapConfig,
-        renderBootstrapConfig({
-          paths: AGENT_HOST.haproxyPaths,
-          bindPort: EDGE_TRAFFIC_PORT,
-          maxconn: e.maxconn,
-          healthzPath: HEALTHZ_PATH,
-        }),
+        renderConfig(
+          { mode: "bootstrap" },
+          {
+            paths: AGENT_HOST.haproxyPaths,
+            bindAddress: AGENT_HOST.bindAddress,
+            bindPort: EDGE_TRAFFIC_PORT,
+            maxconn: e.maxconn,
+            healthzPath: HEALTHZ_PATH,
+          },
+        ),
       ),
       ...edgeUnits({ etcdClientSecretArn: e.etcdClientSecretArn }).map(unitFile),
     ],
