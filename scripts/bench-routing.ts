@@ -4,9 +4,9 @@
 import { execFileSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
-import { Testbed } from "../agent/testbed";
-import type { Backend, LoadResult } from "../agent/testbed";
-import type { Colour } from "../agent/src/schema";
+import { Testbed } from "../hosts/testbed";
+import type { Backend, LoadResult } from "../hosts/testbed";
+import type { Colour } from "../model/etcd/schema";
 import { startRemoteBackends, startRemoteLoad } from "./lib/bench/remote";
 
 const REPO = resolve(__dirname, "..");
@@ -47,7 +47,7 @@ async function flipUnderLoad(bed: Testbed, minFlips: number, minRequests: number
 }
 
 async function main(): Promise<void> {
-  execFileSync(process.execPath, [resolve(REPO, "agent/build.mjs")], { cwd: REPO, stdio: "inherit" });
+  execFileSync(process.execPath, [resolve(REPO, "hosts/build.mjs")], { cwd: REPO, stdio: "inherit" });
   const bed = await Testbed.start({ agents: AGENTS, agentScript: BUNDLE });
   const shared: Backend[] = [];
   try {

@@ -4,12 +4,12 @@
  * the Route's provider exactly as `pulumi up` drives it. Narrates on stderr; the last line on stdout
  * is one JSON object. Every process it starts is stopped at the end, on error, or on Ctrl-C.
  */
-import type { Backend } from "../agent/testbed";
-import { Testbed, sleep, startBackend } from "../agent/testbed";
+import type { Backend } from "../hosts/testbed";
+import { Testbed, sleep, startBackend } from "../hosts/testbed";
 import { routeProvider } from "../components/apps/route/provider";
 import { RouteError } from "../components/apps/route/operations";
 import type { RouteInputs, RouteOutputs } from "../components/apps/route/operations";
-import type { Colour } from "../components/config/validators";
+import type { Colour } from "../model/validators";
 import { HEALTH_PATH, closeBackends, deployColours, routeInputs, setMembers } from "../test/apps/dataPlane";
 
 const APP = "shop";
@@ -32,7 +32,7 @@ async function cleanup(): Promise<void> {
   await Promise.allSettled(owned.map((b) => b.close()));
 }
 
-// Ctrl-C / SIGTERM: the testbed's own handlers (agent/testbed/procs.ts) kill every etcd member,
+// Ctrl-C / SIGTERM: the testbed's own handlers (hosts/testbed/procs.ts) kill every etcd member,
 // agent and HAProxy it started before the process exits; the backends live in this process.
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {

@@ -1,13 +1,16 @@
 /**
  * Offline preview: evaluates index.ts under Pulumi's mock runtime with a stack's configuration
- * and prints what `pulumi preview` would create.
+ * and prints what `pulumi preview` would create, what it costs, and the policy results.
  *
  *   npm run plan                      # prod, as a tree
  *   npm run plan -- --stack staging
  *   npm run -s plan -- --json         # one JSON document on stdout; logs on stderr
  *   npm run plan -- --stack-file path/to/Pulumi.x.yaml
  *   npm run plan -- --policy-config levels.json   # pack config, as `pulumi preview --policy-pack-config`
+ *   npm run plan -- --diff main       # what changes against a git ref or a saved plan .json
  */
+// First: turns source maps off before anything large loads (see ./lib/traces).
+import "./lib/traces";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import {
@@ -17,10 +20,13 @@ import {
   type ConfigProblem,
 } from "../components/config";
 import { runCommand, UsageError, type Command, type FlagSpecs } from "./lib/cli";
-import { costByType, estimateCost } from "./lib/cost";
+import { costDelta, estimateCost } from "./lib/cost";
+import { loadBaseline, BaselineError } from "./lib/diff/baseline";
+import { classify } from "./lib/diff/classify";
+import { renderDiff } from "./lib/diff/render";
 import { evaluateProgram } from "./lib/evaluate";
 import { evaluatePolicies, policyExitCode, readPackConfig, renderPolicyReport } from "./lib/policies";
-import { renderCost, renderTree, summarize } from "./lib/report";
+import { renderCost, renderCostDelta, renderTree, summarize } from "./lib/report";
 import { readStackConfig, resolveStack } from "./lib/stackConfig";
 
 const ROOT = resolve(__dirname, "..");
@@ -47,12 +53,25 @@ const planCommand = {
       type: "boolean",
       description: "refuse the example placeholders in a production stack, as `pulumi up` does",
     },
+    diff: {
+      type: "string",
+      value: "base",
+      description: "compare with a git ref (its tree, same stack file) or a saved plan (.json)",
+    },
+    replace: {
+      type: "string",
+      value: "urn|name",
+      multiple: true,
+      description: "with --diff: replace this resource as `pulumi up --replace` would (repeatable)",
+    },
     json: {
       type: "boolean",
       description: "print one JSON document on stdout (logs go to stderr; use npm run -s)",
     },
   },
-  footer: "Exit status: 0 planned, 1 invalid configuration or usage, 2 a mandatory policy is violated.",
+  footer:
+    "Exit status: 0 planned, 1 invalid configuration or usage, 2 a mandatory policy is violated,\n" +
+    "3 the diff replaces or deletes a protected or stateful resource the stack file does not allow.",
 } as const satisfies Command<FlagSpecs>;
 
 let jsonOutput = false;
@@ -70,32 +89,44 @@ runCommand(
     const config = readStackConfig(ROOT, stackFile);
     // Validate here too, so that every problem is reported before the program is even loaded.
     const warnings: ConfigProblem[] = [];
-    parseConfig(config.values, { placeholders: flags.strict ? "error" : "warn", warnings });
+    const parsed = parseConfig(config.values, { placeholders: flags.strict ? "error" : "warn", warnings });
     if (!flags.strict) acceptExamplePlaceholders();
     if (warnings.length > 0)
       console.error(
         `warning: ${warnings.length} example placeholder(s) left in a production stack; \`pulumi up\` refuses them (docs/production.md):\n` +
           warnings.map((w) => `  - ${w.path}: ${w.message}`).join("\n"),
       );
+    const region = config.values["aws:region"] ?? "eu-west-1";
+    // The base is evaluated first, in its own process, while this one is still idle.
+    const baseline = flags.diff ? loadBaseline(ROOT, flags.diff, stackFile, stack) : undefined;
     const evaluation = await evaluateProgram(stack, config, resolve(ROOT, "index.ts"));
     const summary = summarize(evaluation.resources);
-    const cost = estimateCost(evaluation.resources);
+    const cost = estimateCost(evaluation.resources, region);
     const policyConfig = policyFile ? readPackConfig(resolve(policyFile)) : {};
     const policies = await evaluatePolicies(evaluation.resources, policyConfig);
+    const allow = parsed.review.allowDestroy;
+    const diff = baseline
+      ? classify(baseline.resources, evaluation.resources, allow, flags.replace)
+      : undefined;
+    const delta = baseline ? costDelta(estimateCost(baseline.resources, region), cost) : undefined;
+
     if (flags.json) {
-      const costSummary = {
-        monthlyUsd: cost.monthlyUsd,
-        byType: Object.fromEntries(costByType(cost)),
-        unpriced: cost.unpriced,
+      const doc = {
+        ...evaluation,
+        summary,
+        cost: { ...cost, ...(delta ? { delta } : {}) },
+        policies,
+        warnings,
+        ...(diff ? { diff: { base: baseline!.label, ...diff } } : {}),
       };
-      process.stdout.write(
-        JSON.stringify({ ...evaluation, summary, cost: costSummary, policies, warnings }, null, 2) + "\n",
-      );
+      process.stdout.write(JSON.stringify(doc, null, 2) + "\n");
     } else {
-      process.stdout.write(
-        renderTree(evaluation) + "\n\n" + renderCost(cost) + "\n\n" + renderPolicyReport(policies) + "\n",
-      );
+      const parts = diff
+        ? [renderDiff(diff, baseline!.label), renderCost(cost), renderCostDelta(delta!)]
+        : [renderTree(evaluation), renderCost(cost)];
+      process.stdout.write([...parts, renderPolicyReport(policies)].join("\n\n") + "\n");
     }
+    if (diff && diff.blocked.length > 0) return 3;
     return policyExitCode(policies);
   },
   (err) => {
@@ -104,7 +135,13 @@ runCommand(
       process.stdout.write(JSON.stringify({ errors: configError.problems }, null, 2) + "\n");
     else
       console.error(
-        configError ? configError.message : err instanceof Error ? (err.stack ?? err.message) : String(err),
+        configError
+          ? configError.message
+          : err instanceof BaselineError
+            ? err.message
+            : err instanceof Error
+              ? (err.stack ?? err.message)
+              : String(err),
       );
     return 1;
   },

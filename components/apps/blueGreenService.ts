@@ -13,21 +13,15 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { otherColour, defaultPreviewHost } from "../config/validators";
+import { otherColour, defaultPreviewHost } from "../../model/validators";
 import { DEFAULT_SCALE_DOWN_DELAY_SECONDS, disruptionBudget, planColours } from "./colourPlan";
 import type { ColourPlan } from "./colourPlan";
 import { Route } from "./route/route";
 import type { RouteArgs } from "./route/route";
 import type { BlueGreenServiceArgs, Colour, EtcdConnectionArgs } from "./types";
 import { assertDeployable } from "./validate";
-import {
-  autoscalerSpec,
-  colourLabels,
-  deploymentSpec,
-  objectName,
-  serviceLabels,
-  serviceSpec,
-} from "./workload";
+import { autoscalerSpec, deploymentSpec, serviceSpec } from "./workload";
+import { colourLabels, colourObjectName, serviceLabels } from "../../model/labels";
 
 export class BlueGreenService extends pulumi.ComponentResource {
   readonly deployments: Record<Colour, k8s.apps.v1.Deployment>;
@@ -46,7 +40,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
     const previewHost = args.previewHost ?? defaultPreviewHost(args.host);
     const namespace = args.namespace;
     const metadata = (colour: Colour) => ({
-      name: objectName(name, colour),
+      name: colourObjectName(name, colour),
       namespace,
       labels: colourLabels(name, colour),
     });
@@ -54,7 +48,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
     const services = {} as Record<Colour, k8s.core.v1.Service>;
     for (const colour of ["blue", "green"] as const) {
       services[colour] = new k8s.core.v1.Service(
-        objectName(name, colour),
+        colourObjectName(name, colour),
         {
           // The routed label makes switchyard-registrar write this colour's members from the
           // Service's EndpointSlices, whichever stack declares the app.
@@ -81,14 +75,14 @@ export class BlueGreenService extends pulumi.ComponentResource {
     const livePlan = planFor()[live];
     const deployments = {} as Record<Colour, k8s.apps.v1.Deployment>;
     deployments[live] = new k8s.apps.v1.Deployment(
-      objectName(name, live),
+      colourObjectName(name, live),
       { metadata: metadata(live), spec: deploymentSpec(name, live, args[live].image, args, livePlan) },
       { parent: this },
     );
     const hpa = autoscalerSpec(name, live, livePlan);
     const liveHpa = hpa
       ? new k8s.autoscaling.v2.HorizontalPodAutoscaler(
-          objectName(name, live),
+          colourObjectName(name, live),
           { metadata: metadata(live), spec: hpa },
           { parent: this, dependsOn: [deployments[live]] },
         )
@@ -130,7 +124,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
           .apply(([at, prev]) => planFor(at, prev)[idle])
       : pulumi.output(planFor()[idle]);
     deployments[idle] = new k8s.apps.v1.Deployment(
-      objectName(name, idle),
+      colourObjectName(name, idle),
       {
         metadata: metadata(idle),
         spec: idlePlan.apply((plan) => deploymentSpec(name, idle, args[idle].image, args, plan)),
@@ -163,7 +157,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
     minHealthy: number,
   ): k8s.policy.v1.PodDisruptionBudget {
     return new k8s.policy.v1.PodDisruptionBudget(
-      objectName(app, colour),
+      colourObjectName(app, colour),
       {
         metadata,
         spec: plan.apply((p) => ({

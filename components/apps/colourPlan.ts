@@ -12,7 +12,7 @@
  * The scale-down happens on the first `pulumi up` after the delay has passed: the component reads
  * `flippedAt` from the Route's state, so nothing else has to run in the cluster.
  */
-import { otherColour } from "../config/validators";
+import { otherColour } from "../../model/validators";
 import type { AutoscalingArgs, Colour } from "./types";
 
 export type ColourRole = "live" | "warm" | "idle";

@@ -1,5 +1,5 @@
 export { BlueGreenService } from "./blueGreenService";
-export { defaultPreviewHost } from "../config/validators";
+export { defaultPreviewHost } from "../../model/validators";
 export { appArgsFromConfig } from "./fromConfig";
 export { AppSpecError, appSpecProblems } from "./validate";
 export { planColours, isWarm } from "./colourPlan";

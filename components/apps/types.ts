@@ -1,6 +1,6 @@
 /** The typed contract of a blue-green app, shared by stack config and app teams' own stacks. */
 import type * as pulumi from "@pulumi/pulumi";
-import type { Colour } from "../config/validators";
+import type { Colour } from "../../model/validators";
 
 export type { Colour };
 

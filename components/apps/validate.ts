@@ -3,7 +3,7 @@
  * validated by zod, but app teams call the component from their own code (often with values read
  * from their config), so the component checks again and names the app and every missing field.
  */
-import { isColour, isHttpPath, isPort, isValidHostname } from "../config/validators";
+import { isColour, isHttpPath, isPort, isValidHostname } from "../../model/validators";
 import type { BlueGreenServiceArgs } from "./types";
 
 export class AppSpecError extends Error {

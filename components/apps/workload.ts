@@ -4,31 +4,10 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type { ColourPlan } from "./colourPlan";
+import { colourLabels, colourObjectName } from "../../model/labels";
 import type { BlueGreenServiceArgs, Colour } from "./types";
 
 type Spec = Pick<BlueGreenServiceArgs, "port" | "healthCheckPath" | "resources">;
-
-/** The selector of one colour's pods; the Service, PDB and agent members all key on it. */
-export function colourLabels(app: string, colour: Colour): Record<string, string> {
-  return { app, colour };
-}
-
-/**
- * The opt-in label on each colour's Service (copied onto its EndpointSlices) that tells
- * switchyard-registrar to register the Service's pods as the colour's members. The registrar finds
- * the apps it manages by this label, so an app declared in any stack gets members.
- */
-export const ROUTED_LABEL = "switchyard.io/routed";
-export const ROUTED_VALUE = "true";
-
-/** Labels of one colour's Service: the colour's labels plus ROUTED_LABEL. */
-export function serviceLabels(app: string, colour: Colour): Record<string, string> {
-  return { ...colourLabels(app, colour), [ROUTED_LABEL]: ROUTED_VALUE };
-}
-
-export function objectName(app: string, colour: Colour): string {
-  return `${app}-${colour}`;
-}
 
 /**
  * Readiness gates the Service endpoints (and so HAProxy's view of the colour); liveness restarts a
@@ -108,7 +87,7 @@ export function autoscalerSpec(
 ): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec | undefined {
   if (!plan.autoscaling) return undefined;
   return {
-    scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: objectName(app, colour) },
+    scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: colourObjectName(app, colour) },
     minReplicas: plan.autoscaling.minReplicas,
     maxReplicas: plan.autoscaling.maxReplicas,
     metrics: [

@@ -2,7 +2,8 @@
  * Rules that span areas. Each names the parts of the config it reads and runs whenever those
  * parsed, so one run reports every problem: a typo in one area does not hide a cross-area one.
  */
-import { azSlot, overlaps, parseCidr } from "../network/cidr";
+import { overlaps, parseCidr } from "../../model/cidr";
+import { azSlot } from "../network/subnets";
 import { appHostNames } from "./areas/apps";
 import type { SwitchyardConfig } from "./schema";
 
@@ -45,7 +46,8 @@ const rules: CrossRule[] = [
     if (new Set(azs).size !== azs.length)
       problems.push({ path: "switchyard:network.availabilityZones", message: "expected distinct AZ names" });
     azs.forEach((az, i) => {
-      if (!az.startsWith(cfg.region))
+      // The region and one zone letter: a prefix test would take eu-west-10a for eu-west-1.
+      if (az.slice(0, -1) !== cfg.region)
         problems.push({
           path: `switchyard:network.availabilityZones.${i}`,
           message: `expected an AZ of region ${cfg.region}, got ${JSON.stringify(az)}`,
@@ -86,6 +88,22 @@ const rules: CrossRule[] = [
         ]
       : [],
   ),
+  rule(["monitoring", "environment"], (cfg) => {
+    const contactPoints = cfg.monitoring.alerts.contactPoints;
+    return cfg.monitoring.enabled &&
+      cfg.environment === "production" &&
+      !contactPoints.email &&
+      !contactPoints.slack &&
+      !contactPoints.sns
+      ? [
+          {
+            path: "switchyard:monitoring.alerts.contactPoints",
+            message:
+              "production needs at least one contact point (email, slack or sns) so alerts reach someone",
+          },
+        ]
+      : [];
+  }),
   rule(["apps", "etcd"], (cfg) =>
     Object.keys(cfg.apps).length > 0 && cfg.etcd.deployRunnerCidrs.length === 0
       ? [

@@ -10,6 +10,8 @@ interface Def {
   shape?: Record<string, z.ZodType>;
   innerType?: z.ZodType;
   valueType?: z.ZodType;
+  /** A transform's input schema (zod pipes). */
+  in?: z.ZodType;
 }
 
 const def = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
@@ -23,6 +25,8 @@ function leafPaths(schema: z.ZodType, prefix: string): string[] {
       return leafPaths(d.innerType!, prefix);
     case "object":
       return Object.entries(d.shape!).flatMap(([key, child]) => leafPaths(child, `${prefix}.${key}`));
+    case "pipe":
+      return leafPaths(d.in!, prefix);
     case "record":
       return leafPaths(d.valueType!, `${prefix}.<name>`);
     default:

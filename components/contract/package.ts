@@ -9,4 +9,4 @@ export { requireStackExports, type StackOutputs } from "./reference";
 export { BlueGreenService } from "../apps/blueGreenService";
 export { etcdConnectionFromSecret } from "../apps/etcdCredentials";
 export type { BlueGreenServiceArgs, EtcdConnectionArgs } from "../apps/types";
-export { COLOURS, defaultPreviewHost, isColour, otherColour, type Colour } from "../config/validators";
+export { COLOURS, defaultPreviewHost, isColour, otherColour, type Colour } from "../../model/validators";

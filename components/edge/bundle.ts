@@ -1,6 +1,6 @@
 /**
  * The switchyard-agent bundle the HAProxy hosts run, built at program time from the agent's
- * sources. It runs the agent's own build script (agent/build.mjs, `npm run build:agent`) rather
+ * sources. It runs the agent's own build script (hosts/build.mjs, `npm run build:agent`) rather
  * than calling esbuild's buildSync here: the bundle needs that script's plugin that inlines
  * etcd3's .proto files, and esbuild runs plugins only in its asynchronous API. One build
  * definition, so what CI tests is byte for byte what the hosts run.
@@ -23,7 +23,7 @@ export function describeBundle(content: string): AgentBundle {
 }
 
 export function buildAgentBundle(root: string): AgentBundle {
-  execFileSync(process.execPath, [join(root, "agent/build.mjs")], {
+  execFileSync(process.execPath, [join(root, "hosts/build.mjs")], {
     cwd: root,
     stdio: ["ignore", "ignore", "inherit"],
   });

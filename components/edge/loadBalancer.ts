@@ -3,10 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { createSecureBucket } from "../common/secureBucket";
 import { createRules } from "../common/sgRules";
 import type { EdgeTlsConfig } from "../config/areas/edge";
-import { COLOURS, otherColour, type Colour } from "../config/validators";
+import { COLOURS, otherColour, type Colour } from "../../model/validators";
+import { HEALTHZ_PATH } from "../../model/http";
+import { EDGE_REDIRECT_PORT, EDGE_TRAFFIC_PORT } from "../../model/ports";
 import { edgeCertificateArn } from "./certificate";
 import { appHostRecords } from "./dns";
-import { HEALTHZ_PATH, REDIRECT_PORT, TRAFFIC_PORT } from "./render/layout";
 import { loadBalancerRules, plainHttpMode, type EdgePeers } from "./securityRules";
 import { FleetSwapGate } from "./swapGate";
 
@@ -120,7 +121,7 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
           // Always the traffic port's /healthz: a host is healthy for redirects when it serves traffic.
           healthCheck: {
             protocol: "HTTP",
-            port: String(TRAFFIC_PORT),
+            port: String(EDGE_TRAFFIC_PORT),
             path: HEALTHZ_PATH,
             matcher: "200",
             interval: 10,
@@ -132,7 +133,7 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
         { parent: this },
       );
     this.targetGroups = Object.fromEntries(
-      COLOURS.map((colour) => [colour, targetGroup(`${name}-${colour}`, colour, TRAFFIC_PORT, {})]),
+      COLOURS.map((colour) => [colour, targetGroup(`${name}-${colour}`, colour, EDGE_TRAFFIC_PORT, {})]),
     ) as Record<Colour, aws.lb.TargetGroup>;
     // The policies recognise a plain port-80 listener in production by its target's Role.
     const redirectGroups =
@@ -140,7 +141,9 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
         ? (Object.fromEntries(
             COLOURS.map((colour) => [
               colour,
-              targetGroup(`${name}-${colour}-redirect`, colour, REDIRECT_PORT, { Role: "httpsRedirect" }),
+              targetGroup(`${name}-${colour}-redirect`, colour, EDGE_REDIRECT_PORT, {
+                Role: "httpsRedirect",
+              }),
             ]),
           ) as Record<Colour, aws.lb.TargetGroup>)
         : undefined;

@@ -1,9 +1,8 @@
 /** What reaches the load balancer and the HAProxy hosts, and what they reach. Pure. */
 import type * as pulumi from "@pulumi/pulumi";
 import { type RuleSpec } from "../common/sgRules";
-import { CLIENT_PORT } from "../etcd/render/layout";
+import { EDGE_REDIRECT_PORT, EDGE_TRAFFIC_PORT, ETCD_CLIENT_PORT } from "../../model/ports";
 import type { EdgeTlsConfig } from "../config/areas/edge";
-import { REDIRECT_PORT, TRAFFIC_PORT } from "./render/layout";
 
 export interface EdgePeers {
   loadBalancer: pulumi.Input<string>;
@@ -45,7 +44,7 @@ export function loadBalancerRules(groups: EdgePeers, http: PlainHttpMode): RuleS
   rules.push({
     key: "to-haproxy",
     direction: "egress",
-    port: TRAFFIC_PORT,
+    port: EDGE_TRAFFIC_PORT,
     peer: { securityGroupId: groups.haproxy },
     description: "traffic and health checks to HAProxy",
   });
@@ -53,7 +52,7 @@ export function loadBalancerRules(groups: EdgePeers, http: PlainHttpMode): RuleS
     rules.push({
       key: "to-haproxy-redirect",
       direction: "egress",
-      port: REDIRECT_PORT,
+      port: EDGE_REDIRECT_PORT,
       peer: { securityGroupId: groups.haproxy },
       description: "plain HTTP to HAProxy's 301-to-https port",
     });
@@ -67,7 +66,7 @@ export function haproxyRules(groups: EdgePeers, http: PlainHttpMode): RuleSpec[]
     {
       key: "from-load-balancer",
       direction: "ingress",
-      port: TRAFFIC_PORT,
+      port: EDGE_TRAFFIC_PORT,
       peer: { securityGroupId: groups.loadBalancer },
       description: "traffic and health checks from the ELB",
     },
@@ -76,7 +75,7 @@ export function haproxyRules(groups: EdgePeers, http: PlainHttpMode): RuleSpec[]
           {
             key: "from-load-balancer-redirect",
             direction: "ingress",
-            port: REDIRECT_PORT,
+            port: EDGE_REDIRECT_PORT,
             peer: { securityGroupId: groups.loadBalancer },
             description: "plain HTTP from the ELB, answered with a 301 to https",
           } as RuleSpec,
@@ -85,7 +84,7 @@ export function haproxyRules(groups: EdgePeers, http: PlainHttpMode): RuleSpec[]
     {
       key: "to-etcd",
       direction: "egress",
-      port: CLIENT_PORT,
+      port: ETCD_CLIENT_PORT,
       peer: { securityGroupId: groups.etcd },
       description: "watch routes in etcd",
     },

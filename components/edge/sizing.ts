@@ -1,6 +1,6 @@
 /** How big each colour's fleet is. Pure. */
 import type { EdgeConfig } from "../config/areas/edge";
-import { COLOURS, type Colour } from "../config/validators";
+import { COLOURS, type Colour } from "../../model/validators";
 
 export interface FleetSize {
   minSize: number;

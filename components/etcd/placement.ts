@@ -6,7 +6,7 @@
  * with a 3- or 5-member quorum.
  */
 import type { PeerSpec } from "./render/config";
-import { CLIENT_PORT, PEER_PORT } from "./render/layout";
+import { ETCD_CLIENT_PORT, ETCD_PEER_PORT } from "../../model/ports";
 
 export interface MemberPlan {
   index: number;
@@ -56,9 +56,9 @@ export function planMembers(
 }
 
 export function peerSpec(member: Pick<MemberPlan, "name" | "fqdn">): PeerSpec {
-  return { name: member.name, host: member.fqdn, peerPort: PEER_PORT, clientPort: CLIENT_PORT };
+  return { name: member.name, host: member.fqdn, peerPort: ETCD_PEER_PORT, clientPort: ETCD_CLIENT_PORT };
 }
 
 export function clientEndpoints(members: readonly MemberPlan[]): string[] {
-  return members.map((m) => `https://${m.fqdn}:${CLIENT_PORT}`);
+  return members.map((m) => `https://${m.fqdn}:${ETCD_CLIENT_PORT}`);
 }

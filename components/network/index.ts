@@ -1,2 +1,2 @@
 export { Network, type NetworkArgs } from "./network";
-export { planSubnets, parseCidr, isPrivateCidr, type PlannedSubnet, type TierName } from "./cidr";
+export { planSubnets, type PlannedSubnet, type TierName } from "./subnets";

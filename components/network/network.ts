@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { planSubnets, type TierName } from "./cidr";
+import { planSubnets, type TierName } from "./subnets";
 import { createEndpoints } from "./endpoints";
 import { createFlowLogs } from "./flowLogs";
 import { azResourceName, natZoneFor } from "./naming";

@@ -13,6 +13,8 @@ export interface FlagSpec {
   /** What a string flag's value is, shown in the usage: `--stack <name>`. */
   value?: string;
   default?: string | boolean;
+  /** A string flag that may be repeated: its value is every occurrence, in order. */
+  multiple?: boolean;
 }
 
 export type FlagSpecs = Record<string, FlagSpec>;
@@ -20,9 +22,11 @@ export type FlagSpecs = Record<string, FlagSpec>;
 export type FlagValues<F extends FlagSpecs> = {
   [K in keyof F]: F[K]["type"] extends "boolean"
     ? boolean
-    : F[K]["default"] extends string
-      ? string
-      : string | undefined;
+    : F[K]["multiple"] extends true
+      ? string[]
+      : F[K]["default"] extends string
+        ? string
+        : string | undefined;
 };
 
 export interface Command<F extends FlagSpecs> {
@@ -40,7 +44,10 @@ export class UsageError extends Error {
 
 export function renderUsage<F extends FlagSpecs>(command: Command<F>): string {
   const synopsis = Object.entries(command.flags)
-    .map(([name, spec]) => `[--${name}${spec.type === "string" ? ` <${spec.value ?? "value"}>` : ""}]`)
+    .map(
+      ([name, spec]) =>
+        `[--${name}${spec.type === "string" ? ` <${spec.value ?? "value"}>` : ""}]${spec.multiple ? "..." : ""}`,
+    )
     .join(" ");
   const rows = Object.entries(command.flags).map(([name, spec]) => {
     const left = `--${name}${spec.type === "string" ? ` <${spec.value ?? "value"}>` : ""}`;
@@ -73,8 +80,9 @@ export function parseFlags<F extends FlagSpecs>(
     allowPositionals: true,
     tokens: true,
   });
-  const values: Record<string, string | boolean | undefined> = { help: false };
-  for (const [name, spec] of Object.entries(command.flags)) values[name] = spec.default ?? undefined;
+  const values: Record<string, string | string[] | boolean | undefined> = { help: false };
+  for (const [name, spec] of Object.entries(command.flags))
+    values[name] = spec.multiple ? [] : (spec.default ?? undefined);
   for (const token of tokens) {
     if (token.kind === "option-terminator") continue;
     if (token.kind === "positional")
@@ -93,7 +101,8 @@ export function parseFlags<F extends FlagSpecs>(
         throw new UsageError(
           `${token.rawName} expects a value: ${token.rawName} <${declared.value ?? "value"}>`,
         );
-      values[token.name] = token.value;
+      if (declared.multiple) (values[token.name] as string[]).push(token.value);
+      else values[token.name] = token.value;
     } else {
       if (token.value !== undefined)
         throw new UsageError(`${token.rawName} takes no value, got ${JSON.stringify(token.value)}`);

@@ -2,9 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { loadConfig } from "../../agent/src/config";
+import { loadConfig } from "../../hosts/agent/config";
 
-const DEPLOY = resolve(__dirname, "../../agent/deploy");
+const DEPLOY = resolve(__dirname, "../../hosts/agent/deploy");
 
 test("the example configuration file is valid", () => {
   const r = loadConfig(["--config", "agent.example.json"], () =>

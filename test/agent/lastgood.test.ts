@@ -3,7 +3,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { chmodSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Testbed, tempDir } from "../../agent/testbed";
+import { Testbed, tempDir } from "../../hosts/testbed";
 
 let bed: Testbed;
 const dir = tempDir("switchyard-lastgood");

@@ -3,9 +3,9 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { haproxyPaths } from "../../agent/src/agent";
-import { memberKey, routeKey, routesPrefix, serializeRoute } from "../../agent/src/schema";
-import { Testbed } from "../../agent/testbed";
+import { haproxyPaths } from "../../model/haproxy";
+import { memberKey, routeKey, routesPrefix, serializeRoute } from "../../model/etcd/schema";
+import { Testbed } from "../../hosts/testbed";
 
 let bed: Testbed;
 const HOST = "good.example.com";

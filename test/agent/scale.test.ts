@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 import { Agent as HttpAgent } from "node:http";
-import { Testbed, get, startBackend } from "../../agent/testbed";
-import type { Backend } from "../../agent/testbed";
+import { Testbed, get, startBackend } from "../../hosts/testbed";
+import type { Backend } from "../../hosts/testbed";
 
 const REPO = resolve(__dirname, "../..");
 const BUNDLE = resolve(REPO, "dist/agent/switchyard-agent.js");
@@ -14,7 +14,7 @@ let backends: { blue: Backend; green: Backend };
 let hosts: string[];
 
 before(async () => {
-  execFileSync(process.execPath, [resolve(REPO, "agent/build.mjs")], { cwd: REPO, timeout: 60_000 });
+  execFileSync(process.execPath, [resolve(REPO, "hosts/build.mjs")], { cwd: REPO, timeout: 60_000 });
   bed = await Testbed.start({ agents: 0, agentScript: BUNDLE });
   backends = { blue: await startBackend("blue"), green: await startBackend("green") };
   hosts = await bed.deployManyRoutes(1000, backends, { intervalMs: 5000 });

@@ -11,8 +11,8 @@ import {
   serializeAgentStatus,
   serializeMember,
   serializeRoute,
-} from "../../agent/src/schema";
-import type { Route } from "../../agent/src/schema";
+} from "../../model/etcd/schema";
+import type { Route } from "../../model/etcd/schema";
 
 const hc = { path: "/health", intervalMs: 2000, rise: 2, fall: 2 };
 const route: Route = {

@@ -1,8 +1,8 @@
 // The agent talks to an etcd that requires client certificates (mTLS), as in production.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { connectEtcd } from "../../agent/src/etcd";
-import { Testbed } from "../../agent/testbed";
+import { connectEtcd } from "../../hosts/runtime/etcd";
+import { Testbed } from "../../hosts/testbed";
 
 let bed: Testbed;
 

@@ -3,10 +3,10 @@
  * app, but no route — publishing the route is the Route provider's job. Shared by the Route's
  * data-plane tests and `npm run demo`.
  */
-import { memberKey, serializeMember } from "../../agent/src/schema";
-import { startBackend } from "../../agent/testbed";
-import type { Backend, Testbed } from "../../agent/testbed";
-import type { Colour } from "../../components/config/validators";
+import { memberKey, serializeMember } from "../../model/etcd/schema";
+import { startBackend } from "../../hosts/testbed";
+import type { Backend, Testbed } from "../../hosts/testbed";
+import type { Colour } from "../../model/validators";
 import type { RouteInputs } from "../../components/apps/route/operations";
 
 export const HEALTH_PATH = "/health";

@@ -1,7 +1,7 @@
 /** The Route's reading of agent status records: the gate before a flip and the confirmation after. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { AgentStatus } from "../../agent/src/schema";
+import type { AgentStatus } from "../../model/etcd/schema";
 import { confirmation, healthGate } from "../../components/apps/route/gate";
 import type { AgentReport } from "../../components/apps/route/gate";
 

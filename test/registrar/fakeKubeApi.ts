@@ -9,7 +9,7 @@ import { createServer } from "node:https";
 import type { ServerResponse } from "node:http";
 import type { Server } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
-import type { EndpointSlice } from "../../agent/src/registrar/members";
+import type { EndpointSlice } from "../../hosts/registrar/members";
 
 export interface FakeKubeApi {
   url: string;

@@ -7,11 +7,12 @@ import {
   labelSelector,
   memberId,
   memberWrites,
-} from "../../agent/src/registrar/members";
-import { loadConfig, envName } from "../../agent/src/registrar/config";
-import { parseKey, parseMember } from "../../agent/src/schema";
-import { isDnsLabel } from "../../components/config/validators";
-import { objectName, serviceLabels } from "../../components/apps/workload";
+} from "../../hosts/registrar/members";
+import { loadConfig } from "../../hosts/registrar/config";
+import { registrarEnvName } from "../../model/registrar";
+import { parseKey, parseMember } from "../../model/etcd/schema";
+import { isDnsLabel } from "../../model/validators";
+import { colourObjectName, serviceLabels } from "../../model/labels";
 import { endpoint, slice } from "./support";
 
 const APPS = new Set(["shop"]);
@@ -24,7 +25,7 @@ describe("registrar: EndpointSlices to member records", () => {
       colour: "blue",
       "switchyard.io/routed": "true",
     });
-    assert.equal(objectName("shop", "blue"), "shop-blue");
+    assert.equal(colourObjectName("shop", "blue"), "shop-blue");
     assert.equal(labelSelector(), "switchyard.io/routed=true,app,colour in (blue,green)");
   });
 
@@ -162,10 +163,10 @@ describe("registrar: desired vs actual into etcd writes", () => {
 describe("registrar: configuration", () => {
   test("flags and SWITCHYARD_REGISTRAR_* env; flags win; invalid values are refused", () => {
     const r = loadConfig(["--apps", "shop,web"], {
-      [envName("apps")]: "ignored",
-      [envName("namespace")]: "apps",
-      [envName("etcd-endpoints")]: "https://10.0.0.1:2379,https://10.0.0.2:2379",
-      [envName("http-port")]: "9999",
+      [registrarEnvName("apps")]: "ignored",
+      [registrarEnvName("namespace")]: "apps",
+      [registrarEnvName("etcd-endpoints")]: "https://10.0.0.1:2379,https://10.0.0.2:2379",
+      [registrarEnvName("http-port")]: "9999",
     });
     assert.equal(r.kind, "config");
     if (r.kind !== "config") return;
@@ -173,7 +174,7 @@ describe("registrar: configuration", () => {
     assert.deepEqual(r.config.etcdEndpoints, ["https://10.0.0.1:2379", "https://10.0.0.2:2379"]);
     assert.equal(r.config.httpPort, 9999);
     assert.equal(r.config.kubeTokenFile, "/var/run/secrets/kubernetes.io/serviceaccount/token");
-    const bad = loadConfig(["--apps", "Shop"], { [envName("namespace")]: "apps" });
+    const bad = loadConfig(["--apps", "Shop"], { [registrarEnvName("namespace")]: "apps" });
     assert.equal(bad.kind, "error");
     assert.equal(loadConfig(["--help"], {}).kind, "help");
   });

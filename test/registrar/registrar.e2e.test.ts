@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { Testbed, get, startBackend, waitUntil } from "../../agent/testbed";
-import type { Backend } from "../../agent/testbed";
+import { Testbed, get, startBackend, waitUntil } from "../../hosts/testbed";
+import type { Backend } from "../../hosts/testbed";
 import { ROOT } from "../helpers/plan";
 import { buildBundles, endpoint, slice, startRegistrar } from "./support";
 import type { RegistrarRun } from "./support";

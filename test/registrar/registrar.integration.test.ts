@@ -4,12 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { startEtcdCluster } from "../../agent/testbed/etcd-cluster";
-import type { EtcdCluster } from "../../agent/testbed/etcd-cluster";
-import { sleep, waitUntil } from "../../agent/testbed/procs";
+import { startEtcdCluster } from "../../hosts/testbed/etcd-cluster";
+import type { EtcdCluster } from "../../hosts/testbed/etcd-cluster";
+import { sleep, waitUntil } from "../../hosts/testbed/procs";
 import type { FakeKubeApi } from "./fakeKubeApi";
 import { buildBundles, endpoint, slice, startRegistrar } from "./support";
-import type { EndpointSlice } from "../../agent/src/registrar/members";
+import type { EndpointSlice } from "../../hosts/registrar/members";
 
 /** A slice of a Service without the routed label (one BlueGreenService did not declare). */
 function unlabelled(s: EndpointSlice): EndpointSlice {

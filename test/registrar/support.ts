@@ -5,10 +5,10 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { envName } from "../../agent/src/registrar/config";
-import type { Endpoint, EndpointSlice } from "../../agent/src/registrar/members";
-import type { EtcdCluster } from "../../agent/testbed/etcd-cluster";
-import { freePort, killPid, spawnLogged } from "../../agent/testbed/procs";
+import { registrarEnvName } from "../../model/registrar";
+import type { Endpoint, EndpointSlice } from "../../hosts/registrar/members";
+import type { EtcdCluster } from "../../hosts/testbed/etcd-cluster";
+import { freePort, killPid, spawnLogged } from "../../hosts/testbed/procs";
 import { ROOT } from "../helpers/plan";
 import { startFakeKubeApi } from "./fakeKubeApi";
 import type { FakeKubeApi } from "./fakeKubeApi";
@@ -49,7 +49,7 @@ export interface RegistrarRun {
 }
 
 export function buildBundles(): void {
-  execFileSync(process.execPath, [join(ROOT, "agent/build.mjs")], { cwd: ROOT, stdio: "inherit" });
+  execFileSync(process.execPath, [join(ROOT, "hosts/build.mjs")], { cwd: ROOT, stdio: "inherit" });
 }
 
 export async function startRegistrar(
@@ -72,18 +72,18 @@ export async function startRegistrar(
   const logFile = join(etcd.dir, "registrar.log");
   const env = {
     ...process.env,
-    ...(opts.apps ? { [envName("apps")]: opts.apps.join(",") } : {}),
-    [envName("namespace")]: "apps",
-    [envName("kube-api")]: kube.url,
-    [envName("kube-token-file")]: tokenFile,
-    [envName("kube-ca-file")]: tls.caFile,
-    [envName("etcd-endpoints")]: etcd.endpoints.join(","),
-    [envName("etcd-ca")]: tls.caFile,
-    [envName("etcd-cert")]: tls.clientCertFile,
-    [envName("etcd-key")]: tls.clientKeyFile,
-    [envName("http-address")]: "127.0.0.1",
-    [envName("http-port")]: String(httpPort),
-    [envName("resync-seconds")]: String(opts.resyncSeconds),
+    ...(opts.apps ? { [registrarEnvName("apps")]: opts.apps.join(",") } : {}),
+    [registrarEnvName("namespace")]: "apps",
+    [registrarEnvName("kube-api")]: kube.url,
+    [registrarEnvName("kube-token-file")]: tokenFile,
+    [registrarEnvName("kube-ca-file")]: tls.caFile,
+    [registrarEnvName("etcd-endpoints")]: etcd.endpoints.join(","),
+    [registrarEnvName("etcd-ca")]: tls.caFile,
+    [registrarEnvName("etcd-cert")]: tls.clientCertFile,
+    [registrarEnvName("etcd-key")]: tls.clientKeyFile,
+    [registrarEnvName("http-address")]: "127.0.0.1",
+    [registrarEnvName("http-port")]: String(httpPort),
+    [registrarEnvName("resync-seconds")]: String(opts.resyncSeconds),
   };
   const child = spawnLogged(
     process.execPath,

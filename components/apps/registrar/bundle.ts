@@ -2,7 +2,7 @@
  * The switchyard-registrar bundle as the cluster receives it. The bundle (~2 MB: etcd3, gRPC and
  * the inlined protobuf definitions) is over the 1 MiB a ConfigMap may hold, and no image can be
  * built here, so it ships gzipped (~330 KiB) in a ConfigMap's binaryData and the container
- * inflates it into a memory-backed emptyDir at start. It is built by agent/build.mjs, the same
+ * inflates it into a memory-backed emptyDir at start. It is built by hosts/build.mjs, the same
  * script that builds the agent, so the file tested by test/registrar is the file the pods run.
  */
 import { execFileSync } from "node:child_process";
@@ -41,7 +41,7 @@ export function describeRegistrarBundle(content: Buffer): RegistrarBundle {
 }
 
 export function buildRegistrarBundle(root: string): RegistrarBundle {
-  execFileSync(process.execPath, [join(root, "agent/build.mjs")], {
+  execFileSync(process.execPath, [join(root, "hosts/build.mjs")], {
     cwd: root,
     stdio: ["ignore", "ignore", "inherit"],
   });

@@ -3,11 +3,12 @@
  * cluster (RBAC, pod security, probes, limits, the start command) is tested without Pulumi.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import { envName } from "../../../agent/src/registrar/config";
+import { HEALTHZ_PATH } from "../../../model/http";
+import { REGISTRAR_HTTP_PORT } from "../../../model/ports";
+import { registrarEnvName } from "../../../model/registrar";
 
 /** A pinned Node.js runtime (the version the bundle is tested with); the bundle needs nothing else. */
 export const DEFAULT_IMAGE = "node:20.20.2-alpine3.22";
-export const HTTP_PORT = 9181;
 export const BUNDLE_KEY = "switchyard-registrar.js.gz";
 export const BUNDLE_ANNOTATION = "switchyard.io/registrar-bundle-sha256";
 /** The uid/gid of the `node` user in the official Node.js images. */
@@ -49,15 +50,15 @@ export interface RegistrarPodArgs {
 export function registrarDeploymentSpec(a: RegistrarPodArgs): k8s.types.input.apps.v1.DeploymentSpec {
   const labels = registrarLabels(a.name);
   const env: Record<string, string> = {
-    ...(a.apps.length > 0 ? { [envName("apps")]: a.apps.join(",") } : {}),
-    [envName("namespace")]: a.appsNamespace,
-    [envName("etcd-endpoints")]: a.etcdEndpoints.join(","),
-    [envName("etcd-ca")]: `${TLS_DIR}/ca.crt`,
-    [envName("etcd-cert")]: `${TLS_DIR}/tls.crt`,
-    [envName("etcd-key")]: `${TLS_DIR}/tls.key`,
-    [envName("http-port")]: String(HTTP_PORT),
+    ...(a.apps.length > 0 ? { [registrarEnvName("apps")]: a.apps.join(",") } : {}),
+    [registrarEnvName("namespace")]: a.appsNamespace,
+    [registrarEnvName("etcd-endpoints")]: a.etcdEndpoints.join(","),
+    [registrarEnvName("etcd-ca")]: `${TLS_DIR}/ca.crt`,
+    [registrarEnvName("etcd-cert")]: `${TLS_DIR}/tls.crt`,
+    [registrarEnvName("etcd-key")]: `${TLS_DIR}/tls.key`,
+    [registrarEnvName("http-port")]: String(REGISTRAR_HTTP_PORT),
   };
-  const httpGet = { path: "/healthz", port: "http" };
+  const httpGet = { path: HEALTHZ_PATH, port: "http" };
   return {
     replicas: a.replicas,
     selector: { matchLabels: labels },
@@ -97,7 +98,7 @@ export function registrarDeploymentSpec(a: RegistrarPodArgs): k8s.types.input.ap
               `gunzip -c ${BUNDLE_DIR}/${BUNDLE_KEY} > ${RUN_DIR}/switchyard-registrar.js && exec node ${RUN_DIR}/switchyard-registrar.js`,
             ],
             env: Object.entries(env).map(([name, value]) => ({ name, value })),
-            ports: [{ name: "http", containerPort: HTTP_PORT, protocol: "TCP" }],
+            ports: [{ name: "http", containerPort: REGISTRAR_HTTP_PORT, protocol: "TCP" }],
             resources: {
               requests: { cpu: "50m", memory: "96Mi" },
               limits: { cpu: "500m", memory: "256Mi" },

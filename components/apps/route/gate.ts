@@ -4,7 +4,7 @@
  * (the verification window after it). Reasons are kept per agent so a failed `pulumi up` says which
  * HAProxy host refused and why.
  */
-import type { AgentStatus, Colour } from "../../../agent/src/schema";
+import type { AgentStatus, Colour } from "../../../model/etcd/schema";
 
 /** A status record as read from etcd: parsed, or the parse error (fails closed). */
 export type AgentReport = { agentId: string; status?: AgentStatus; error?: string };

@@ -4,7 +4,7 @@
  * `pulumi preview` shows a flip as an in-place update: `~ live: "blue" => "green"`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Colour } from "../../config/validators";
+import type { Colour } from "../../../model/validators";
 import type { EtcdConnectionArgs, GateArgs } from "../types";
 import { routeProvider } from "./provider";
 

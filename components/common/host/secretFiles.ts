@@ -4,6 +4,9 @@
  * instance role. The secret is a JSON object of file name -> PEM text; each becomes a 0600 file.
  */
 
+/** File names a TLS secret holds (PEM text each): ca.crt, tls.crt, tls.key. */
+export const TLS_FILES = { ca: "ca.crt", cert: "tls.crt", key: "tls.key" } as const;
+
 /** The boot-time fetcher, installed as /usr/local/sbin/fetch-secret-files. */
 export const FETCH_SECRET_FILES_PATH = "/usr/local/sbin/fetch-secret-files";
 

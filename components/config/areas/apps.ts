@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { colour, hostname, httpPath, namedRecord, resources } from "../fields";
-import { defaultPreviewHost } from "../validators";
+import { defaultPreviewHost } from "../../../model/validators";
 
 const colourSpec = z.strictObject({
   /** A pinned image: a tag other than latest, or a digest. */

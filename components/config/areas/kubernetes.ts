@@ -9,7 +9,7 @@ import {
   namedRecord,
   retentionDays,
 } from "../fields";
-import { isPort } from "../validators";
+import { isPort } from "../../../model/validators";
 
 /** Graviton families carry a "g" after the generation digit (m7g, c7gn, r8g, t4g). */
 export function instanceArchitecture(type: string): "arm64" | "x86_64" {

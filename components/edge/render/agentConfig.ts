@@ -1,9 +1,10 @@
 /**
  * The agent's JSON configuration file (read with `switchyard-agent --config`). The keys are the
- * agent's own (agent/src/config.ts), and the tests run this file through the agent's parser.
+ * agent's own (hosts/agent/config.ts), and the tests run this file through the agent's parser.
  */
 import { TLS_FILES } from "../../etcd/render/layout";
-import { AGENT_HOST, REDIRECT_PORT, TRAFFIC_PORT } from "./layout";
+import { EDGE_REDIRECT_PORT, EDGE_TRAFFIC_PORT } from "../../../model/ports";
+import { AGENT_HOST } from "./layout";
 
 export interface AgentConfigInput {
   etcdEndpoints: string[];
@@ -19,10 +20,10 @@ export function renderAgentConfig(c: AgentConfigInput): string {
     etcdKeyFile: `${pki}/${TLS_FILES.key}`,
     stateDir: AGENT_HOST.stateDir,
     haproxyBin: AGENT_HOST.haproxyBin,
-    bindAddress: "*",
-    bindPort: TRAFFIC_PORT,
+    bindAddress: AGENT_HOST.bindAddress,
+    bindPort: EDGE_TRAFFIC_PORT,
     // Always served: whether port 80 of the NLB forwards here is the load balancer's choice.
-    redirectPort: REDIRECT_PORT,
+    redirectPort: EDGE_REDIRECT_PORT,
     httpAddress: AGENT_HOST.statusAddress,
     httpPort: AGENT_HOST.statusPort,
     maxconn: c.maxconn,

@@ -1,5 +1,6 @@
 /** Where things live on an HAProxy host. One table, shared by the units, scripts and configs. */
-import { haproxyPaths } from "../../../agent/src/agent";
+import { haproxyPaths } from "../../../model/haproxy";
+import { AGENT_STATUS_PORT } from "../../../model/ports";
 
 const stateDir = "/var/lib/switchyard-agent";
 
@@ -16,17 +17,9 @@ export const AGENT_HOST = {
   stateDir,
   /** The agent's own file layout inside its state directory (config, map, sockets, pid). */
   haproxyPaths: haproxyPaths(stateDir),
+  /** HAProxy's traffic bind, in the bootstrap configuration and the agent's: every address. */
+  bindAddress: "*",
   /** The agent's status, metrics and health endpoint: loopback only, it has no authentication. */
   statusAddress: "127.0.0.1",
-  statusPort: 9180,
+  statusPort: AGENT_STATUS_PORT,
 } as const;
-
-/** Traffic port HAProxy binds; the ELB forwards to it and health-checks HEALTHZ_PATH on it. */
-export const TRAFFIC_PORT = 80;
-/**
- * Port whose requests HAProxy answers with a 301 to https. With TLS on the NLB and
- * `edge.tls.http: redirect`, the NLB's plain port 80 forwards here (an NLB cannot redirect itself).
- */
-export const REDIRECT_PORT = 8081;
-/** Answered by HAProxy's monitor-uri: 200 once the agent has applied etcd's routes. */
-export const HEALTHZ_PATH = "/healthz";

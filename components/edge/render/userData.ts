@@ -3,16 +3,22 @@
  * sha256), configuration and units. Key material arrives at boot from Secrets Manager.
  */
 import { renderCloudConfig, unitFile } from "../../common/host/cloudInit";
+import type { Colour } from "../../../model/validators";
 import { FETCH_SECRET_FILES_PATH, FETCH_SECRET_FILES_SCRIPT } from "../../common/host/secretFiles";
 import { renderAgentConfig } from "./agentConfig";
-import { renderBootstrapConfig } from "./bootstrap";
-import { AGENT_HOST, HEALTHZ_PATH, REDIRECT_PORT, TRAFFIC_PORT } from "./layout";
+import { renderConfig } from "../../../model/haproxyConfig";
+import { HEALTHZ_PATH } from "../../../model/http";
+import { EDGE_REDIRECT_PORT, EDGE_TRAFFIC_PORT } from "../../../model/ports";
+import { AGENT_HOST } from "./layout";
 import { renderInstallAgentScript, type BundleLocation } from "./scripts";
 import { edgeUnits } from "./units";
 
 export interface EdgeUserDataInput {
   bundle: BundleLocation;
+  /** The fleet this host belongs to: its etcd identity and the prefix of its agent id. */
+  fleet: Colour;
   etcdEndpoints: string[];
+  /** Secret of the fleet's agent identity (components/etcd/access.ts). */
   etcdClientSecretArn: string;
   maxconn: number;
 }
@@ -41,15 +47,20 @@ export function renderEdgeUserData(e: EdgeUserDataInput): string {
       file(AGENT_HOST.configFile, renderAgentConfig({ etcdEndpoints: e.etcdEndpoints, maxconn: e.maxconn })),
       file(
         AGENT_HOST.bootstrapConfig,
-        renderBootstrapConfig({
-          paths: AGENT_HOST.haproxyPaths,
-          bindPort: TRAFFIC_PORT,
-          redirectPort: REDIRECT_PORT,
-          maxconn: e.maxconn,
-          healthzPath: HEALTHZ_PATH,
-        }),
+        renderConfig(
+          { mode: "bootstrap" },
+          {
+            paths: AGENT_HOST.haproxyPaths,
+            bindAddress: AGENT_HOST.bindAddress,
+            bindPort: EDGE_TRAFFIC_PORT,
+            // Bound from the start so the agent's reload inherits it.
+            redirectPort: EDGE_REDIRECT_PORT,
+            maxconn: e.maxconn,
+            healthzPath: HEALTHZ_PATH,
+          },
+        ),
       ),
-      ...edgeUnits({ etcdClientSecretArn: e.etcdClientSecretArn }).map(unitFile),
+      ...edgeUnits({ etcdClientSecretArn: e.etcdClientSecretArn, fleet: e.fleet }).map(unitFile),
     ],
     runcmd: [
       [AGENT_HOST.installScript],

@@ -5,15 +5,14 @@
  * Nodes carry only the `nodes` group: the EKS-managed cluster group (which allows everything between
  * its members and all egress) is deliberately not attached to them.
  */
+import { ETCD_CLIENT_PORT } from "../../../model/ports";
+import { MONGODB_PORT, MYSQL_PORT } from "../../../model/ports";
 import type { DatabasesConfig } from "../../config/areas/databases";
 import type { NodeEgressRule } from "../../config/areas/kubernetes";
 
 export const KUBELET_PORT = 10250;
 export const HTTPS_PORT = 443;
 /** etcd's client port; the etcd component (issue 4) opens the matching ingress on its group. */
-export const ETCD_CLIENT_PORT = 2379;
-export const MYSQL_PORT = 3306;
-export const MONGODB_PORT = 27017;
 
 /** Groups the rules live on (ours) or point at (peers). */
 export type RuleGroup = "nodes" | "controlPlane";

@@ -1,5 +1,5 @@
 // Serves the bench's blue/green backends from their own process (see remote.ts).
-import { startBackend } from "../../../agent/testbed";
+import { startBackend } from "../../../hosts/testbed";
 
 void (async () => {
   const perColour = Number(process.argv[2]);

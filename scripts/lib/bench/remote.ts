@@ -8,8 +8,8 @@ import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { setPriority } from "node:os";
 import { join } from "node:path";
-import type { Backend, LoadResult } from "../../../agent/testbed";
-import type { Colour } from "../../../agent/src/schema";
+import type { Backend, LoadResult } from "../../../hosts/testbed";
+import type { Colour } from "../../../model/etcd/schema";
 
 function child(script: string, args: string[], niceness = 0): ChildProcess {
   const c = fork(join(__dirname, script), args, { execArgv: ["--import", "tsx"] });

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parse } from "yaml";
-import { freePort, tempDir as testbedTempDir } from "../../../agent/testbed/procs";
+import { freePort, tempDir as testbedTempDir } from "../../../hosts/testbed/procs";
 
 export interface ToolResult {
   status: number;
