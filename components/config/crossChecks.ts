@@ -26,7 +26,8 @@ export function crossCheck(cfg: SwitchyardConfig): ConfigProblem[] {
     if (new Set(azs).size !== azs.length)
       problems.push({ path: "switchyard:network.availabilityZones", message: "expected distinct AZ names" });
     azs.forEach((az, i) => {
-      if (!az.startsWith(cfg.region))
+      // The region and one zone letter: a prefix test would take eu-west-10a for eu-west-1.
+      if (az.slice(0, -1) !== cfg.region)
         problems.push({
           path: `switchyard:network.availabilityZones.${i}`,
           message: `expected an AZ of region ${cfg.region}, got ${JSON.stringify(az)}`,
@@ -56,6 +57,19 @@ export function crossCheck(cfg: SwitchyardConfig): ConfigProblem[] {
     problems.push({
       path: "switchyard:network.azCount",
       message: "production needs at least 3 AZs so that etcd keeps quorum when one AZ fails",
+    });
+  }
+  const contactPoints = cfg.monitoring.alerts.contactPoints;
+  if (
+    cfg.monitoring.enabled &&
+    cfg.environment === "production" &&
+    !contactPoints.email &&
+    !contactPoints.slack &&
+    !contactPoints.sns
+  ) {
+    problems.push({
+      path: "switchyard:monitoring.alerts.contactPoints",
+      message: "production needs at least one contact point (email, slack or sns) so alerts reach someone",
     });
   }
   if (Object.keys(cfg.apps).length > 0 && cfg.etcd.deployRunnerCidrs.length === 0) {

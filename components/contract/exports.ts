@@ -41,7 +41,10 @@ export interface RoutingExports {
   etcdClientEndpoints: string[];
   /** CA certificate (PEM) that signs the etcd members' certificates: trust it to verify them. */
   etcdCaCertPem: string;
-  /** Secrets Manager secret holding an etcd client certificate and key (read it with IAM, never export it). */
+  /**
+   * Secrets Manager secret holding the deploy runners' etcd certificate and key (write routes, read
+   * agent status): the only etcd credential app teams get. Readable by `etcd.deployRunnerRoleArns`.
+   */
   etcdClientSecretArn: string;
   /** S3 bucket with the scheduled etcd snapshots. */
   etcdBackupBucket: string;
@@ -49,6 +52,20 @@ export interface RoutingExports {
   elbDnsName: string;
   /** Target group of each HAProxy fleet (blue, green) behind the load balancer. */
   edgeTargetGroupArns: Record<Colour, string>;
+}
+
+/** Monitoring (components/monitoring): where apps write their own metrics, and Grafana. */
+export interface MonitoringExports {
+  /** In-cluster InfluxDB URL (InfluxDB 1.x HTTP API: POST /write?db=...&precision=s). */
+  metricsWriteUrl: string;
+  /** The database apps write to (Grafana reads it as the "InfluxDB (apps)" datasource). */
+  metricsAppsDatabase: string;
+  /** A user that may only write to that database. */
+  metricsAppsWriteUsername: string;
+  /** Secret. Its password. */
+  metricsAppsWritePassword: string;
+  /** Grafana's URL through the HAProxy tier, or the port-forward command that reaches it. */
+  grafanaAccess: string;
 }
 
 /**
@@ -72,7 +89,8 @@ export interface DatabaseExports {
   mongodbCaCertPem: string;
 }
 
-export interface StackExports extends NetworkExports, KubernetesExports, RoutingExports, DatabaseExports {}
+export interface StackExports
+  extends NetworkExports, KubernetesExports, RoutingExports, DatabaseExports, MonitoringExports {}
 
 export type ExportKey = keyof StackExports;
 
@@ -85,8 +103,15 @@ export type ExportSpec<S extends Shape = Shape> = {
   /** Exported as a Pulumi secret: a StackReference hands it back as a secret output. */
   secret: boolean;
   /** Component that produces the value. */
-  source: "network" | "security" | "kubernetes" | "etcd" | "edge" | "mysql" | "mongodb";
+  source: "network" | "security" | "kubernetes" | "etcd" | "edge" | "mysql" | "mongodb" | "monitoring";
 } & (S extends "record" ? { keys: readonly string[] } : { keys?: never });
+
+/**
+ * What a table of exports must be for the interface `T`: every key (none optional), each with the
+ * shape of its value. Only fresh object literals get excess-key checks, so an unknown key is caught
+ * where the table is written (`satisfies`); test/contract/exports.types.ts holds the cases.
+ */
+export type ExportsContract<T> = { [K in keyof T]-?: ExportSpec<ShapeOf<T[K]>> };
 
 const exported = { secret: false } as const;
 
@@ -122,6 +147,11 @@ export const STACK_EXPORTS = {
   mongodbReplicaSetName: { shape: "string", source: "mongodb", ...exported },
   mongodbSecretName: { shape: "string", source: "mongodb", ...exported },
   mongodbCaCertPem: { shape: "string", source: "mongodb", ...exported },
-} as const satisfies { [K in ExportKey]-?: ExportSpec<ShapeOf<StackExports[K]>> };
+  metricsWriteUrl: { shape: "string", source: "monitoring", ...exported },
+  metricsAppsDatabase: { shape: "string", source: "monitoring", ...exported },
+  metricsAppsWriteUsername: { shape: "string", source: "monitoring", ...exported },
+  metricsAppsWritePassword: { shape: "string", source: "monitoring", ...exported, secret: true },
+  grafanaAccess: { shape: "string", source: "monitoring", ...exported },
+} as const satisfies ExportsContract<StackExports>;
 
 export const STACK_EXPORT_KEYS = Object.keys(STACK_EXPORTS) as ExportKey[];

@@ -79,7 +79,21 @@ new k8s.core.v1.ConfigMap(
       PUBLIC_HOSTNAME_TARGET: platform.elbDnsName,
       CLUSTER_NAME: platform.clusterName,
       DB_SECURITY_GROUP: dbClients.id,
+      // The app writes its own metrics (InfluxDB line protocol) to the platform's apps database.
+      METRICS_WRITE_URL: platform.metricsWriteUrl,
+      METRICS_DATABASE: platform.metricsAppsDatabase,
+      METRICS_USERNAME: platform.metricsAppsWriteUsername,
     },
+  },
+  { provider: cluster },
+);
+// The write-only password stays a secret: a Secret in the app's namespace, not the ConfigMap.
+new k8s.core.v1.Secret(
+  "reports-metrics",
+  {
+    metadata: { name: "reports-metrics", namespace },
+    type: "Opaque",
+    stringData: { METRICS_PASSWORD: platform.metricsAppsWritePassword },
   },
   { provider: cluster },
 );
@@ -98,6 +112,7 @@ export const network = {
 export const operations = {
   etcdBackupBucket: platform.etcdBackupBucket,
   edgeTargetGroupArns: platform.edgeTargetGroupArns,
+  grafana: platform.grafanaAccess,
 };
 // Where the team's apps find their databases: the Secrets live in the apps namespace.
 export const databases = {

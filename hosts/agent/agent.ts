@@ -8,17 +8,17 @@ import type { Server } from "node:http";
 import { join } from "node:path";
 import type { Etcd3 } from "etcd3";
 import type { AgentConfig } from "./config";
-import { buildDesired, parseRecord } from "./desired";
-import type { DesiredState, Endpoint, EtcdRecord } from "./desired";
+import { buildDesired, parseAccepted, parseRecord, serializeAccepted } from "./desired";
+import type { AcceptedRoute, DesiredState, Endpoint, EtcdRecord } from "./desired";
 import { connectEtcd, RoutingSource, StatusPublisher } from "../runtime/etcd";
-import type { KvChange } from "../runtime/etcd";
+import type { KvChange, WatchHealth } from "../runtime/etcd";
 import { startHttp } from "../runtime/http";
-import { assignSlots, deriveLayout, sameLayout } from "./haproxy/layout";
+import { assignSlots, deriveLayout, routedOnly, sameLayout } from "./haproxy/layout";
 import type { Layout } from "./haproxy/layout";
 import { backendHealth, parseMap, parseServersState } from "./haproxy/parse";
 import type { ServerState } from "./haproxy/parse";
 import { checkConfig, masterAlive, reloadHaproxy, startHaproxy, workerPid } from "./haproxy/process";
-import { renderConfig, renderMap } from "./haproxy/render";
+import { renderConfig, renderMap } from "../../model/haproxyConfig";
 import { applyCommands, runtimeCommands } from "./haproxy/runtime";
 import type { Logger } from "../runtime/log";
 import { Metrics } from "./metrics";
@@ -34,10 +34,31 @@ function writeAtomic(path: string, content: string): void {
   renameSync(`${path}.tmp`, path);
 }
 
+/** Changes whenever a route's accepted value does. */
+function acceptedSignature(accepted: ReadonlyMap<string, AcceptedRoute>): string {
+  return [...accepted].map(([k, a]) => `${k}@${a.modRevision}`).join(",");
+}
+
+/** The watch's health for /status: ages in milliseconds, so a reader needs no clock of ours. */
+export function watchReport(h: WatchHealth): Record<string, unknown> {
+  const age = (at?: number) => (at === undefined ? null : Math.round(performance.now() - at));
+  return {
+    watching: h.watching,
+    member: h.member ?? null,
+    revision: h.revision,
+    lastEventAgeMs: age(h.lastEventAt),
+    lastProgressAgeMs: age(h.lastProgressAt),
+    reconnects: h.reconnects,
+  };
+}
+
 export class Agent {
   readonly metrics = new Metrics();
   private readonly paths: HaproxyPaths;
   private readonly layoutFile: string;
+  private readonly acceptedFile: string;
+  private acceptedSaved = "";
+  private saveTimer?: NodeJS.Timeout;
   private readonly client: Etcd3;
   private readonly source: RoutingSource;
   private readonly publisher: StatusPublisher;
@@ -46,6 +67,8 @@ export class Agent {
   private retryTimer?: NodeJS.Timeout;
 
   private records = new Map<string, EtcdRecord>();
+  /** Route values serving now: a bad update of one of these keys keeps the value live. */
+  private accepted = new Map<string, AcceptedRoute>();
   private revision = 0;
   private synced = false;
   private running = false;
@@ -53,6 +76,8 @@ export class Agent {
   private configured = false;
   /** What HAProxy runs: its layout, slot contents, host map and backend health. */
   private layout: Layout = [];
+  /** Backends some route uses; the layout may also hold backends of removed routes. */
+  private routed = new Set<string>();
   private servers = new Map<string, ServerState[]>();
   private map = new Map<string, string>();
   private health = new Map<string, BackendHealth>();
@@ -72,13 +97,15 @@ export class Agent {
   ) {
     this.paths = haproxyPaths(config.stateDir);
     this.layoutFile = join(config.stateDir, "layout.json");
-    this.client = connectEtcd({
+    this.acceptedFile = join(config.stateDir, "accepted-routes.json");
+    const etcd = {
       endpoints: config.etcdEndpoints,
       caFile: config.etcdCaFile,
       certFile: config.etcdCertFile,
       keyFile: config.etcdKeyFile,
-    });
-    this.source = new RoutingSource(this.client, log, {
+    };
+    this.client = connectEtcd(etcd);
+    this.source = new RoutingSource(etcd, log, {
       snapshot: (kvs, revision) => this.onSnapshot(kvs, revision),
       changes: (changes, revision) => this.onChanges(changes, revision),
       connection: (connected) => this.onConnection(connected),
@@ -89,7 +116,9 @@ export class Agent {
       config.statusTtlSeconds,
       config.statusIntervalMs,
       log,
-      (ok) => this.onConnection(ok),
+      (ok) => {
+        if (!ok) this.metrics.statusWriteErrors++;
+      },
     );
   }
 
@@ -98,12 +127,17 @@ export class Agent {
     this.http = await startHttp(this.config.httpAddress, this.config.httpPort, {
       status: () => ({
         ...this.status(),
-        etcdConnected: this.metrics.etcdConnected,
+        etcdConnected: this.source.health().watching,
+        etcd: watchReport(this.source.health()),
         haproxyRunning: this.running,
       }),
-      metrics: () => this.metrics.render(),
+      metrics: () => this.metrics.render(this.source.health()),
       healthy: () => this.running,
     });
+    if (existsSync(this.acceptedFile)) {
+      this.accepted = parseAccepted(readFileSync(this.acceptedFile, "utf8"));
+      this.acceptedSaved = acceptedSignature(this.accepted);
+    }
     await this.attachOrRecover();
     this.source.start().catch((e) => this.log.error("etcd source stopped", { error: String(e) }));
     this.healthTimer = setInterval(() => void this.pollHealth(), this.config.healthPollMs);
@@ -118,6 +152,7 @@ export class Agent {
   async stop(): Promise<void> {
     clearInterval(this.healthTimer);
     clearTimeout(this.retryTimer);
+    if (this.saveTimer) this.saveAccepted();
     await this.source.stop();
     await this.publisher.close();
     this.client.close();
@@ -153,13 +188,18 @@ export class Agent {
     await this.refreshActual();
   }
 
-  private onConnection(connected: boolean): void {
-    if (this.metrics.etcdConnected !== connected) this.log.info("etcd connection", { connected });
-    this.metrics.etcdConnected = connected;
+  private onConnection(watching: boolean): void {
+    const h = this.source.health();
+    this.log.info(watching ? "etcd watch established" : "etcd watch down", {
+      member: h.member,
+      revision: h.revision,
+    });
   }
 
   private onSnapshot(kvs: KvChange[], revision: number): void {
-    this.records = new Map(kvs.map((kv) => [kv.key, parseRecord(kv.key, kv.value!, kv.modRevision)]));
+    this.records = new Map(
+      kvs.map((kv) => [kv.key, parseRecord(kv.key, kv.value!, kv.modRevision, kv.createRevision)]),
+    );
     this.revision = revision;
     this.synced = true;
     this.log.info("listed routing records", { records: kvs.length, revision });
@@ -169,7 +209,7 @@ export class Agent {
   private onChanges(changes: KvChange[], revision: number): void {
     for (const c of changes) {
       if (c.value === undefined) this.records.delete(c.key);
-      else this.records.set(c.key, parseRecord(c.key, c.value, c.modRevision));
+      else this.records.set(c.key, parseRecord(c.key, c.value, c.modRevision, c.createRevision));
     }
     this.revision = revision;
     this.markDirty();
@@ -212,10 +252,19 @@ export class Agent {
 
   private async apply(): Promise<void> {
     if (!this.running && this.config.haproxySupervisor === "systemd") await this.adoptSupervised();
-    const desired = buildDesired(this.records, { memberCidrs: this.config.memberCidrs });
+    const desired = buildDesired(this.records, { memberCidrs: this.config.memberCidrs }, this.accepted);
+    this.accepted = desired.accepted;
+    // Off the apply path: a flip among 1,000 routes must not wait for a file write.
+    if (!this.saveTimer && acceptedSignature(this.accepted) !== this.acceptedSaved) {
+      this.saveTimer = setTimeout(() => this.saveAccepted(), 200);
+    }
     this.rejected = desired.rejected;
     this.metrics.rejectedRecords = desired.rejected.length;
-    const layout = deriveLayout(desired, this.layout, this.config.minSlots);
+    this.routed = new Set(desired.endpoints.keys());
+    let layout = deriveLayout(desired, this.layout, this.config.minSlots);
+    const reload = !this.running || !this.configured || !sameLayout(layout, this.layout);
+    // A reload renders only what routes use: backends kept for removed routes go with it.
+    if (reload) layout = routedOnly(layout, desired);
     const slots = new Map(
       layout.map((b) => [
         b.name,
@@ -224,7 +273,7 @@ export class Agent {
     );
     if (this.running) await this.applyServers(layout, slots);
     let structural: Error | undefined;
-    if (!this.running || !this.configured || !sameLayout(layout, this.layout)) {
+    if (reload) {
       try {
         await this.restructure(desired, layout, slots);
       } catch (e) {
@@ -274,13 +323,16 @@ export class Agent {
     layout: Layout,
     slots: Map<string, (Endpoint | undefined)[]>,
   ): Promise<void> {
-    const cfg = renderConfig(layout, slots, {
-      paths: this.paths,
-      bindAddress: this.config.bindAddress,
-      bindPort: this.config.bindPort,
-      maxconn: this.config.maxconn,
-      healthzPath: HEALTHZ_PATH,
-    });
+    const cfg = renderConfig(
+      { mode: "routes", backends: layout, slots },
+      {
+        paths: this.paths,
+        bindAddress: this.config.bindAddress,
+        bindPort: this.config.bindPort,
+        maxconn: this.config.maxconn,
+        healthzPath: HEALTHZ_PATH,
+      },
+    );
     // A first start has no live colour to protect: hosts start on their desired colour.
     const entries = this.running ? this.map : decideRoutes(desired.routes, new Map(), new Map()).entries;
     writeAtomic(this.paths.map, renderMap(entries));
@@ -367,6 +419,17 @@ export class Agent {
     if (flips > 0) this.log.info("flipped hosts", { flips, strategy: this.config.flipStrategy });
   }
 
+  private saveAccepted(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    try {
+      writeAtomic(this.acceptedFile, serializeAccepted(this.accepted));
+      this.acceptedSaved = acceptedSignature(this.accepted);
+    } catch (e) {
+      this.log.warn("cannot save the accepted routes", { error: String(e) });
+    }
+  }
+
   private async runtime(commands: string[]): Promise<void> {
     await applyCommands(this.paths.adminSocket, commands);
     this.metrics.runtimeCommands += commands.length;
@@ -432,7 +495,7 @@ export class Agent {
 
   status(): AgentStatus {
     const backends: Record<string, BackendHealth> = {};
-    for (const b of this.layout)
+    for (const b of this.layout.filter((l) => this.routed.has(l.name)))
       backends[`${b.app}/${b.colour}`] = this.health.get(b.name) ?? { up: 0, total: 0 };
     return {
       agentId: this.config.agentId,

@@ -1,4 +1,6 @@
 /** Counters and gauges of the agent, rendered in the Prometheus text format. */
+import type { WatchHealth } from "../runtime/etcd";
+
 const APPLY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 export class Metrics {
@@ -10,7 +12,7 @@ export class Metrics {
   lastApplySuccess = 0;
   appliedRevision = 0;
   rejectedRecords = 0;
-  etcdConnected = false;
+  statusWriteErrors = 0;
   private readonly applyBuckets = APPLY_BUCKETS.map(() => 0);
   private applyCount = 0;
   private applySum = 0;
@@ -23,7 +25,7 @@ export class Metrics {
     });
   }
 
-  render(): string {
+  render(watch: WatchHealth): string {
     const out: string[] = [];
     const metric = (name: string, type: string, help: string, value: number) =>
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`);
@@ -73,8 +75,40 @@ export class Metrics {
     metric(
       "switchyard_agent_etcd_connected",
       "gauge",
-      "1 while the etcd watch is connected.",
-      this.etcdConnected ? 1 : 0,
+      "1 while the routing watch is established and its member answers.",
+      watch.watching ? 1 : 0,
+    );
+    // Seconds since the watch last heard from etcd: an event or a progress notification (requested
+    // every 0.5 s). -1 before the first one.
+    const heard = Math.max(watch.lastEventAt ?? -Infinity, watch.lastProgressAt ?? -Infinity);
+    metric(
+      "switchyard_agent_etcd_watch_last_heard_age_seconds",
+      "gauge",
+      "Seconds since the routing watch received an event or progress notification (-1: never).",
+      Number.isFinite(heard) ? Math.round(performance.now() - heard) / 1000 : -1,
+    );
+    metric(
+      "switchyard_agent_etcd_watch_revision",
+      "gauge",
+      "etcd revision up to which the watch has received every routing change.",
+      watch.revision,
+    );
+    metric(
+      "switchyard_agent_etcd_watch_reconnects_total",
+      "counter",
+      "Times the routing watch moved to another member or was set up again.",
+      watch.reconnects,
+    );
+    out.push(
+      "# HELP switchyard_agent_etcd_watch_member The etcd member the routing watch runs on (value 1).",
+      "# TYPE switchyard_agent_etcd_watch_member gauge",
+      ...(watch.member ? [`switchyard_agent_etcd_watch_member{member="${watch.member}"} 1`] : []),
+    );
+    metric(
+      "switchyard_agent_status_write_errors_total",
+      "counter",
+      "Failed status writes to etcd (retried with back-off up to 1 s).",
+      this.statusWriteErrors,
     );
     out.push(
       "# HELP switchyard_agent_apply_seconds Time from an etcd change (or health change) to HAProxy serving it.",

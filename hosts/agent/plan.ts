@@ -29,7 +29,7 @@ export function decideRoutes(
 ): RouteDecision {
   const entries = new Map<string, string>();
   const statuses: Record<string, RouteStatus> = {};
-  for (const { route, modRevision } of routes) {
+  for (const { route, modRevision, note } of routes) {
     if (available && !available.has(backendName(route.app, route.liveColour))) {
       // Its backends are not in HAProxy yet: keep whatever the host has now.
       for (const host of [route.host, route.previewHost]) {
@@ -60,7 +60,9 @@ export function decideRoutes(
         liveColour: live,
         state: healthy || current === target ? "live" : "pending",
         ...(healthy || current === target
-          ? {}
+          ? note
+            ? { reason: note }
+            : {}
           : { reason: `${route.liveColour} has ${up} of ${route.minHealthy} required servers UP` }),
         modRevision,
       };

@@ -15,6 +15,10 @@ export interface EtcdMember {
   readonly running: boolean;
   /** SIGKILL: the member vanishes as on a crash; its data directory stays. */
   kill(): Promise<void>;
+  /** SIGSTOP: the member hangs with its connections open, as a wedged process or host would. */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  resume(): void;
   /** Restarts the member and waits until it serves (which needs a quorum of members running). */
   restart(): Promise<void>;
 }
@@ -40,6 +44,14 @@ class Member implements EtcdMember {
 
   async kill(): Promise<void> {
     if (this.child?.pid !== undefined && this.running) await killPid(this.child.pid, "SIGKILL");
+  }
+
+  pause(): void {
+    if (this.child?.pid !== undefined && this.running) process.kill(this.child.pid, "SIGSTOP");
+  }
+
+  resume(): void {
+    if (this.child?.pid !== undefined && this.running) process.kill(this.child.pid, "SIGCONT");
   }
 
   async restart(): Promise<void> {

@@ -33,7 +33,11 @@ export function readStackConfig(root: string, stackFile: string): StackConfig {
       values[fullKey] = MOCK_SECRET_VALUE;
       secretKeys.push(fullKey);
     } else {
-      values[fullKey] = encode(value);
+      // `pulumi config set --secret --path a.b` nests a secure value inside an object: the CLI
+      // decrypts it in place and marks the whole key secret.
+      const nested = { found: false };
+      values[fullKey] = encode(replaceSecure(value, nested));
+      if (nested.found) secretKeys.push(fullKey);
     }
   }
   return { values, secretKeys };
@@ -45,4 +49,16 @@ function qualify(project: string, key: string): string {
 
 function encode(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function replaceSecure(value: unknown, nested: { found: boolean }): unknown {
+  if (Array.isArray(value)) return value.map((v) => replaceSecure(v, nested));
+  if (value && typeof value === "object") {
+    if ("secure" in value && Object.keys(value).length === 1) {
+      nested.found = true;
+      return MOCK_SECRET_VALUE;
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceSecure(v, nested)]));
+  }
+  return value;
 }

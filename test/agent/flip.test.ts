@@ -1,7 +1,7 @@
 // Real etcd (3 members), two agents each with a real HAProxy, real blue/green HTTP backends.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { memberKey, serializeMember } from "../../model/etcd/schema";
+import { memberKey, routeKey, serializeMember } from "../../model/etcd/schema";
 import { Testbed, get, startBackend } from "../../hosts/testbed";
 import type { Backend } from "../../hosts/testbed";
 
@@ -127,6 +127,28 @@ test("members come and go through the Runtime API; only outgrowing the slots rel
   );
   const result = await load.stop();
   assert.equal(result.failures, 0, result.failureSamples.join("\n"));
+});
+
+test("a route removed and added back under load goes through the Runtime API: no reload, no reset", async () => {
+  const reloads = async () =>
+    Promise.all(bed.agents.map(async (a) => metric(await a.metrics(), "switchyard_agent_reloads_total")));
+  const { route } = await bed.deployApp({ app: "cart", host: "cart.example.com" });
+  await bed.waitForColour(route.host, "blue");
+  const before = await reloads();
+  const load = bed.startLoad([HOST], 8);
+  await bed.etcd.client.delete().key(routeKey(route.host));
+  await bed.waitForStatus(
+    "cart withdrawn",
+    (s) => s.routes[route.host] === undefined && !s.backends["cart/blue"],
+  );
+  for (const port of bed.ports) assert.equal((await get(port, route.host)).status, 404);
+  await bed.writeRoute(route);
+  await bed.waitForColour(route.host, "blue");
+  const result = await load.stop();
+  assert.deepEqual(await reloads(), before, "removing a route and bringing it back must not reload");
+  assert.equal(result.failures, 0, result.failureSamples.join("\n"));
+  assert.equal(result.resets, 0, "no keep-alive connection was closed");
+  await bed.etcd.client.delete().key(routeKey(route.host));
 });
 
 async function waitServed(b: Backend): Promise<void> {

@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { DEFAULTS } from "../../hosts/agent/config";
-import { buildDesired, parseRecord } from "../../hosts/agent/desired";
+import { buildDesired, parseAccepted, parseRecord, serializeAccepted } from "../../hosts/agent/desired";
 import type { EtcdRecord } from "../../hosts/agent/desired";
-import { assignSlots, deriveLayout, sameLayout } from "../../hosts/agent/haproxy/layout";
+import { assignSlots, deriveLayout, routedOnly, sameLayout } from "../../hosts/agent/haproxy/layout";
 import { backendHealth, parseMap, parseServersState } from "../../hosts/agent/haproxy/parse";
 import { commandFailed } from "../../hosts/agent/haproxy/runtime";
 import { decideRoutes, planMap, planServers } from "../../hosts/agent/plan";
@@ -250,4 +250,133 @@ test("runtime answers are parsed and failures detected", () => {
   assert.equal(commandFailed("set server b/s9 state ready", "No such server."), true);
   assert.equal(commandFailed("set map /m a b", ""), false);
   assert.equal(commandFailed("add map /m a b", "Unknown map identifier"), true);
+});
+
+test("conflicts: the older record keeps its host, preview host and app; the newcomer is rejected", () => {
+  const shop = route("shop.example.com", "shop", { previewHost: "preview.shop.example.com" });
+  const rec = (r: Route, create: number, mod = create) =>
+    [routeKey(r.host), parseRecord(routeKey(r.host), serializeRoute(r), mod, create)] as const;
+  const other = (host: string, app: string, extra: Partial<Route> = {}) =>
+    route(host, app, {
+      backends: { ...route(host, app).backends, blue: { port: 9, healthCheck: hc } },
+      ...extra,
+    });
+  const cases: [Route, RegExp][] = [
+    // Sorts before shop.example.com, so key order alone would have let it win.
+    [other("aaa.example.com", "shop"), /app shop is already routed by shop\.example\.com/],
+    [
+      route("preview.shop.example.com", "other"),
+      /host preview\.shop\.example\.com is already the previewHost of route shop\.example\.com/,
+    ],
+    [
+      route("b.example.com", "b", { previewHost: "shop.example.com" }),
+      /previewHost shop\.example\.com is already routed as a host/,
+    ],
+    [
+      route("c.example.com", "c", { previewHost: "preview.shop.example.com" }),
+      /already the previewHost of route shop\.example\.com/,
+    ],
+  ];
+  for (const [newcomer, reason] of cases) {
+    // The older record is modified after the newcomer was created: age is the create revision.
+    const d = buildDesired(new Map([rec(newcomer, 7), rec(shop, 3, 9)]), PRIVATE);
+    assert.deepEqual(
+      d.routes.map((r) => r.route.host),
+      ["shop.example.com"],
+      newcomer.host,
+    );
+    assert.deepEqual(
+      d.rejected.map((r) => r.key),
+      [routeKey(newcomer.host)],
+    );
+    assert.match(d.rejected[0].reason, reason);
+    assert.match(d.rejected[0].reason, /the older record keeps it$/);
+    // Deleted and written again, the old record is the newcomer and loses.
+    const swapped = buildDesired(new Map([rec(newcomer, 7), rec(shop, 11)]), PRIVATE);
+    assert.deepEqual(
+      swapped.routes.map((r) => r.route.host),
+      [newcomer.host],
+    );
+  }
+});
+
+test("a malformed or invalid update of an accepted route keeps its last accepted value live", () => {
+  const a = route("a.example.com", "a");
+  const key = routeKey(a.host);
+  const first = buildDesired(new Map([[key, parseRecord(key, serializeRoute(a), 5, 5)]]), PRIVATE);
+  assert.equal(first.accepted.get(key)?.modRevision, 5);
+  for (const bad of ['{"host":', JSON.stringify({ ...a, liveColour: "purple" })]) {
+    const d = buildDesired(new Map([[key, parseRecord(key, bad, 8, 5)]]), PRIVATE, first.accepted);
+    assert.deepEqual(
+      d.routes.map((r) => [r.route.host, r.modRevision]),
+      [[a.host, 5]],
+    );
+    assert.match(
+      d.routes[0].note!,
+      /^serving the last accepted value \(revision 5\); revision 8 was rejected: (bad-json|invalid)/,
+    );
+    assert.equal(d.rejected.length, 1);
+    assert.equal(d.accepted.get(key)?.modRevision, 5, "still the value to fall back to");
+    const status = decideRoutes(d.routes, new Map([[a.host, "be_a_blue"]]), new Map()).statuses[a.host];
+    assert.equal(status.state, "live");
+    assert.equal(status.modRevision, 5);
+    assert.match(status.reason!, /revision 8 was rejected/);
+    // A key deleted and created again has no accepted past.
+    const recreated = buildDesired(new Map([[key, parseRecord(key, bad, 12, 12)]]), PRIVATE, first.accepted);
+    assert.deepEqual(recreated.routes, []);
+  }
+  // An update that would take another route's claim is an invalid update too.
+  const b = route("b.example.com", "b");
+  const bKey = routeKey(b.host);
+  const both = new Map([
+    [key, parseRecord(key, serializeRoute(a), 5, 5)],
+    [bKey, parseRecord(bKey, serializeRoute(b), 6, 6)],
+  ]);
+  const before = buildDesired(both, PRIVATE);
+  both.set(bKey, parseRecord(bKey, serializeRoute({ ...b, previewHost: a.host }), 9, 6));
+  const after = buildDesired(both, PRIVATE, before.accepted);
+  assert.deepEqual(
+    after.routes.map((r) => [r.route.host, r.modRevision]),
+    [
+      [a.host, 5],
+      [b.host, 6],
+    ],
+  );
+  assert.match(after.rejected[0].reason, /previewHost a\.example\.com is already routed as a host/);
+});
+
+test("layout: a removed route's backends stay until a reload is needed anyway", () => {
+  const two = records([
+    [routeKey("a.example.com"), serializeRoute(route("a.example.com", "shop"))],
+    [routeKey("b.example.com"), serializeRoute(route("b.example.com", "cart"))],
+  ]);
+  const one = records([[routeKey("a.example.com"), serializeRoute(route("a.example.com", "shop"))]]);
+  const l2 = deriveLayout(buildDesired(two, PRIVATE), [], 4);
+  const d1 = buildDesired(one, PRIVATE);
+  const l1 = deriveLayout(d1, l2, 4);
+  assert.equal(sameLayout(l1, l2), true, "removing a route is not structural");
+  assert.deepEqual(
+    routedOnly(l1, d1).map((b) => b.name),
+    ["be_shop_blue", "be_shop_green"],
+  );
+  assert.equal(sameLayout(deriveLayout(buildDesired(two, PRIVATE), l1, 4), l2), true, "nor bringing it back");
+});
+
+test("accepted values survive a restart through the state file; a tampered entry is dropped", () => {
+  const a = route("a.example.com", "a");
+  const key = routeKey(a.host);
+  const { accepted } = buildDesired(new Map([[key, parseRecord(key, serializeRoute(a), 5, 5)]]), PRIVATE);
+  const restored = parseAccepted(serializeAccepted(accepted));
+  assert.deepEqual([...restored], [...accepted]);
+  const bad = buildDesired(new Map([[key, parseRecord(key, "{oops", 8, 5)]]), PRIVATE, restored);
+  assert.deepEqual(
+    bad.routes.map((r) => r.modRevision),
+    [5],
+  );
+  const tampered = JSON.stringify([
+    [key, { ...accepted.get(key), route: { ...a, app: "x\n  server pwn 10.6.6.6:80" } }],
+    [routeKey("b.example.com"), { route: a, modRevision: 1, createRevision: 1 }],
+  ]);
+  assert.equal(parseAccepted(tampered).size, 0, "invalid value, and a value for another host");
+  assert.equal(parseAccepted("not json").size, 0);
 });

@@ -62,6 +62,55 @@ describe("Route provider against etcd, agents and HAProxy", { timeout: 240_000 }
     assert.equal(state.flippedAt, undefined);
   });
 
+  it("refuses, before writing, a route that would take another route's host or app", async () => {
+    const intruders = [
+      {
+        inputs: routeInputs(bed, backends, { app: "intruder", host: PREVIEW, live: "blue" }),
+        why: /host preview\.shop\.example\.test is already the previewHost of route shop\.example\.test/,
+      },
+      {
+        inputs: {
+          ...routeInputs(bed, backends, { app: APP, host: "aaa.example.test", live: "blue" }),
+          minHealthy: 1,
+          backends: { ...inputs("blue").backends, blue: { port: 1, healthCheckPath: "/health" } },
+        },
+        why: /app shop is already routed by shop\.example\.test with different backends/,
+      },
+    ];
+    for (const { inputs: i, why } of intruders) {
+      await assert.rejects(routeProvider.create(i), (e: Error) => {
+        assert.match(
+          e.message,
+          new RegExp(
+            `route ${i.host.replace(/\./g, "\\.")} conflicts with a route already in etcd; nothing was written`,
+          ),
+        );
+        assert.match(e.message, why);
+        return true;
+      });
+      assert.equal((await bed.etcd.client.get(routeKey(i.host)).exec()).kvs.length, 0);
+    }
+    // An update that would claim another route's host is refused the same way (no members: minHealthy 0).
+    const other = await routeProvider.create(
+      routeInputs(bed, backends, { app: "other", host: "other.example.test", live: "blue", minHealthy: 0 }),
+    );
+    await assert.rejects(
+      routeProvider.update!(
+        other.id,
+        other.outs as RouteOutputs,
+        routeInputs(bed, backends, {
+          app: "other",
+          host: "other.example.test",
+          live: "blue",
+          minHealthy: 0,
+          previewHost: HOST,
+        }),
+      ),
+      /previewHost shop\.example\.test is already routed as a host/,
+    );
+    await routeProvider.delete!(other.id, other.outs as RouteOutputs);
+  });
+
   it("diff shows a flip as an in-place update of live, and a host change as a replace", async () => {
     const flip = await routeProvider.diff!(state.key, state, inputs("green"));
     assert.deepEqual(flip, {

@@ -10,11 +10,15 @@ import type { IOptions } from "etcd3";
 import {
   agentStatusPrefix,
   parseAgentStatus,
+  parseKey,
   parseRoute,
   routeKey,
+  routesPrefix,
   serializeRoute,
 } from "../../../model/etcd/schema";
+import { RouteClaims } from "../../../model/etcd/claims";
 import type { Colour, Route, RouteInput } from "../../../model/etcd/schema";
+import { explainEtcdError } from "../../../model/etcd/errors";
 import { confirmation, healthGate } from "./gate";
 import type { AgentReport, Verdict } from "./gate";
 
@@ -118,7 +122,17 @@ async function withClient<T>(c: EtcdConnection, fn: (client: Etcd3) => Promise<T
 
 /** Every live agent's status (the keys exist only while the agent's lease does). */
 export async function readAgents(client: Etcd3): Promise<AgentReport[]> {
-  const kvs = await client.getAll().prefix(agentStatusPrefix).buffers();
+  const kvs = await client
+    .getAll()
+    .prefix(agentStatusPrefix)
+    .buffers()
+    .catch((e: unknown) => {
+      throw explainEtcdError(e, "read the agents' status", {
+        permission: "read",
+        key: agentStatusPrefix,
+        range: "prefix",
+      });
+    });
   return Object.entries(kvs)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, value]) => {
@@ -160,7 +174,10 @@ async function guarded(
     .if(key, expected === 0 ? "Create" : "Mod", "==", expected)
     .then(op())
     .else(client.get(key))
-    .commit();
+    .commit()
+    .catch((e: unknown) => {
+      throw explainEtcdError(e, `write the route ${key}`, { permission: "readwrite", key });
+    });
   if (res.succeeded) return { revision: Number(res.header.revision) };
   const kv = res.responses[0]?.response_range?.kvs[0];
   return { current: kv ? { value: kv.value.toString(), modRevision: Number(kv.mod_revision) } : undefined };
@@ -213,6 +230,30 @@ export async function casPut(
   );
 }
 
+/**
+ * Refuses, before anything is written, a record the agents would reject because another route
+ * already claims its host, preview host or app (they keep the older record serving; see
+ * model/etcd/claims.ts). Only a concurrent writer can slip past this check, and then the
+ * agents still settle it in favour of the older record.
+ */
+export async function assertNoConflict(client: Etcd3, record: RouteInput): Promise<void> {
+  const route = JSON.parse(serializeRoute(record)) as Route;
+  const res = await client.getAll().prefix(routesPrefix).exec();
+  const claims = new RouteClaims();
+  for (const kv of [...res.kvs].sort((a, b) => Number(a.create_revision) - Number(b.create_revision))) {
+    const key = parseKey(kv.key.toString());
+    if (!key.ok || key.value.kind !== "route" || key.value.host === route.host) continue;
+    const other = parseRoute(kv.value, key.value.host);
+    if (other.ok) claims.add(other.value);
+  }
+  const conflict = claims.conflict(route);
+  if (conflict) {
+    throw new RouteError(`route ${route.host} conflicts with a route already in etcd; nothing was written`, [
+      conflict,
+    ]);
+  }
+}
+
 function smokeRequest(
   url: string,
   host: string,
@@ -262,6 +303,7 @@ async function verify(
 export async function create(i: RouteInputs): Promise<{ id: string; outs: RouteOutputs }> {
   const key = routeKey(i.host);
   return withClient(i.etcd, async (client) => {
+    await assertNoConflict(client, routeRecord(i));
     const revision = await casPut(client, key, routeRecord(i), { modRevision: 0 });
     // A first publish has no previous colour to protect, so an empty fleet is not an error; but
     // agents that exist must serve it, otherwise the half-created route is withdrawn.
@@ -330,6 +372,7 @@ export async function update(
     const flipping = olds.live !== i.live;
     const routeChanged = ROUTE_KEYS.some((k) => !same(olds[k], i[k]));
     if (!routeChanged) return { outs: { ...olds, etcd: i.etcd, gate: i.gate } };
+    await assertNoConflict(client, routeRecord(i));
 
     if (flipping) {
       const gate = await poll(i.gate.healthTimeoutMs, i.gate.pollMs, async () =>
@@ -372,7 +415,12 @@ export async function remove(_id: string, olds: RouteOutputs): Promise<void> {
 /** `pulumi refresh`: adopt what etcd holds now (including its mod revision), or report it gone. */
 export async function read(id: string, olds: RouteOutputs): Promise<{ id?: string; props?: RouteOutputs }> {
   return withClient(olds.etcd, async (client) => {
-    const res = await client.get(id).exec();
+    const res = await client
+      .get(id)
+      .exec()
+      .catch((e: unknown) => {
+        throw explainEtcdError(e, `read the route ${id}`, { permission: "read", key: id });
+      });
     const kv = res.kvs[0];
     if (!kv) return {};
     const parsed = parseRoute(kv.value, olds.host);

@@ -3,17 +3,14 @@
  * how many server slots each has. Only a change here needs a reload; members move in and out of
  * pre-allocated slots through the Runtime API.
  */
-import type { Colour, HealthCheck } from "../../../model/etcd/schema";
+import type { Colour } from "../../../model/etcd/schema";
+import type { HaproxyBackend } from "../../../model/haproxyConfig";
 import { backendName, endpointId } from "../desired";
 import type { DesiredState, Endpoint } from "../desired";
 
-export interface BackendLayout {
-  name: string;
+export interface BackendLayout extends HaproxyBackend {
   app: string;
   colour: Colour;
-  port: number;
-  healthCheck: HealthCheck;
-  slots: number;
 }
 
 /** Sorted by backend name. */
@@ -27,15 +24,20 @@ function nextPowerOfTwo(n: number): number {
 
 /**
  * Slot counts only grow while a backend exists, so members leaving and coming back never cause a
- * reload; growth doubles so a scaling deployment reloads O(log n) times.
+ * reload; growth doubles so a scaling deployment reloads O(log n) times. Backends of routes that
+ * went away stay (no host maps to them, their slots are in maintenance) until a reload is needed
+ * for another reason, which drops them (`routedOnly`): removing a route, or bringing it back to
+ * the same backends, is then Runtime API only.
  */
 export function deriveLayout(desired: DesiredState, previous: Layout, minSlots: number): Layout {
   const prevSlots = new Map(previous.map((b) => [b.name, b.slots]));
-  const layout = new Map<string, BackendLayout>();
+  const layout = new Map(previous.map((b) => [b.name, b]));
+  const routed = new Set<string>();
   for (const { route } of desired.routes) {
     for (const colour of ["blue", "green"] as const) {
       const name = backendName(route.app, colour);
-      if (layout.has(name)) continue;
+      if (routed.has(name)) continue;
+      routed.add(name);
       const members = desired.endpoints.get(name)?.length ?? 0;
       const slots = Math.max(prevSlots.get(name) ?? 0, minSlots, nextPowerOfTwo(members));
       const spec = route.backends[colour];
@@ -50,6 +52,11 @@ export function deriveLayout(desired: DesiredState, previous: Layout, minSlots: 
     }
   }
   return [...layout.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** The backends some route uses: what a reload renders. */
+export function routedOnly(layout: Layout, desired: DesiredState): Layout {
+  return layout.filter((b) => desired.endpoints.has(b.name));
 }
 
 export function sameLayout(a: Layout, b: Layout): boolean {

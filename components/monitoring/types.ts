@@ -1,0 +1,30 @@
+/** The typed arguments of the monitoring stack. */
+import type * as pulumi from "@pulumi/pulumi";
+import type { AlertThresholds, DataSource, RoutedApp } from "./alerts/rules";
+
+export interface ContactPointArgs {
+  email?: {
+    addresses: string[];
+    smtp: { host: string; user: string; password: pulumi.Input<string>; fromAddress: string };
+  };
+  slack?: { webhookUrl: pulumi.Input<string> };
+  sns?: { topicArn: pulumi.Input<string> };
+}
+
+export interface MonitoringArgs {
+  /** The monitoring namespace (privileged Pod Security: the node Telegraf reads the kubelet). */
+  namespace: pulumi.Input<string>;
+  region: string;
+  influxdb: { storageGiB: number; retentionDays: number; storageClass: string };
+  grafana: {
+    /** Host the platform's HAProxy tier serves Grafana under; none: port-forward only. */
+    host?: string;
+  };
+  alerts: AlertThresholds & { contactPoints: ContactPointArgs };
+  /** This stack's routed apps: each live colour's backend must keep minHealthy servers UP. */
+  apps: RoutedApp[];
+  /** Host sources this stack runs, each silent source alerting (the Kubernetes ones are always on). */
+  hostSources: DataSource[];
+  /** Database hosts exist: their dashboards and replication alerts are provisioned. */
+  databases: { enabled: boolean; provisionedIops: number };
+}
