@@ -13,7 +13,7 @@ function shortType(type: string): string {
 }
 
 /** Deterministic private address per resource name, inside 10.255.0.0/16 (never contacted). */
-function fakeIp(name: string): string {
+export function fakeIp(name: string): string {
   let h = 0;
   for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
   return `10.255.${(h >> 8) & 255}.${(h & 254) + 1}`;
