@@ -8,6 +8,7 @@ import {
   appArgsFromConfig,
   buildRegistrarBundle,
 } from "./components/apps";
+import type * as pulumi from "@pulumi/pulumi";
 import { awsProvider } from "./components/common/provider";
 import { loadConfig } from "./components/config";
 import { DatabaseNetwork, MongoReplicaSet, MysqlCluster } from "./components/data";
@@ -118,28 +119,43 @@ const edge = new Edge(
     privateSubnetIds: network.privateSubnetIds,
     securityGroupIds: securityGroups.ids,
     agentBundle: buildAgentBundle(__dirname),
-    etcd: { endpoints: etcd.clientEndpoints, clientSecretArn: etcd.clientSecretArn },
+    etcd: {
+      endpoints: etcd.clientEndpoints,
+      agentSecretArns: {
+        blue: etcd.agentCredentials.blue.secretArn,
+        green: etcd.agentCredentials.green.secretArn,
+      },
+    },
     protect,
     owner: config.owner,
   },
   { providers: { aws } },
 );
 
-// Apps from `switchyard:apps`: both colours in the apps namespace, each app's Route in etcd. The
-// Route runs where `pulumi up` runs, which must reach the etcd members (see docs/blue-green.md).
-// In this stack the client certificate comes straight from the etcd component; app teams' stacks
-// read it from the Secrets Manager secret instead (etcdConnectionFromSecret).
-const etcdClient = {
+// Each fleet's instance role is the only reader of its agents' etcd secret.
+etcd.restrictAgentSecrets({ agents: edge.fleetRoleArns });
+
+// Each etcd identity's certificate straight from the etcd component (docs/etcd.md, "Identities").
+const etcdClientOf = (c: { certPem: pulumi.Output<string>; keyPem: pulumi.Output<string> }) => ({
   endpoints: etcd.clientEndpoints,
   ca: etcd.caCertPem,
-  cert: etcd.clientCertPem,
-  key: etcd.clientKeyPem,
-};
+  cert: c.certPem,
+  key: c.keyPem,
+});
+
+// Apps from `switchyard:apps`: both colours in the apps namespace, each app's Route in etcd. The
+// Route runs where `pulumi up` runs, which must reach the etcd members (see docs/blue-green.md).
+// It writes as the deploy runner; app teams' stacks read the same identity's certificate from
+// the Secrets Manager secret instead (etcdConnectionFromSecret).
 for (const [name, app] of Object.entries(config.apps)) {
-  new BlueGreenService(name, appArgsFromConfig(app, kubernetes.namespaces.apps, etcdClient), {
-    providers: { kubernetes: kubernetes.provider },
-    dependsOn: [edge],
-  });
+  new BlueGreenService(
+    name,
+    appArgsFromConfig(app, kubernetes.namespaces.apps, etcdClientOf(etcd.deployerCredential)),
+    {
+      providers: { kubernetes: kubernetes.provider },
+      dependsOn: [edge],
+    },
+  );
 }
 
 // The writer of the apps' member records (pod IP + container port) that the agents serve from.
@@ -152,7 +168,7 @@ new MemberRegistrar(
     namespace: kubernetes.namespaces.platform,
     appsNamespace: kubernetes.namespaces.apps,
     apps: Object.keys(config.apps),
-    etcd: etcdClient,
+    etcd: etcdClientOf(etcd.registrarCredential),
     bundle: buildRegistrarBundle(__dirname),
   },
   { providers: { kubernetes: kubernetes.provider }, dependsOn: [etcd] },
@@ -188,7 +204,7 @@ export const kubernetesNamespaces = kubernetes.namespaces;
 // Routing tier: see components/contract/exports.ts (RoutingExports), docs/etcd.md and docs/edge.md.
 export const etcdClientEndpoints = etcd.clientEndpoints;
 export const etcdCaCertPem = etcd.caCertPem;
-export const etcdClientSecretArn = etcd.clientSecretArn;
+export const etcdClientSecretArn = etcd.deployerCredential.secretArn;
 export const etcdBackupBucket = etcd.backupBucket;
 export const elbDnsName = edge.dnsName;
 export const edgeTargetGroupArns = edge.targetGroupArns;

@@ -39,6 +39,8 @@ export const instanceType = z
   .string()
   .regex(INSTANCE_TYPE_SHAPE, {
     error: (issue) => `expected an EC2 instance type such as m7i.large, got ${JSON.stringify(issue.input)}`,
+    // A malformed name gets this message alone, not the family check below as well.
+    abort: true,
   })
   // A name that is not an EC2 type fails here, with its key, rather than as an unpriced line
   // (one problem per value: a malformed name is reported by the shape check alone).

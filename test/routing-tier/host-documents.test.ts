@@ -63,7 +63,14 @@ describe("host documents from the plan", () => {
       units(etcdDoc)
         .map((u) => u.name)
         .sort(),
-      ["etcd-backup.service", "etcd-backup.timer", "etcd-data.service", "etcd-tls.service", "etcd.service"],
+      [
+        "etcd-auth.service",
+        "etcd-backup.service",
+        "etcd-backup.timer",
+        "etcd-data.service",
+        "etcd-tls.service",
+        "etcd.service",
+      ],
     );
     assert.deepEqual(
       units(edgeDoc)

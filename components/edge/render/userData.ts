@@ -3,6 +3,7 @@
  * sha256), configuration and units. Key material arrives at boot from Secrets Manager.
  */
 import { renderCloudConfig, unitFile } from "../../common/host/cloudInit";
+import type { Colour } from "../../../model/validators";
 import { FETCH_SECRET_FILES_PATH, FETCH_SECRET_FILES_SCRIPT } from "../../common/host/secretFiles";
 import { renderAgentConfig } from "./agentConfig";
 import { renderConfig } from "../../../model/haproxyConfig";
@@ -14,7 +15,10 @@ import { edgeUnits } from "./units";
 
 export interface EdgeUserDataInput {
   bundle: BundleLocation;
+  /** The fleet this host belongs to: its etcd identity and the prefix of its agent id. */
+  fleet: Colour;
   etcdEndpoints: string[];
+  /** Secret of the fleet's agent identity (components/etcd/access.ts). */
   etcdClientSecretArn: string;
   maxconn: number;
 }
@@ -54,7 +58,7 @@ export function renderEdgeUserData(e: EdgeUserDataInput): string {
           },
         ),
       ),
-      ...edgeUnits({ etcdClientSecretArn: e.etcdClientSecretArn }).map(unitFile),
+      ...edgeUnits({ etcdClientSecretArn: e.etcdClientSecretArn, fleet: e.fleet }).map(unitFile),
     ],
     runcmd: [
       [AGENT_HOST.installScript],
