@@ -12,6 +12,7 @@ import { HaproxyFleet } from "./fleet";
 import { EdgeLoadBalancer } from "./loadBalancer";
 import { haproxyRules, type EdgePeers } from "./securityRules";
 import { fleetSizes } from "./sizing";
+import type { HostMetricsTarget } from "../common/host/telegraf";
 
 export interface EdgeArgs {
   config: EdgeConfig;
@@ -22,6 +23,8 @@ export interface EdgeArgs {
   securityGroupIds: EdgePeers;
   agentBundle: AgentBundle;
   etcd: { endpoints: string[]; clientSecretArn: pulumi.Input<string> };
+  /** Where the HAProxy hosts' Telegraf writes; none: no Telegraf. */
+  metrics?: HostMetricsTarget;
   protect: boolean;
   /** Owner tag value, for the tags the provider's default tags do not reach. */
   owner: string;
@@ -96,6 +99,7 @@ export class Edge extends pulumi.ComponentResource {
           },
           etcd: args.etcd,
           maxconn: cfg.haproxyMaxConn,
+          metrics: args.metrics,
           baseTags: defaultTags(pulumi.getStack(), args.owner),
           asgDependsOn,
         },

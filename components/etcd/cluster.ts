@@ -11,6 +11,7 @@ import { createCa, createLeafCert, createTlsSecret } from "../common/pki";
 import { archOfInstanceType, etcdRelease } from "./releases";
 import { CLIENT_CN } from "./render/layout";
 import { etcdRules } from "./securityRules";
+import type { HostMetricsTarget } from "../common/host/telegraf";
 
 export interface EtcdClusterArgs {
   config: EtcdConfig;
@@ -25,6 +26,8 @@ export interface EtcdClusterArgs {
   };
   /** Protect data volumes against deletion and replacement (production). */
   protectData: boolean;
+  /** Where the members' Telegraf writes; none: no Telegraf. */
+  metrics?: HostMetricsTarget;
 }
 
 /**
@@ -98,6 +101,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
             instanceType: cfg.instanceType,
             dataVolume: cfg.dataVolume,
             volumeTags: snapshotTag(name),
+            metrics: args.metrics,
             backup: { bucketName: bucket.bucket, bucketArn: bucket.arn, schedule: cfg.backup.schedule },
             clusterToken: `${name}-${stack}`,
             protectData: args.protectData,

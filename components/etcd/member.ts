@@ -1,6 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createInstanceRole } from "../common/instanceRole";
+import {
+  resolveMetricsTarget,
+  telegrafCredentialsStatement,
+  type HostMetricsTarget,
+} from "../common/host/telegraf";
 import type { EtcdConfig } from "../config/areas/etcd";
 import type { MemberPlan } from "./placement";
 import { peerSpec } from "./placement";
@@ -26,6 +31,8 @@ export interface EtcdMemberArgs {
   clusterToken: string;
   /** Protect the data volume from deletion and replacement (production). */
   protectData: boolean;
+  /** Where the member's Telegraf writes; none: no Telegraf. */
+  metrics?: HostMetricsTarget;
 }
 
 /**
@@ -99,6 +106,7 @@ export class EtcdMember extends pulumi.ComponentResource {
       {
         statements: [
           { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secret.arn },
+          ...(args.metrics ? [telegrafCredentialsStatement(args.metrics)] : []),
           {
             Effect: "Allow",
             Action: "s3:PutObject",
@@ -111,9 +119,10 @@ export class EtcdMember extends pulumi.ComponentResource {
 
     const byName = new Map(args.allMembers.map((p) => [p.name, p]));
     const userData = pulumi
-      .all([this.volume.id, secret.arn, args.backup.bucketName])
-      .apply(([volumeId, tlsSecretArn, bucket]) =>
+      .all([this.volume.id, secret.arn, args.backup.bucketName, resolveMetricsTarget(args.metrics)])
+      .apply(([volumeId, tlsSecretArn, bucket, metrics]) =>
         renderMemberUserData({
+          metrics,
           fqdn: m.fqdn,
           release: args.release,
           volumeId,
