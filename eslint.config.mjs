@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 import switchyard from "./scripts/lint/layers.mjs";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "**/node_modules/", "**/dist/"] },
+  { ignores: ["node_modules/", "dist/", "**/node_modules/", "**/dist/", ".stryker-tmp/", "reports/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

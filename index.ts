@@ -8,8 +8,10 @@ import {
   appArgsFromConfig,
   buildRegistrarBundle,
 } from "./components/apps";
+import type * as pulumi from "@pulumi/pulumi";
 import { awsProvider } from "./components/common/provider";
 import { loadConfig } from "./components/config";
+import { DatabaseNetwork, MongoReplicaSet, MysqlCluster } from "./components/data";
 import { Edge, buildAgentBundle } from "./components/edge";
 import { EtcdCluster } from "./components/etcd";
 import { Cluster, DEFAULT_STORAGE_CLASS, databaseClientPorts } from "./components/kubernetes";
@@ -96,6 +98,41 @@ const etcd = new EtcdCluster(
   { providers: { aws } },
 );
 
+// Database hosts in the data subnets; apps reach them through Services and Secrets in the apps
+// namespace. Their volumes are protected in every stack, like etcd's (docs/databases.md).
+const databases = config.databases;
+new DatabaseNetwork(
+  "databases",
+  {
+    engines: { mysql: databases.mysql.enabled, mongodb: databases.mongodb.enabled },
+    securityGroupIds: { databases: securityGroups.ids.databases, nodes: securityGroups.ids.nodes },
+  },
+  { providers: { aws } },
+);
+const dataArgs = {
+  snapshotRetentionDays: databases.snapshotRetentionDays,
+  vpcId: network.vpcId,
+  availabilityZones: config.availabilityZones,
+  subnets: network.subnets.data,
+  securityGroupId: securityGroups.ids.databases,
+  appsNamespace: kubernetes.namespaces.apps,
+  protectData: true,
+};
+const mysql = databases.mysql.enabled
+  ? new MysqlCluster(
+      "mysql",
+      { ...dataArgs, config: databases.mysql },
+      { providers: { aws, kubernetes: kubernetes.provider } },
+    )
+  : undefined;
+const mongodb = databases.mongodb.enabled
+  ? new MongoReplicaSet(
+      "mongodb",
+      { ...dataArgs, config: databases.mongodb },
+      { providers: { aws, kubernetes: kubernetes.provider } },
+    )
+  : undefined;
+
 const edge = new Edge(
   "edge",
   {
@@ -106,29 +143,48 @@ const edge = new Edge(
     privateSubnetIds: network.privateSubnetIds,
     securityGroupIds: securityGroups.ids,
     agentBundle: buildAgentBundle(__dirname),
+<<<<<<< HEAD
     etcd: { endpoints: etcd.clientEndpoints, clientSecretArn: etcd.clientSecretArn },
     metrics: monitoring?.hostMetrics,
+=======
+    etcd: {
+      endpoints: etcd.clientEndpoints,
+      agentSecretArns: {
+        blue: etcd.agentCredentials.blue.secretArn,
+        green: etcd.agentCredentials.green.secretArn,
+      },
+    },
+>>>>>>> main
     protect,
     owner: config.owner,
   },
   { providers: { aws } },
 );
 
-// Apps from `switchyard:apps`: both colours in the apps namespace, each app's Route in etcd. The
-// Route runs where `pulumi up` runs, which must reach the etcd members (see docs/blue-green.md).
-// In this stack the client certificate comes straight from the etcd component; app teams' stacks
-// read it from the Secrets Manager secret instead (etcdConnectionFromSecret).
-const etcdClient = {
+// Each fleet's instance role is the only reader of its agents' etcd secret.
+etcd.restrictAgentSecrets({ agents: edge.fleetRoleArns });
+
+// Each etcd identity's certificate straight from the etcd component (docs/etcd.md, "Identities").
+const etcdClientOf = (c: { certPem: pulumi.Output<string>; keyPem: pulumi.Output<string> }) => ({
   endpoints: etcd.clientEndpoints,
   ca: etcd.caCertPem,
-  cert: etcd.clientCertPem,
-  key: etcd.clientKeyPem,
-};
+  cert: c.certPem,
+  key: c.keyPem,
+});
+
+// Apps from `switchyard:apps`: both colours in the apps namespace, each app's Route in etcd. The
+// Route runs where `pulumi up` runs, which must reach the etcd members (see docs/blue-green.md).
+// It writes as the deploy runner; app teams' stacks read the same identity's certificate from
+// the Secrets Manager secret instead (etcdConnectionFromSecret).
 for (const [name, app] of Object.entries(config.apps)) {
-  new BlueGreenService(name, appArgsFromConfig(app, kubernetes.namespaces.apps, etcdClient), {
-    providers: { kubernetes: kubernetes.provider },
-    dependsOn: [edge],
-  });
+  new BlueGreenService(
+    name,
+    appArgsFromConfig(app, kubernetes.namespaces.apps, etcdClientOf(etcd.deployerCredential)),
+    {
+      providers: { kubernetes: kubernetes.provider },
+      dependsOn: [edge],
+    },
+  );
 }
 
 // The writer of the apps' member records (pod IP + container port) that the agents serve from.
@@ -141,7 +197,7 @@ new MemberRegistrar(
     namespace: kubernetes.namespaces.platform,
     appsNamespace: kubernetes.namespaces.apps,
     apps: Object.keys(config.apps),
-    etcd: etcdClient,
+    etcd: etcdClientOf(etcd.registrarCredential),
     bundle: buildRegistrarBundle(__dirname),
   },
   { providers: { kubernetes: kubernetes.provider }, dependsOn: [etcd] },
@@ -164,10 +220,19 @@ export const kubernetesNamespaces = kubernetes.namespaces;
 // Routing tier: see components/contract/exports.ts (RoutingExports), docs/etcd.md and docs/edge.md.
 export const etcdClientEndpoints = etcd.clientEndpoints;
 export const etcdCaCertPem = etcd.caCertPem;
-export const etcdClientSecretArn = etcd.clientSecretArn;
+export const etcdClientSecretArn = etcd.deployerCredential.secretArn;
 export const etcdBackupBucket = etcd.backupBucket;
 export const elbDnsName = edge.dnsName;
 export const edgeTargetGroupArns = edge.targetGroupArns;
+// Databases: see components/contract/exports.ts (DatabaseExports) and docs/databases.md.
+export const mysqlPrimaryEndpoint = mysql?.primaryEndpoint ?? "";
+export const mysqlReplicaEndpoints = mysql?.replicaEndpoints ?? [];
+export const mysqlSecretName = mysql?.secretName ?? "";
+export const mysqlCaCertPem = mysql?.caCertPem ?? "";
+export const mongodbHosts = mongodb?.hosts ?? [];
+export const mongodbReplicaSetName = mongodb?.replicaSetName ?? "";
+export const mongodbSecretName = mongodb?.secretName ?? "";
+export const mongodbCaCertPem = mongodb?.caCertPem ?? "";
 // Monitoring: see components/contract/exports.ts (MonitoringExports) and docs/exports.md.
 export const metricsWriteUrl = monitoring?.influxUrl;
 export const metricsAppsDatabase = monitoring?.appsDatabase;

@@ -42,6 +42,9 @@ for (const { entry, outfile } of bundles) {
     outfile,
     banner: { js: "#!/usr/bin/env node" },
     plugins: [inlineEtcdProtos],
+    // Module paths in the bundle stay inside the tree even when node_modules is a symlink (the
+    // base tree of `plan --diff` links this one's): the bytes must not depend on where it lives.
+    preserveSymlinks: true,
     logLevel: "warning",
   });
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { ConfigError, parseConfig } from "../components/config";
 import { listConfigKeys } from "../components/config/keys";
-import { ROOT, runPlan, planVariant } from "./helpers/plan";
+import { ROOT } from "./helpers/plan";
 
 const base = { "aws:region": "eu-west-1" };
 const app = {
@@ -68,6 +68,58 @@ describe("stack configuration", () => {
     assertProblem({ "switchyard:network": { cidr: "10.0.0.0/33" } }, "switchyard:network.cidr", /IPv4 CIDR/);
     assertProblem({ "switchyard:network": { cidr: "10.0.0.1/16" } }, "switchyard:network.cidr", /IPv4 CIDR/);
     assertProblem({ "switchyard:network": { cidr: "8.8.0.0/16" } }, "switchyard:network.cidr", /private/);
+  });
+
+  test("the VPC is a /16 to /18: /15 and /19 are refused, both bounds are accepted", () => {
+    for (const prefix of [15, 19, 20]) {
+      const cidr = prefix === 15 ? "10.0.0.0/15" : `10.0.0.0/${prefix}`;
+      assertProblem(
+        { "switchyard:network": { cidr } },
+        "switchyard:network.cidr",
+        new RegExp(`^expected a /16 to /18 VPC range, got /${prefix}$`),
+      );
+    }
+    for (const cidr of ["10.0.0.0/16", "10.0.0.0/17", "10.0.0.0/18"]) {
+      assert.deepEqual(problems({ "switchyard:network": { cidr } }), [], cidr);
+      assert.equal(
+        parseConfig({ ...base, "switchyard:network": JSON.stringify({ cidr }) }).network.cidr,
+        cidr,
+      );
+    }
+  });
+
+  test("explicit AZ names must belong to the configured region, be distinct and match azCount", () => {
+    const network = (availabilityZones: string[], azCount = 3) => ({
+      "switchyard:network": { azCount, availabilityZones },
+    });
+    // Another continent, and a neighbour with the same prefix: both are foreign to eu-west-1.
+    for (const foreign of ["us-east-1b", "eu-central-1b", "eu-west-2b", "eu-west-10b"]) {
+      assertProblem(
+        network(["eu-west-1a", foreign, "eu-west-1c"]),
+        "switchyard:network.availabilityZones.1",
+        new RegExp(`^expected an AZ of region eu-west-1, got "${foreign}"$`),
+      );
+      assert.deepEqual(
+        problems(network(["eu-west-1a", foreign, "eu-west-1c"])).map((p) => p.path),
+        ["switchyard:network.availabilityZones.1"],
+        "only the foreign name is reported",
+      );
+    }
+    assertProblem(
+      network(["eu-west-1a", "eu-west-1a", "eu-west-1c"]),
+      "switchyard:network.availabilityZones",
+      /^expected distinct AZ names$/,
+    );
+    assertProblem(
+      network(["eu-west-1a", "eu-west-1b"]),
+      "switchyard:network.availabilityZones",
+      /^expected 3 names \(network\.azCount\), got 2$/,
+    );
+    const cfg = parseConfig({
+      ...base,
+      "switchyard:network": JSON.stringify({ azCount: 2, availabilityZones: ["eu-west-1c", "eu-west-1b"] }),
+    });
+    assert.deepEqual(cfg.availabilityZones, ["eu-west-1c", "eu-west-1b"]);
   });
 
   test("the Kubernetes service range must not overlap the VPC", () => {
@@ -183,26 +235,39 @@ describe("stack configuration", () => {
   });
 });
 
-describe("npm run plan with invalid configuration", () => {
-  test("exits 1 naming every problem, before any resource is declared", () => {
-    const run = planVariant("prod", (config) => {
-      config["switchyard:etcd"] = { members: 4 };
-      config["switchyard:netwrok"] = { cidr: "10.0.0.0/16" };
-    });
-    assert.equal(run.status, 1);
-    assert.match(run.stderr, /switchyard:etcd\.members: expected 3 or 5/);
-    assert.match(run.stderr, /switchyard:netwrok: unknown key/);
-    assert.equal(run.stdout, "", "nothing planned on stdout");
-  });
-
-  test("an unknown stack is a clear error", () => {
-    const run = runPlan(["--stack", "nope"]);
-    assert.equal(run.status, 1);
-    assert.match(run.stderr, /Pulumi\.nope\.yaml/);
-  });
-});
-
 describe("configuration reference", () => {
+  test("every default docs/configuration.md states is the one the schema applies", () => {
+    const doc = readFileSync(join(ROOT, "docs/configuration.md"), "utf8");
+    // Defaults of an empty stack, and of an app that sets only what is required.
+    const empty = parseConfig(base) as unknown as Record<string, unknown>;
+    const withApp = parseConfig({
+      ...base,
+      "switchyard:apps": JSON.stringify({
+        shop: { ...app, autoscaling: { minReplicas: 2, maxReplicas: 4 } },
+      }),
+      "switchyard:etcd": JSON.stringify({ deployRunnerCidrs: ["10.100.0.0/24"] }),
+    }) as unknown as Record<string, unknown>;
+    const configOf = (key: string) => (key.startsWith("apps.") ? withApp : empty);
+    const child = (v: unknown, k: string) => (v as Record<string, unknown> | undefined)?.[k];
+    // `apps.<name>.port` is checked on the app above, `nodeGroups.<name>` on every default group.
+    const instances = (key: string): string[] => {
+      const m = /^(.*?)\.<(name|namespace)>\.(.*)$/.exec(key);
+      if (!m) return [key];
+      const names = Object.keys((m[1].split(".").reduce(child, configOf(key)) as object | undefined) ?? {});
+      assert.ok(names.length > 0, `${key}: no ${m[2]} to check it on`);
+      return names.flatMap((n) => instances(`${m[1]}.${n}.${m[3]}`));
+    };
+    const rows = [...doc.matchAll(/^\| `([^`]+)` \| `([^`<]*)` \|/gm)];
+    assert.ok(rows.length >= 80, `${rows.length} documented defaults`);
+    for (const [, key, documented] of rows) {
+      for (const path of instances(key)) {
+        const actual = path.split(".").reduce(child, configOf(key));
+        const shown = Array.isArray(actual) ? `[${actual.join(", ")}]` : String(actual);
+        assert.equal(shown, documented, `${path}: documented default`);
+      }
+    }
+  });
+
   test("docs/configuration.md documents every key the schema accepts", () => {
     const doc = readFileSync(join(ROOT, "docs/configuration.md"), "utf8");
     const documented = (key: string) =>

@@ -76,13 +76,17 @@ export function createLeafCert(
   return { key, cert };
 }
 
-/** A secret holding ca.crt, tls.crt and tls.key as one JSON document, the value a Pulumi secret. */
+/**
+ * A secret holding ca.crt, tls.crt and tls.key as one JSON document, the value a Pulumi secret.
+ * `combinedPemFile` adds a file with the certificate followed by its key (mongod's format).
+ */
 export function createTlsSecret(
   name: string,
   description: string,
   ca: ClusterCa,
   leaf: LeafCert,
   parent: pulumi.Resource,
+  combinedPemFile?: string,
 ): aws.secretsmanager.Secret {
   const secret = new aws.secretsmanager.Secret(name, { description, recoveryWindowInDays: 7 }, { parent });
   new aws.secretsmanager.SecretVersion(
@@ -94,10 +98,66 @@ export function createTlsSecret(
           [TLS_FILES.ca]: ca.cert.certPem,
           [TLS_FILES.cert]: leaf.cert.certPem,
           [TLS_FILES.key]: leaf.key.privateKeyPem,
+          ...(combinedPemFile
+            ? { [combinedPemFile]: pulumi.concat(leaf.cert.certPem, leaf.key.privateKeyPem) }
+            : {}),
         }),
       ),
     },
     { parent },
   );
   return secret;
+}
+
+/**
+ * The secret's resource policy: its readers may read it and nobody else may, whatever their IAM
+ * policies say, except the identity that runs `pulumi up` (it writes the versions and refreshes
+ * them). Readers are IAM role ARNs; `aws:PrincipalArn` is the role behind any of its sessions.
+ */
+export function secretReadersPolicy(readers: readonly string[], deployer: string): Record<string, unknown> {
+  const statements: Record<string, unknown>[] = [
+    {
+      Sid: "OnlyItsPrincipalsRead",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "secretsmanager:GetSecretValue",
+      Resource: "*",
+      Condition: { StringNotEquals: { "aws:PrincipalArn": [...readers, deployer] } },
+    },
+  ];
+  if (readers.length > 0) {
+    statements.unshift({
+      Sid: "ItsPrincipalsRead",
+      Effect: "Allow",
+      Principal: { AWS: [...readers] },
+      Action: "secretsmanager:GetSecretValue",
+      Resource: "*",
+    });
+  }
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+export function restrictSecretReaders(
+  name: string,
+  secret: aws.secretsmanager.Secret,
+  readers: pulumi.Input<pulumi.Input<string>[]>,
+  deployer: pulumi.Input<string>,
+  parent: pulumi.Resource,
+): aws.secretsmanager.SecretPolicy {
+  return new aws.secretsmanager.SecretPolicy(
+    name,
+    {
+      secretArn: secret.arn,
+      policy: pulumi
+        .all([readers, deployer])
+        .apply(([r, d]) => JSON.stringify(secretReadersPolicy([...r].sort(), d))),
+    },
+    { parent },
+  );
+}
+
+/** The IAM principal running this deployment (the role behind an assumed-role session). */
+export function deployingPrincipal(parent: pulumi.Resource): pulumi.Output<string> {
+  const caller = aws.getCallerIdentityOutput({}, { parent });
+  return aws.iam.getSessionContextOutput({ arn: caller.arn }, { parent }).issuerArn;
 }

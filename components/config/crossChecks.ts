@@ -26,7 +26,8 @@ export function crossCheck(cfg: SwitchyardConfig): ConfigProblem[] {
     if (new Set(azs).size !== azs.length)
       problems.push({ path: "switchyard:network.availabilityZones", message: "expected distinct AZ names" });
     azs.forEach((az, i) => {
-      if (!az.startsWith(cfg.region))
+      // The region and one zone letter: a prefix test would take eu-west-10a for eu-west-1.
+      if (az.slice(0, -1) !== cfg.region)
         problems.push({
           path: `switchyard:network.availabilityZones.${i}`,
           message: `expected an AZ of region ${cfg.region}, got ${JSON.stringify(az)}`,

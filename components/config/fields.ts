@@ -1,5 +1,6 @@
 /** Reusable zod field types with messages that say what was expected. */
 import { z } from "zod";
+import { instanceTypeProblem } from "./instanceTypes";
 import { COLOURS, isDnsLabel, isHttpPath, isValidHostname } from "../../model/validators";
 import { parseCidr, isPrivateCidr } from "../../model/cidr";
 
@@ -32,9 +33,18 @@ export const privateCidr = cidr.refine((v) => isPrivateCidr(v), {
   error: (issue) => `expected a private (RFC 1918) range, got ${JSON.stringify(issue.input)}`,
 });
 
-export const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, {
-  error: (issue) => `expected an EC2 instance type such as m7i.large, got ${JSON.stringify(issue.input)}`,
-});
+export const instanceType = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, {
+    error: (issue) => `expected an EC2 instance type such as m7i.large, got ${JSON.stringify(issue.input)}`,
+    // A malformed name gets this message alone, not the family check below as well.
+    abort: true,
+  })
+  // A name that is not an EC2 type fails here, with its key, rather than as an unpriced line.
+  .superRefine((v, ctx) => {
+    const problem = instanceTypeProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
 /** Kubernetes quantities as used for requests and limits. */
 export const cpuQuantity = z.string().regex(/^(\d+m|\d+(\.\d+)?)$/, {

@@ -7,6 +7,7 @@ import { etcdSchema } from "./areas/etcd";
 import { kubernetesSchema } from "./areas/kubernetes";
 import { networkSchema } from "./areas/network";
 import { loggingSchema, monitoringSchema } from "./areas/observability";
+import { reviewSchema } from "./areas/review";
 
 /** Object-valued keys, one per area (`switchyard:network`, ...). */
 export const areaSchemas = {
@@ -18,6 +19,7 @@ export const areaSchemas = {
   logging: loggingSchema,
   monitoring: monitoringSchema,
   apps: appsSchema,
+  review: reviewSchema,
 } as const;
 
 /** Scalar keys; also declared with type, description and default in Pulumi.yaml. */

@@ -41,7 +41,10 @@ export interface RoutingExports {
   etcdClientEndpoints: string[];
   /** CA certificate (PEM) that signs the etcd members' certificates: trust it to verify them. */
   etcdCaCertPem: string;
-  /** Secrets Manager secret holding an etcd client certificate and key (read it with IAM, never export it). */
+  /**
+   * Secrets Manager secret holding the deploy runners' etcd certificate and key (write routes, read
+   * agent status): the only etcd credential app teams get. Readable by `etcd.deployRunnerRoleArns`.
+   */
   etcdClientSecretArn: string;
   /** S3 bucket with the scheduled etcd snapshots. */
   etcdBackupBucket: string;
@@ -65,7 +68,29 @@ export interface MonitoringExports {
   grafanaAccess: string;
 }
 
-export interface StackExports extends NetworkExports, KubernetesExports, RoutingExports, MonitoringExports {}
+/**
+ * Databases (components/data): where apps connect and which Kubernetes Secret (in the apps
+ * namespace) holds their credentials. Empty strings and lists when an engine is disabled.
+ */
+export interface DatabaseExports {
+  /** Route 53 private name of the MySQL primary (apps in Kubernetes use the Service in the Secret). */
+  mysqlPrimaryEndpoint: string;
+  /** Route 53 private names of the MySQL replicas. */
+  mysqlReplicaEndpoints: string[];
+  /** Kubernetes Secret in the apps namespace: host, readHost, port, database, username, password, url, ca.crt. */
+  mysqlSecretName: string;
+  /** CA certificate (PEM) of the MySQL members' certificates. */
+  mysqlCaCertPem: string;
+  /** `host:27017` of every replica-set member, as in rs.conf(). */
+  mongodbHosts: string[];
+  mongodbReplicaSetName: string;
+  /** Kubernetes Secret in the apps namespace: url, database, username, password, replicaSet, ca.crt. */
+  mongodbSecretName: string;
+  mongodbCaCertPem: string;
+}
+
+export interface StackExports
+  extends NetworkExports, KubernetesExports, RoutingExports, DatabaseExports, MonitoringExports {}
 
 export type ExportKey = keyof StackExports;
 
@@ -78,8 +103,15 @@ export type ExportSpec<S extends Shape = Shape> = {
   /** Exported as a Pulumi secret: a StackReference hands it back as a secret output. */
   secret: boolean;
   /** Component that produces the value. */
-  source: "network" | "security" | "kubernetes" | "etcd" | "edge" | "monitoring";
+  source: "network" | "security" | "kubernetes" | "etcd" | "edge" | "mysql" | "mongodb" | "monitoring";
 } & (S extends "record" ? { keys: readonly string[] } : { keys?: never });
+
+/**
+ * What a table of exports must be for the interface `T`: every key (none optional), each with the
+ * shape of its value. Only fresh object literals get excess-key checks, so an unknown key is caught
+ * where the table is written (`satisfies`); test/contract/exports.types.ts holds the cases.
+ */
+export type ExportsContract<T> = { [K in keyof T]-?: ExportSpec<ShapeOf<T[K]>> };
 
 const exported = { secret: false } as const;
 
@@ -107,11 +139,19 @@ export const STACK_EXPORTS = {
   etcdBackupBucket: { shape: "string", source: "etcd", ...exported },
   elbDnsName: { shape: "string", source: "edge", ...exported },
   edgeTargetGroupArns: { shape: "record", keys: COLOURS, source: "edge", ...exported },
+  mysqlPrimaryEndpoint: { shape: "string", source: "mysql", ...exported },
+  mysqlReplicaEndpoints: { shape: "string[]", source: "mysql", ...exported },
+  mysqlSecretName: { shape: "string", source: "mysql", ...exported },
+  mysqlCaCertPem: { shape: "string", source: "mysql", ...exported },
+  mongodbHosts: { shape: "string[]", source: "mongodb", ...exported },
+  mongodbReplicaSetName: { shape: "string", source: "mongodb", ...exported },
+  mongodbSecretName: { shape: "string", source: "mongodb", ...exported },
+  mongodbCaCertPem: { shape: "string", source: "mongodb", ...exported },
   metricsWriteUrl: { shape: "string", source: "monitoring", ...exported },
   metricsAppsDatabase: { shape: "string", source: "monitoring", ...exported },
   metricsAppsWriteUsername: { shape: "string", source: "monitoring", ...exported },
   metricsAppsWritePassword: { shape: "string", source: "monitoring", ...exported, secret: true },
   grafanaAccess: { shape: "string", source: "monitoring", ...exported },
-} as const satisfies { [K in ExportKey]-?: ExportSpec<ShapeOf<StackExports[K]>> };
+} as const satisfies ExportsContract<StackExports>;
 
 export const STACK_EXPORT_KEYS = Object.keys(STACK_EXPORTS) as ExportKey[];

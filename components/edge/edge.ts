@@ -22,9 +22,14 @@ export interface EdgeArgs {
   privateSubnetIds: pulumi.Input<string>[];
   securityGroupIds: EdgePeers;
   agentBundle: AgentBundle;
+<<<<<<< HEAD
   etcd: { endpoints: string[]; clientSecretArn: pulumi.Input<string> };
   /** Where the HAProxy hosts' Telegraf writes; none: no Telegraf. */
   metrics?: HostMetricsTarget;
+=======
+  /** etcd endpoints and, per fleet, the secret of that fleet's agent identity. */
+  etcd: { endpoints: string[]; agentSecretArns: Record<Colour, pulumi.Input<string>> };
+>>>>>>> main
   protect: boolean;
   /** Owner tag value, for the tags the provider's default tags do not reach. */
   owner: string;
@@ -38,6 +43,8 @@ export interface EdgeArgs {
 export class Edge extends pulumi.ComponentResource {
   readonly dnsName: pulumi.Output<string>;
   readonly targetGroupArns: Record<Colour, pulumi.Output<string>>;
+  /** Instance role of each fleet (the reader of its etcd secret). */
+  readonly fleetRoleArns: Record<Colour, pulumi.Output<string>>;
 
   constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("switchyard:edge:Edge", name, {}, opts);
@@ -97,7 +104,7 @@ export class Edge extends pulumi.ComponentResource {
             sha256: args.agentBundle.sha256,
             object: bundleObject,
           },
-          etcd: args.etcd,
+          etcd: { endpoints: args.etcd.endpoints, agentSecretArn: args.etcd.agentSecretArns[colour] },
           maxconn: cfg.haproxyMaxConn,
           metrics: args.metrics,
           baseTags: defaultTags(pulumi.getStack(), args.owner),
@@ -107,7 +114,9 @@ export class Edge extends pulumi.ComponentResource {
       );
     const live = fleet(cfg.liveFleet);
     resolveLiveFleetReady(pulumi.output([live.autoScalingGroup]));
-    fleet(otherColour(cfg.liveFleet), lb.trafficListeners);
+    const idle = fleet(otherColour(cfg.liveFleet), lb.trafficListeners);
+    const fleets = { [live.colour]: live, [idle.colour]: idle } as Record<Colour, HaproxyFleet>;
+    this.fleetRoleArns = { blue: fleets.blue.roleArn, green: fleets.green.roleArn };
 
     this.dnsName = lb.dnsName;
     this.targetGroupArns = { blue: lb.targetGroups.blue.arn, green: lb.targetGroups.green.arn };

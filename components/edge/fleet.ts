@@ -26,7 +26,8 @@ export interface HaproxyFleetArgs {
     /** The uploaded object: no host launches before its bundle is in the bucket. */
     object: pulumi.Resource;
   };
-  etcd: { endpoints: string[]; clientSecretArn: pulumi.Input<string> };
+  /** Endpoints and the secret of this fleet's agent identity (components/etcd/access.ts). */
+  etcd: { endpoints: string[]; agentSecretArn: pulumi.Input<string> };
   maxconn: number;
   /** Where the hosts' Telegraf writes (the monitoring component's host endpoint); none: no Telegraf. */
   metrics?: HostMetricsTarget;
@@ -48,11 +49,14 @@ export interface HaproxyFleetArgs {
 export class HaproxyFleet extends pulumi.ComponentResource {
   readonly autoScalingGroup: aws.autoscaling.Group;
   readonly launchTemplate: aws.ec2.LaunchTemplate;
+  /** The hosts' instance role, the one reader of the fleet's etcd secret. */
+  readonly roleArn: pulumi.Output<string>;
+  readonly colour: Colour;
 
   constructor(name: string, args: HaproxyFleetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("switchyard:edge:HaproxyFleet", name, {}, opts);
 
-    const profile = createInstanceRole(
+    const { profile, role } = createInstanceRole(
       name,
       {
         statements: [
@@ -61,18 +65,28 @@ export class HaproxyFleet extends pulumi.ComponentResource {
             Action: "s3:GetObject",
             Resource: pulumi.interpolate`${args.bundle.bucketArn}/${args.bundle.key}`,
           },
+<<<<<<< HEAD
           { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.etcd.clientSecretArn },
           ...(args.metrics ? [telegrafCredentialsStatement(args.metrics)] : []),
+=======
+          { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.etcd.agentSecretArn },
+>>>>>>> main
         ],
       },
       this,
     );
 
     const userData = pulumi
+<<<<<<< HEAD
       .all([args.bundle.bucket, args.etcd.clientSecretArn, resolveMetricsTarget(args.metrics)])
       .apply(([bucket, etcdClientSecretArn, metrics]) =>
+=======
+      .all([args.bundle.bucket, args.etcd.agentSecretArn])
+      .apply(([bucket, etcdClientSecretArn]) =>
+>>>>>>> main
         renderEdgeUserData({
           bundle: { bucket, key: args.bundle.key, sha256: args.bundle.sha256 },
+          fleet: args.colour,
           etcdEndpoints: args.etcd.endpoints,
           etcdClientSecretArn,
           maxconn: args.maxconn,
@@ -142,6 +156,8 @@ export class HaproxyFleet extends pulumi.ComponentResource {
       { parent: this, dependsOn: args.asgDependsOn },
     );
 
+    this.roleArn = role.arn;
+    this.colour = args.colour;
     this.registerOutputs({
       autoScalingGroupName: this.autoScalingGroup.name,
       launchTemplateId: this.launchTemplate.id,

@@ -114,4 +114,19 @@ export const operations = {
   edgeTargetGroupArns: platform.edgeTargetGroupArns,
   grafana: platform.grafanaAccess,
 };
+// Where the team's apps find their databases: the Secrets live in the apps namespace.
+export const databases = {
+  mysql: {
+    primary: platform.mysqlPrimaryEndpoint,
+    replicas: platform.mysqlReplicaEndpoints,
+    secret: platform.mysqlSecretName,
+    caCertPem: platform.mysqlCaCertPem,
+  },
+  mongodb: {
+    hosts: platform.mongodbHosts,
+    replicaSet: platform.mongodbReplicaSetName,
+    secret: platform.mongodbSecretName,
+    caCertPem: platform.mongodbCaCertPem,
+  },
+};
 export const reportsRoleArn = role.arn;

@@ -8,7 +8,7 @@ import type { Server } from "node:http";
 import { join } from "node:path";
 import type { Etcd3 } from "etcd3";
 import type { AgentConfig } from "./config";
-import { buildDesired, parseRecord } from "./desired";
+import { buildDesired, parseAccepted, parseRecord, serializeAccepted } from "./desired";
 import type { AcceptedRoute, DesiredState, Endpoint, EtcdRecord } from "./desired";
 import { connectEtcd, RoutingSource, StatusPublisher } from "../runtime/etcd";
 import type { KvChange, WatchHealth } from "../runtime/etcd";
@@ -18,7 +18,7 @@ import type { Layout } from "./haproxy/layout";
 import { backendHealth, parseMap, parseServersState } from "./haproxy/parse";
 import type { ServerState } from "./haproxy/parse";
 import { checkConfig, masterAlive, reloadHaproxy, startHaproxy, workerPid } from "./haproxy/process";
-import { renderConfig, renderMap } from "./haproxy/render";
+import { renderConfig, renderMap } from "../../model/haproxyConfig";
 import { applyCommands, runtimeCommands } from "./haproxy/runtime";
 import type { Logger } from "../runtime/log";
 import { Metrics } from "./metrics";
@@ -32,6 +32,11 @@ import type { AgentStatus, BackendHealth, RejectedRecord, RouteStatus } from "..
 function writeAtomic(path: string, content: string): void {
   writeFileSync(`${path}.tmp`, content);
   renameSync(`${path}.tmp`, path);
+}
+
+/** Changes whenever a route's accepted value does. */
+function acceptedSignature(accepted: ReadonlyMap<string, AcceptedRoute>): string {
+  return [...accepted].map(([k, a]) => `${k}@${a.modRevision}`).join(",");
 }
 
 /** The watch's health for /status: ages in milliseconds, so a reader needs no clock of ours. */
@@ -51,6 +56,9 @@ export class Agent {
   readonly metrics = new Metrics();
   private readonly paths: HaproxyPaths;
   private readonly layoutFile: string;
+  private readonly acceptedFile: string;
+  private acceptedSaved = "";
+  private saveTimer?: NodeJS.Timeout;
   private readonly client: Etcd3;
   private readonly source: RoutingSource;
   private readonly publisher: StatusPublisher;
@@ -89,6 +97,7 @@ export class Agent {
   ) {
     this.paths = haproxyPaths(config.stateDir);
     this.layoutFile = join(config.stateDir, "layout.json");
+    this.acceptedFile = join(config.stateDir, "accepted-routes.json");
     const etcd = {
       endpoints: config.etcdEndpoints,
       caFile: config.etcdCaFile,
@@ -125,6 +134,10 @@ export class Agent {
       metrics: () => this.metrics.render(this.source.health()),
       healthy: () => this.running,
     });
+    if (existsSync(this.acceptedFile)) {
+      this.accepted = parseAccepted(readFileSync(this.acceptedFile, "utf8"));
+      this.acceptedSaved = acceptedSignature(this.accepted);
+    }
     await this.attachOrRecover();
     this.source.start().catch((e) => this.log.error("etcd source stopped", { error: String(e) }));
     this.healthTimer = setInterval(() => void this.pollHealth(), this.config.healthPollMs);
@@ -139,6 +152,7 @@ export class Agent {
   async stop(): Promise<void> {
     clearInterval(this.healthTimer);
     clearTimeout(this.retryTimer);
+    if (this.saveTimer) this.saveAccepted();
     await this.source.stop();
     await this.publisher.close();
     this.client.close();
@@ -240,6 +254,10 @@ export class Agent {
     if (!this.running && this.config.haproxySupervisor === "systemd") await this.adoptSupervised();
     const desired = buildDesired(this.records, { memberCidrs: this.config.memberCidrs }, this.accepted);
     this.accepted = desired.accepted;
+    // Off the apply path: a flip among 1,000 routes must not wait for a file write.
+    if (!this.saveTimer && acceptedSignature(this.accepted) !== this.acceptedSaved) {
+      this.saveTimer = setTimeout(() => this.saveAccepted(), 200);
+    }
     this.rejected = desired.rejected;
     this.metrics.rejectedRecords = desired.rejected.length;
     this.routed = new Set(desired.endpoints.keys());
@@ -305,13 +323,16 @@ export class Agent {
     layout: Layout,
     slots: Map<string, (Endpoint | undefined)[]>,
   ): Promise<void> {
-    const cfg = renderConfig(layout, slots, {
-      paths: this.paths,
-      bindAddress: this.config.bindAddress,
-      bindPort: this.config.bindPort,
-      maxconn: this.config.maxconn,
-      healthzPath: HEALTHZ_PATH,
-    });
+    const cfg = renderConfig(
+      { mode: "routes", backends: layout, slots },
+      {
+        paths: this.paths,
+        bindAddress: this.config.bindAddress,
+        bindPort: this.config.bindPort,
+        maxconn: this.config.maxconn,
+        healthzPath: HEALTHZ_PATH,
+      },
+    );
     // A first start has no live colour to protect: hosts start on their desired colour.
     const entries = this.running ? this.map : decideRoutes(desired.routes, new Map(), new Map()).entries;
     writeAtomic(this.paths.map, renderMap(entries));
@@ -396,6 +417,17 @@ export class Agent {
     this.map = decision.entries;
     this.metrics.flips += flips;
     if (flips > 0) this.log.info("flipped hosts", { flips, strategy: this.config.flipStrategy });
+  }
+
+  private saveAccepted(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    try {
+      writeAtomic(this.acceptedFile, serializeAccepted(this.accepted));
+      this.acceptedSaved = acceptedSignature(this.accepted);
+    } catch (e) {
+      this.log.warn("cannot save the accepted routes", { error: String(e) });
+    }
   }
 
   private async runtime(commands: string[]): Promise<void> {

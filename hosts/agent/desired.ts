@@ -77,6 +77,38 @@ export interface DesiredState {
   accepted: Map<string, AcceptedRoute>;
 }
 
+/**
+ * The accepted values as the agent keeps them in its state directory, so that an agent restarted
+ * while a key holds a bad value still serves that key's last accepted value.
+ */
+export function serializeAccepted(accepted: ReadonlyMap<string, AcceptedRoute>): string {
+  return JSON.stringify([...accepted]);
+}
+
+/** The saved accepted values; anything that no longer validates is dropped, never trusted. */
+export function parseAccepted(text: string): Map<string, AcceptedRoute> {
+  const result = new Map<string, AcceptedRoute>();
+  let entries: unknown;
+  try {
+    entries = JSON.parse(text);
+  } catch {
+    return result;
+  }
+  if (!Array.isArray(entries)) return result;
+  for (const entry of entries) {
+    if (!Array.isArray(entry) || typeof entry[0] !== "string") continue;
+    const [key, a] = entry as [string, Partial<AcceptedRoute>];
+    const k = parseKey(key);
+    if (!k.ok || k.value.kind !== "route" || !Number.isSafeInteger(a?.modRevision)) continue;
+    if (!Number.isSafeInteger(a.createRevision)) continue;
+    const route = parseRoute(JSON.stringify(a.route), k.value.host);
+    if (route.ok) {
+      result.set(key, { route: route.value, modRevision: a.modRevision!, createRevision: a.createRevision! });
+    }
+  }
+  return result;
+}
+
 export function backendName(app: string, colour: Colour): string {
   return `be_${app}_${colour}`;
 }

@@ -45,7 +45,13 @@ export class AgentHandle {
 
   static async start(opts: AgentOptions): Promise<AgentHandle> {
     const handle = new AgentHandle(opts, await freePort(), await freePort());
-    await handle.start();
+    try {
+      await handle.start();
+    } catch (e) {
+      // Nobody else holds the handle: a half-started agent (and its HAProxy) would outlive the test.
+      await handle.destroy();
+      throw e;
+    }
     return handle;
   }
 

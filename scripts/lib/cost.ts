@@ -1,72 +1,114 @@
 /**
- * A rough monthly cost of a plan, to make fixed overheads visible (the control plane, etcd, NAT,
- * idle fleets: the article's lesson that they dominate small deployments). List prices, on-demand,
- * USD, eu-west-1, approximate; for comparing stacks and changes, not for billing.
+ * The monthly cost of a plan from the dated price table of the stack's region
+ * (scripts/lib/prices/<region>.json), per component and per line: instance hours, EBS GB,
+ * provisioned IOPS and throughput above the gp3 baseline, NAT gateway hours, load balancer hours,
+ * the EKS control plane, interface endpoints, public IPv4 addresses, hosted zones, keys and
+ * secrets, and the EBS volumes pods claim (StatefulSet claim templates, PersistentVolumeClaims). What it cannot price is listed as unpriced, never counted as zero; usage-based charges
+ * are named as excluded. List prices, on-demand: for comparing stacks and changes, not for billing.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { PlannedResource } from "./evaluate";
 
-const HOURS_PER_MONTH = 730;
+export interface PriceTable {
+  region: string;
+  currency: string;
+  date: string;
+  source: string;
+  hoursPerMonth: number;
+  instanceHourly: Record<string, number>;
+  ebs: {
+    gp3GbMonth: number;
+    gp3IopsMonthAboveBaseline: number;
+    gp3MibpsMonthAboveBaseline: number;
+    gp3BaselineIops: number;
+    gp3BaselineMibps: number;
+  };
+  hourly: {
+    eksControlPlane: number;
+    natGateway: number;
+    publicIpv4: number;
+    networkLoadBalancer: number;
+    interfaceEndpointPerAz: number;
+  };
+  monthly: { kmsKey: number; secretsManagerSecret: number; hostedZone: number };
+  excluded: string[];
+}
 
-/** USD per hour, on-demand Linux. */
-export const INSTANCE_HOURLY: Record<string, number> = {
-  "t3.medium": 0.0456,
-  "t3.large": 0.0912,
-  "m7i.large": 0.1118,
-  "m7i.xlarge": 0.2237,
-  "m7i.2xlarge": 0.4474,
-  "c7i.large": 0.0977,
-  "c7i.xlarge": 0.1953,
-  "r7i.large": 0.1478,
-  "r7i.xlarge": 0.2957,
-};
+const PRICES_DIR = join(__dirname, "prices");
 
-const FLAT_MONTHLY: Record<string, number> = {
-  "aws:eks/cluster:Cluster": 0.1 * HOURS_PER_MONTH,
-  "aws:ec2/natGateway:NatGateway": 0.048 * HOURS_PER_MONTH,
-  "aws:ec2/eip:Eip": 0.005 * HOURS_PER_MONTH,
-  "aws:lb/loadBalancer:LoadBalancer": 0.0252 * HOURS_PER_MONTH,
-  "aws:kms/key:Key": 1,
-  "aws:secretsmanager/secret:Secret": 0.4,
-};
+/** The region's table, or undefined when the project has none (then everything is unpriced). */
+export function priceTable(region: string): PriceTable | undefined {
+  const file = join(PRICES_DIR, `${region}.json`);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as PriceTable) : undefined;
+}
 
-const GP3_GB_MONTH = 0.088;
-const GP3_IOPS_MONTH = 0.0055; // above the included 3,000
-const GP3_MIBPS_MONTH = 0.044; // above the included 125 MiB/s
-const INTERFACE_ENDPOINT_AZ_HOURLY = 0.011;
+export type LineKind =
+  | "instance hours"
+  | "EBS GB"
+  | "provisioned IOPS"
+  | "provisioned throughput"
+  | "NAT gateway hours"
+  | "load balancer hours"
+  | "EKS control plane"
+  | "interface endpoints"
+  | "public IPv4"
+  | "hosted zones"
+  | "KMS keys"
+  | "secrets";
 
 export interface CostLine {
-  type: string;
+  component: string;
+  urn: string;
   name: string;
+  type: string;
+  line: LineKind;
+  /** How many units, e.g. instance-months or GB; the monthly figure is quantity × unitUsd. */
+  quantity: number;
+  unitUsd: number;
   monthlyUsd: number;
 }
 
+export interface Unpriced {
+  component: string;
+  urn: string;
+  name: string;
+  type: string;
+  reason: string;
+}
+
 export interface CostEstimate {
+  region: string;
+  priceDate?: string;
+  priceSource?: string;
   monthlyUsd: number;
   lines: CostLine[];
-  /** Instance types with no price in the table: their hosts are left out of the total. */
-  unpriced: string[];
+  byComponent: Record<string, number>;
+  byLine: Record<string, number>;
+  unpriced: Unpriced[];
+  excluded: string[];
 }
 
 type Inputs = Record<string, unknown>;
 
-function gp3(sizeGiB: number, iops = 3000, throughput = 125): number {
-  return (
-    sizeGiB * GP3_GB_MONTH +
-    Math.max(0, iops - 3000) * GP3_IOPS_MONTH +
-    Math.max(0, throughput - 125) * GP3_MIBPS_MONTH
-  );
+const round = (usd: number) => Math.round(usd * 100) / 100;
+
+/**
+ * The component a resource belongs to: the area of its outermost `switchyard:<area>:…` ancestor
+ * (network, edge, etcd, kubernetes, apps, databases, logging, monitoring, …); `stack` otherwise.
+ */
+export function componentOf(resource: PlannedResource, byUrn: Map<string, PlannedResource>): string {
+  let area = "stack";
+  for (let r: PlannedResource | undefined = resource; r; r = r.parent ? byUrn.get(r.parent) : undefined) {
+    const m = /^switchyard:([^:]+):/.exec(r.type);
+    if (m) area = m[1];
+  }
+  return area;
 }
 
-export function estimateCost(resources: PlannedResource[]): CostEstimate {
-  const unpriced = new Set<string>();
-  const instanceMonthly = (type: unknown, count: number): number => {
-    const hourly = INSTANCE_HOURLY[String(type)];
-    if (hourly === undefined) {
-      unpriced.add(String(type));
-      return 0;
-    }
-    return hourly * HOURS_PER_MONTH * count;
-  };
+export function estimateCost(resources: PlannedResource[], region: string): CostEstimate {
+  const table = priceTable(region);
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
   // Auto Scaling groups and node groups name their launch template by id; mocks make ids `${name}-id`.
   const launchTemplates = new Map(
     resources
@@ -76,54 +118,279 @@ export function estimateCost(resources: PlannedResource[]): CostEstimate {
   const templateOf = (ref: unknown): Inputs | undefined =>
     launchTemplates.get(String((ref as Inputs | undefined)?.id));
 
+  // EBS-backed storage classes by name, for the persistent volumes pods claim.
+  const ebsClasses = new Map(
+    resources
+      .filter(
+        (r) =>
+          r.type === "kubernetes:storage.k8s.io/v1:StorageClass" &&
+          r.inputs.provisioner === "ebs.csi.aws.com",
+      )
+      .map((r) => [
+        String((r.inputs.metadata as Inputs | undefined)?.name ?? r.name),
+        String((r.inputs.parameters as Inputs | undefined)?.type ?? "gp3"),
+      ]),
+  );
+  const defaultClass = resources.find(
+    (r) =>
+      r.type === "kubernetes:storage.k8s.io/v1:StorageClass" &&
+      ((r.inputs.metadata as Inputs | undefined)?.annotations as Inputs | undefined)?.[
+        "storageclass.kubernetes.io/is-default-class"
+      ] === "true",
+  );
+  const defaultClassName = String((defaultClass?.inputs.metadata as Inputs | undefined)?.name ?? "");
+
   const lines: CostLine[] = [];
+  const unpriced: Unpriced[] = [];
   for (const r of resources) {
-    const i = r.inputs;
-    let monthly = FLAT_MONTHLY[r.type] ?? 0;
-    switch (r.type) {
-      case "aws:ec2/instance:Instance":
-        monthly =
-          instanceMonthly(i.instanceType, 1) +
-          gp3(Number((i.rootBlockDevice as Inputs | undefined)?.volumeSize ?? 8));
-        break;
-      case "aws:autoscaling/group:Group": {
-        const count = Number(i.desiredCapacity ?? i.minSize ?? 0);
-        monthly = count === 0 ? 0 : instanceMonthly(templateOf(i.launchTemplate)?.instanceType, count);
-        break;
+    if (!r.custom) continue;
+    const component = componentOf(r, byUrn);
+    const who = { component, urn: r.urn, name: r.name, type: r.type };
+    const add = (line: LineKind, quantity: number, unitUsd: number) => {
+      if (quantity > 0)
+        lines.push({ ...who, line, quantity, unitUsd, monthlyUsd: round(quantity * unitUsd) });
+    };
+    const lines0 = lines.length;
+    const unpricedBefore = unpriced.length;
+    const skip = (reason: string) => unpriced.push({ ...who, reason });
+    if (!table) {
+      if (PRICED_TYPES.has(r.type)) skip(`no price table for region ${region} in scripts/lib/prices`);
+      continue;
+    }
+    const hours = table.hoursPerMonth;
+    const instances = (type: unknown, count: number) => {
+      if (count <= 0) return;
+      const hourly = table.instanceHourly[String(type)];
+      if (hourly === undefined) skip(`no price for instance type ${String(type)} in the ${region} table`);
+      else add("instance hours", count * hours, hourly);
+    };
+    const gp3 = (sizeGiB: number, count: number, iops?: number, mibps?: number) => {
+      const e = table.ebs;
+      add("EBS GB", sizeGiB * count, e.gp3GbMonth);
+      add(
+        "provisioned IOPS",
+        Math.max(0, (iops ?? e.gp3BaselineIops) - e.gp3BaselineIops) * count,
+        e.gp3IopsMonthAboveBaseline,
+      );
+      add(
+        "provisioned throughput",
+        Math.max(0, (mibps ?? e.gp3BaselineMibps) - e.gp3BaselineMibps) * count,
+        e.gp3MibpsMonthAboveBaseline,
+      );
+    };
+    const volume = (type: unknown, sizeGiB: number, count: number, iops?: number, mibps?: number) => {
+      if (type === undefined || type === "gp3") gp3(sizeGiB, count, iops, mibps);
+      else skip(`EBS volume type ${String(type)} has no price in the table (gp3 only)`);
+    };
+    const rootVolumes = (template: Inputs | undefined, count: number, fallbackGiB: number) => {
+      const mappings = (template?.blockDeviceMappings as Inputs[] | undefined) ?? [];
+      if (mappings.length === 0) return volume("gp3", fallbackGiB, count);
+      for (const m of mappings) {
+        const ebs = m.ebs as Inputs | undefined;
+        if (ebs)
+          volume(
+            ebs.volumeType,
+            Number(ebs.volumeSize ?? fallbackGiB),
+            count,
+            num(ebs.iops),
+            num(ebs.throughput),
+          );
       }
-      case "aws:eks/nodeGroup:NodeGroup": {
-        const types = (i.instanceTypes as string[] | undefined) ?? [
-          templateOf(i.launchTemplate)?.instanceType,
-        ];
-        monthly = instanceMonthly(
-          types[0],
-          Number((i.scalingConfig as Inputs | undefined)?.desiredSize ?? 0),
+    };
+    /** A claim's storage: EBS GB when its class provisions EBS volumes, else unpriced. */
+    const claims = (specs: Inputs[], count: number) => {
+      for (const spec of specs) {
+        const className = String(spec.storageClassName ?? defaultClassName);
+        const storage = ((spec.resources as Inputs | undefined)?.requests as Inputs | undefined)?.storage;
+        const gib = gibOf(storage);
+        const type = ebsClasses.get(className);
+        if (type === undefined || gib === undefined)
+          skip(
+            `persistent volume of class ${JSON.stringify(className)} (${String(storage)}) is not an EBS class in this plan`,
+          );
+        else volume(type, gib, count);
+      }
+    };
+    const i = r.inputs;
+    switch (r.type) {
+      case "kubernetes:apps/v1:StatefulSet": {
+        const spec = i.spec as Inputs | undefined;
+        const templates = (spec?.volumeClaimTemplates as Inputs[] | undefined) ?? [];
+        claims(
+          templates.map((t) => (t.spec as Inputs | undefined) ?? {}),
+          Number(spec?.replicas ?? 1),
         );
         break;
       }
+      case "kubernetes:core/v1:PersistentVolumeClaim":
+        claims([(i.spec as Inputs | undefined) ?? {}], 1);
+        break;
+      case "aws:ec2/instance:Instance": {
+        instances(i.instanceType, 1);
+        const root = i.rootBlockDevice as Inputs | undefined;
+        // An AMI's default root volume is 8 GiB when the program does not size it.
+        volume(root?.volumeType, Number(root?.volumeSize ?? 8), 1, num(root?.iops), num(root?.throughput));
+        if (i.associatePublicIpAddress === true) add("public IPv4", hours, table.hourly.publicIpv4);
+        break;
+      }
+      case "aws:autoscaling/group:Group": {
+        const count = Number(i.desiredCapacity ?? i.minSize ?? 0);
+        const template = templateOf(i.launchTemplate);
+        instances(template?.instanceType, count);
+        if (count > 0) rootVolumes(template, count, 8);
+        break;
+      }
+      case "aws:eks/nodeGroup:NodeGroup": {
+        const count = Number((i.scalingConfig as Inputs | undefined)?.desiredSize ?? 0);
+        const template = templateOf(i.launchTemplate);
+        const types = (i.instanceTypes as string[] | undefined) ?? [template?.instanceType as string];
+        if (i.capacityType === "SPOT") {
+          if (count > 0) skip(`spot capacity (${types.join(", ")}): spot prices move, not in the table`);
+        } else {
+          // EKS launches the first listed type unless it lacks capacity.
+          instances(types[0], count);
+        }
+        // Root volumes are paid on spot as on demand.
+        if (count > 0) rootVolumes(template, count, Number(i.diskSize ?? 20));
+        break;
+      }
       case "aws:ebs/volume:Volume":
-        monthly = gp3(Number(i.size ?? 0), Number(i.iops ?? 3000), Number(i.throughput ?? 125));
+        volume(i.type, Number(i.size ?? 0), 1, num(i.iops), num(i.throughput));
+        break;
+      case "aws:ec2/natGateway:NatGateway":
+        add("NAT gateway hours", hours, table.hourly.natGateway);
+        break;
+      case "aws:ec2/eip:Eip":
+        add("public IPv4", hours, table.hourly.publicIpv4);
+        break;
+      case "aws:lb/loadBalancer:LoadBalancer": {
+        if (i.loadBalancerType !== "network") {
+          skip(`load balancer type ${String(i.loadBalancerType ?? "application")} has no price in the table`);
+          break;
+        }
+        add("load balancer hours", hours, table.hourly.networkLoadBalancer);
+        // An internet-facing NLB holds one public IPv4 address per subnet (AZ) it is placed in.
+        if (i.internal !== true) add("public IPv4", hours * list(i.subnets).length, table.hourly.publicIpv4);
+        break;
+      }
+      case "aws:eks/cluster:Cluster":
+        add("EKS control plane", hours, table.hourly.eksControlPlane);
         break;
       case "aws:ec2/vpcEndpoint:VpcEndpoint":
-        if (i.vpcEndpointType === "Interface") {
-          monthly =
-            INTERFACE_ENDPOINT_AZ_HOURLY *
-            HOURS_PER_MONTH *
-            ((i.subnetIds as unknown[] | undefined)?.length ?? 1);
-        }
+        if (i.vpcEndpointType === "Interface")
+          add(
+            "interface endpoints",
+            hours * Math.max(1, list(i.subnetIds).length),
+            table.hourly.interfaceEndpointPerAz,
+          );
+        break;
+      case "aws:route53/zone:Zone":
+        add("hosted zones", 1, table.monthly.hostedZone);
+        break;
+      case "aws:kms/key:Key":
+        add("KMS keys", 1, table.monthly.kmsKey);
+        break;
+      case "aws:secretsmanager/secret:Secret":
+        add("secrets", 1, table.monthly.secretsManagerSecret);
         break;
     }
-    if (monthly > 0) lines.push({ type: r.type, name: r.name, monthlyUsd: Math.round(monthly * 100) / 100 });
+    // A resource type known to cost money that produced neither a line nor a reason is a gap.
+    if (lines.length === lines0 && unpriced.length === unpricedBefore && UNMODELLED.has(r.type))
+      skip(`${r.type} is not modelled by scripts/lib/cost.ts`);
   }
-  const total = lines.reduce((sum, l) => sum + l.monthlyUsd, 0);
-  return { monthlyUsd: Math.round(total * 100) / 100, lines, unpriced: [...unpriced].sort() };
+  return summarizeCost(region, table, lines, unpriced);
 }
 
-/** Totals per resource type, largest first, for the plan's summary. */
-export function costByType(estimate: CostEstimate): [string, number][] {
-  const byType = new Map<string, number>();
-  for (const l of estimate.lines) byType.set(l.type, (byType.get(l.type) ?? 0) + l.monthlyUsd);
-  return [...byType.entries()]
-    .map(([t, v]): [string, number] => [t, Math.round(v * 100) / 100])
-    .sort((a, b) => b[1] - a[1]);
+/** Types that cost money by the hour or month and that this estimate does not model yet. */
+const UNMODELLED = new Set([
+  "aws:rds/instance:Instance",
+  "aws:elasticache/cluster:Cluster",
+  "aws:ec2/transitGateway:TransitGateway",
+  "aws:msk/cluster:Cluster",
+  "aws:opensearch/domain:Domain",
+]);
+
+const PRICED_TYPES = new Set([
+  "aws:ec2/instance:Instance",
+  "aws:autoscaling/group:Group",
+  "aws:eks/nodeGroup:NodeGroup",
+  "aws:ebs/volume:Volume",
+  "aws:ec2/natGateway:NatGateway",
+  "aws:ec2/eip:Eip",
+  "aws:lb/loadBalancer:LoadBalancer",
+  "aws:eks/cluster:Cluster",
+  "aws:ec2/vpcEndpoint:VpcEndpoint",
+  "aws:route53/zone:Zone",
+  "aws:kms/key:Key",
+  "aws:secretsmanager/secret:Secret",
+  "kubernetes:apps/v1:StatefulSet",
+  "kubernetes:core/v1:PersistentVolumeClaim",
+]);
+
+/** Kubernetes quantities in GiB (`100Gi`, `1Ti`; decimal `G` rounded up to whole GiB). */
+function gibOf(q: unknown): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(Mi|Gi|Ti|M|G|T)$/.exec(String(q));
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const factor: Record<string, number> = {
+    Mi: 1 / 1024,
+    Gi: 1,
+    Ti: 1024,
+    M: 1e6 / 2 ** 30,
+    G: 1e9 / 2 ** 30,
+    T: 1e12 / 2 ** 30,
+  };
+  return Math.ceil(n * factor[m[2]]);
+}
+
+function num(v: unknown): number | undefined {
+  return v === undefined || v === null ? undefined : Number(v);
+}
+
+function list(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+function summarizeCost(
+  region: string,
+  table: PriceTable | undefined,
+  lines: CostLine[],
+  unpriced: Unpriced[],
+): CostEstimate {
+  const sum = (key: (l: CostLine) => string) => {
+    const totals: Record<string, number> = {};
+    for (const l of lines) totals[key(l)] = (totals[key(l)] ?? 0) + l.monthlyUsd;
+    return Object.fromEntries(
+      Object.entries(totals)
+        .map(([k, v]): [string, number] => [k, round(v)])
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
+    );
+  };
+  return {
+    region,
+    priceDate: table?.date,
+    priceSource: table?.source,
+    monthlyUsd: round(lines.reduce((s, l) => s + l.monthlyUsd, 0)),
+    lines,
+    byComponent: sum((l) => l.component),
+    byLine: sum((l) => l.line),
+    unpriced,
+    excluded: table?.excluded ?? [],
+  };
+}
+
+export interface CostDelta {
+  monthlyUsd: number;
+  byComponent: Record<string, number>;
+}
+
+/** New minus base, per component (components absent on one side count as zero there). */
+export function costDelta(base: CostEstimate, next: CostEstimate): CostDelta {
+  const names = new Set([...Object.keys(base.byComponent), ...Object.keys(next.byComponent)]);
+  const byComponent: Record<string, number> = {};
+  for (const n of [...names].sort()) {
+    const d = round((next.byComponent[n] ?? 0) - (base.byComponent[n] ?? 0));
+    if (d !== 0) byComponent[n] = d;
+  }
+  return { monthlyUsd: round(next.monthlyUsd - base.monthlyUsd), byComponent };
 }

@@ -3,6 +3,7 @@
  * its type, name, parent, options and inputs, plus the stack outputs. One evaluation per process:
  * the Pulumi runtime keeps global state.
  */
+import { KEEP_TRACES } from "./traces";
 import * as pulumi from "@pulumi/pulumi";
 import { mockCall, mockResource } from "./mocks";
 import type { StackConfig } from "./stackConfig";
@@ -24,13 +25,23 @@ export interface PlannedResource {
     ignoreChanges: string[];
     replaceOnChanges: string[];
     dependsOn: string[];
+    /** URNs this resource was known by before (`aliases`), resolved as the engine resolves them. */
+    aliases: string[];
   };
+}
+
+/** A data-source call the program made (getAmi, getPolicyDocument, ...), with its arguments. */
+export interface Lookup {
+  token: string;
+  inputs: Record<string, unknown>;
 }
 
 export interface Evaluation {
   stack: string;
   resources: PlannedResource[];
   outputs: Record<string, unknown>;
+  /** Every lookup, sorted, so tests can check what the program asked AWS for. */
+  lookups: Lookup[];
 }
 
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -71,7 +82,56 @@ interface RegisterRequest {
   getIgnorechangesList(): string[];
   getReplaceonchangesList(): string[];
   getDependenciesList(): string[];
+  getAliasesList(): AliasMessage[];
+  getAliasurnsList(): string[];
   getObject(): unknown;
+}
+
+interface AliasMessage {
+  getUrn(): string;
+  getSpec():
+    | {
+        getName(): string;
+        getType(): string;
+        getStack(): string;
+        getProject(): string;
+        getParenturn(): string;
+        getNoparent(): boolean;
+      }
+    | undefined;
+}
+
+/** The type part of a URN as the mock monitor builds it: the parent's own type, `$`, the type. */
+export function urnType(parentUrn: string | undefined, type: string): string {
+  return parentUrn ? `${parentUrn.split("::")[2].split("$").pop()}$${type}` : type;
+}
+
+/** An alias as the URN it stands for: fields left empty default to the resource's own. */
+export function aliasUrn(
+  alias: AliasMessage,
+  own: { stack: string; project: string; type: string; name: string; parent?: string },
+): string {
+  const spec = alias.getSpec();
+  if (!spec) return alias.getUrn();
+  const parent = spec.getNoparent() ? undefined : spec.getParenturn() || own.parent;
+  const type = urnType(parent, spec.getType() || own.type);
+  return `urn:pulumi:${spec.getStack() || own.stack}::${spec.getProject() || own.project}::${type}::${spec.getName() || own.name}`;
+}
+
+/**
+ * The SDK records a stack trace for every resource (its source position, for the engine) and for
+ * every promise it creates (a leak-debugging aid); the mock monitor discards both, and formatting
+ * them was a large share of the plan's CPU. Off while the program runs (see ./traces); errors
+ * thrown meanwhile carry their message only, unless SWITCHYARD_PLAN_TRACES=1.
+ */
+function skipStackCapture(): () => void {
+  if (KEEP_TRACES) return () => undefined;
+  const limit = Error.stackTraceLimit;
+  (pulumi.Resource as unknown as { callsites: () => unknown[] }).callsites = () => [];
+  Error.stackTraceLimit = 0;
+  return () => {
+    Error.stackTraceLimit = limit;
+  };
 }
 
 export async function evaluateProgram(
@@ -80,9 +140,17 @@ export async function evaluateProgram(
   programPath: string,
 ): Promise<Evaluation> {
   const region = config.values["aws:region"] ?? "eu-west-1";
+  const restoreStacks = skipStackCapture();
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+  const lookups: Lookup[] = [];
   await pulumi.runtime.setMocks(
-    { newResource: (args) => mockResource(args, region), call: (args) => mockCall(args, region) },
+    {
+      newResource: (args) => mockResource(args, region),
+      call: (args) => {
+        lookups.push({ token: args.token, inputs: redact(args.inputs) as Record<string, unknown> });
+        return mockCall(args, region);
+      },
+    },
     "switchyard",
     stack,
     false,
@@ -122,6 +190,18 @@ export async function evaluateProgram(
             ignoreChanges: r.getIgnorechangesList(),
             replaceOnChanges: r.getReplaceonchangesList(),
             dependsOn: r.getDependenciesList(),
+            aliases: [
+              ...r.getAliasurnsList(),
+              ...r.getAliasesList().map((a) =>
+                aliasUrn(a, {
+                  stack,
+                  project: "switchyard",
+                  type: r.getType(),
+                  name: r.getName(),
+                  parent: r.getParent() || undefined,
+                }),
+              ),
+            ],
           },
         });
       }
@@ -146,9 +226,15 @@ export async function evaluateProgram(
     return originalOutputs(req, callback);
   };
 
-  await pulumi.runtime.runInPulumiStack(() => import(programPath));
+  // require, not import(): a dynamic import sends every module the program loads through the ESM
+  // loader hooks, a synchronous round trip to their worker per module.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+  await pulumi.runtime.runInPulumiStack(async () => require(programPath) as unknown);
   await pulumi.runtime.disconnect();
+  restoreStacks();
   await Promise.all(order);
   resources.sort((a, b) => a.urn.localeCompare(b.urn));
-  return { stack, resources, outputs };
+  const lookupKey = (l: Lookup) => `${l.token} ${JSON.stringify(l.inputs)}`;
+  lookups.sort((a, b) => lookupKey(a).localeCompare(lookupKey(b)));
+  return { stack, resources, outputs, lookups };
 }

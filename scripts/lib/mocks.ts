@@ -2,6 +2,7 @@
  * What the fake AWS returns. Outputs echo the inputs plus the computed attributes the program
  * reads (ARNs, endpoints, addresses), deterministic so plans diff cleanly between runs.
  */
+import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { STACK_EXPORTS, type ExportKey } from "../../components/contract/exports";
 
@@ -12,7 +13,7 @@ function shortType(type: string): string {
 }
 
 /** Deterministic private address per resource name, inside 10.255.0.0/16 (never contacted). */
-function fakeIp(name: string): string {
+export function fakeIp(name: string): string {
   let h = 0;
   for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
   return `10.255.${(h >> 8) & 255}.${(h & 254) + 1}`;
@@ -78,15 +79,45 @@ export function sampleExport(key: ExportKey): unknown {
   return `sample:${key}`;
 }
 
+/**
+ * What a provider's auto-naming gives a resource that names none: the logical name plus a suffix
+ * (Pulumi adds 7 random hex digits for AWS, 8 characters for Kubernetes). Here the suffix is
+ * derived from type and name, so a plan is the same on every run and still shows that the physical
+ * name is not the logical one.
+ */
+export function autoName(type: string, name: string): string {
+  const suffix = createHash("sha256").update(`${type}::${name}`).digest("hex");
+  return `${name}-${suffix.slice(0, type.startsWith("kubernetes:") ? 8 : 7)}`;
+}
+
+/** Kubernetes objects carry their name in metadata: fill it as the provider would. */
+function kubernetesState(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
+  const metadata = (args.inputs.metadata as Record<string, unknown> | undefined) ?? {};
+  return { metadata: { ...metadata, name: metadata.name ?? autoName(args.type, args.name) } };
+}
+
+/**
+ * The AMI a lookup finds: derived from its arguments (owners, filters), so a resource's image id
+ * tells which lookup chose it and a lookup with other arguments yields another image.
+ */
+export function mockAmiId(inputs: Record<string, unknown>): string {
+  const digest = createHash("sha256").update(JSON.stringify(inputs)).digest("hex");
+  return `ami-${digest.slice(0, 17)}`;
+}
+
 export function mockResource(
   args: pulumi.runtime.MockResourceArgs,
   region: string,
 ): pulumi.runtime.MockResourceResult {
-  const name = (args.inputs.name as string | undefined) ?? args.name;
+  const prefix = args.inputs.namePrefix as string | undefined;
+  const name =
+    (args.inputs.name as string | undefined) ??
+    (prefix === undefined ? autoName(args.type, args.name) : `${prefix}${autoName(args.type, "").slice(1)}`);
   const service = args.type.split(":")[1]?.split("/")[0] ?? "resource";
   const state = {
     ...args.inputs,
     name,
+    ...(args.type.startsWith("kubernetes:") ? kubernetesState(args) : {}),
     arn: `arn:aws:${service}:${region}:${MOCK_ACCOUNT}:${shortType(args.type).toLowerCase()}/${args.name}`,
     ...(computedByType[args.type]?.(args.name, args.inputs, region) ?? {}),
   };
@@ -103,10 +134,12 @@ const calls: Record<string, (inputs: Record<string, unknown>, region: string) =>
     arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`,
     userId: "MOCK",
   }),
+  // The deploying identity is a user here; for an assumed role, the issuer is the role.
+  "aws:iam/getSessionContext:getSessionContext": (inputs) => ({ arn: inputs.arn, issuerArn: inputs.arn }),
   "aws:index/getRegion:getRegion": (_i, region) => ({ name: region, region, id: region }),
   "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
   "aws:ec2/getAmi:getAmi": (inputs) => ({
-    id: "ami-0123456789abcdef0",
+    id: mockAmiId(inputs),
     name: "al2023-ami-2023.6-kernel-6.1-x86_64",
     owners: inputs.owners,
   }),

@@ -1,5 +1,5 @@
 /** Human-readable rendering of an evaluation: a resource tree like `pulumi preview`, and counts. */
-import { costByType, type CostEstimate } from "./cost";
+import type { CostDelta, CostEstimate } from "./cost";
 import type { Evaluation, PlannedResource } from "./evaluate";
 
 export interface Summary {
@@ -36,13 +36,29 @@ export function renderTree(evaluation: Evaluation): string {
   return lines.join("\n");
 }
 
+const usd = (v: number) => `$${v.toFixed(2)}`;
+const signed = (v: number) => `${v >= 0 ? "+" : "-"}$${Math.abs(v).toFixed(2)}`;
+
 export function renderCost(cost: CostEstimate): string {
   const lines = [
-    `Estimated monthly cost (on-demand list prices, approximate): $${cost.monthlyUsd.toFixed(2)}`,
+    `Estimated monthly cost (${cost.region}, on-demand list prices` +
+      (cost.priceDate ? ` of ${cost.priceDate}` : ", no price table") +
+      `): ${usd(cost.monthlyUsd)}`,
+    "  by component:",
+    ...Object.entries(cost.byComponent).map(([c, v]) => `    ${usd(v).padStart(10)}  ${c}`),
+    "  by line:",
+    ...Object.entries(cost.byLine).map(([l, v]) => `    ${usd(v).padStart(10)}  ${l}`),
   ];
-  for (const [type, usd] of costByType(cost))
-    lines.push(`    ${("$" + usd.toFixed(2)).padStart(10)}  ${type}`);
-  if (cost.unpriced.length > 0)
-    lines.push(`    not priced (instance types missing from the table): ${cost.unpriced.join(", ")}`);
+  if (cost.unpriced.length > 0) {
+    lines.push(`  not priced (left out of the total):`);
+    for (const u of cost.unpriced) lines.push(`    ${u.component}/${u.name} (${u.type}): ${u.reason}`);
+  }
+  if (cost.excluded.length > 0) lines.push(`  excluded (usage-based): ${cost.excluded.join("; ")}`);
+  return lines.join("\n");
+}
+
+export function renderCostDelta(delta: CostDelta): string {
+  const lines = [`Monthly cost change: ${signed(delta.monthlyUsd)}`];
+  for (const [c, v] of Object.entries(delta.byComponent)) lines.push(`    ${signed(v).padStart(10)}  ${c}`);
   return lines.join("\n");
 }

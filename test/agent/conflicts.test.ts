@@ -85,6 +85,19 @@ test("a malformed update of a live route keeps its last accepted value serving a
       /^serving the last accepted value \(revision \d+\); revision \d+ was rejected: bad-json/,
     );
   }
+  // An agent restarted meanwhile still has the last accepted value (its state directory).
+  const load = bed.startLoad([HOST], 8);
+  await bed.agents[0].restart();
+  const [restarted] = await bed.waitForStatus(
+    "restarted agent reports",
+    (s) => rejection(s, key) !== undefined,
+  );
+  await sleep(500);
+  const result = await load.stop();
+  assert.equal(result.failures, 0, result.failureSamples.join("\n"));
+  assert.equal(result.resets, 0);
+  assert.equal(restarted.routes[HOST]?.state, "live");
+  assert.deepEqual(await bed.colours(HOST), ["blue", "blue"]);
   // The next good value replaces it on every agent.
   await bed.writeRoute({ ...shop, liveColour: "green" });
   await bed.waitForColour(HOST, "green");

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { DEFAULTS } from "../../hosts/agent/config";
-import { buildDesired, parseRecord } from "../../hosts/agent/desired";
+import { buildDesired, parseAccepted, parseRecord, serializeAccepted } from "../../hosts/agent/desired";
 import type { EtcdRecord } from "../../hosts/agent/desired";
 import { assignSlots, deriveLayout, routedOnly, sameLayout } from "../../hosts/agent/haproxy/layout";
 import { backendHealth, parseMap, parseServersState } from "../../hosts/agent/haproxy/parse";
@@ -360,4 +360,23 @@ test("layout: a removed route's backends stay until a reload is needed anyway", 
     ["be_shop_blue", "be_shop_green"],
   );
   assert.equal(sameLayout(deriveLayout(buildDesired(two, PRIVATE), l1, 4), l2), true, "nor bringing it back");
+});
+
+test("accepted values survive a restart through the state file; a tampered entry is dropped", () => {
+  const a = route("a.example.com", "a");
+  const key = routeKey(a.host);
+  const { accepted } = buildDesired(new Map([[key, parseRecord(key, serializeRoute(a), 5, 5)]]), PRIVATE);
+  const restored = parseAccepted(serializeAccepted(accepted));
+  assert.deepEqual([...restored], [...accepted]);
+  const bad = buildDesired(new Map([[key, parseRecord(key, "{oops", 8, 5)]]), PRIVATE, restored);
+  assert.deepEqual(
+    bad.routes.map((r) => r.modRevision),
+    [5],
+  );
+  const tampered = JSON.stringify([
+    [key, { ...accepted.get(key), route: { ...a, app: "x\n  server pwn 10.6.6.6:80" } }],
+    [routeKey("b.example.com"), { route: a, modRevision: 1, createRevision: 1 }],
+  ]);
+  assert.equal(parseAccepted(tampered).size, 0, "invalid value, and a value for another host");
+  assert.equal(parseAccepted("not json").size, 0);
 });

@@ -7,7 +7,7 @@ import { haproxyPaths } from "../../model/haproxy";
 import { loadConfig, usage } from "../../hosts/agent/config";
 import type { Layout } from "../../hosts/agent/haproxy/layout";
 import { checkConfig } from "../../hosts/agent/haproxy/process";
-import { renderConfig, renderMap } from "../../hosts/agent/haproxy/render";
+import { renderConfig, renderMap } from "../../model/haproxyConfig";
 import { Metrics } from "../../hosts/agent/metrics";
 
 const hc = { path: "/health", intervalMs: 1000, rise: 2, fall: 2 };
@@ -20,13 +20,20 @@ test("rendered haproxy.cfg has the runtime hooks and passes haproxy -c", async (
   const dir = mkdtempSync(join(tmpdir(), "switchyard-render-"));
   try {
     const paths = haproxyPaths(dir);
-    const cfg = renderConfig(layout, new Map([["be_shop_blue", [{ address: "10.0.0.1", port: 8080 }]]]), {
-      paths,
-      bindAddress: "127.0.0.1",
-      bindPort: 8000,
-      maxconn: 1000,
-      healthzPath: "/healthz",
-    });
+    const cfg = renderConfig(
+      {
+        mode: "routes",
+        backends: layout,
+        slots: new Map([["be_shop_blue", [{ address: "10.0.0.1", port: 8080 }]]]),
+      },
+      {
+        paths,
+        bindAddress: "127.0.0.1",
+        bindPort: 8000,
+        maxconn: 1000,
+        healthzPath: "/healthz",
+      },
+    );
     for (const expected of [
       "  master-worker",
       `  stats socket ${paths.adminSocket} mode 600 level admin expose-fd listeners`,
@@ -56,13 +63,16 @@ test("rendering refuses tokens that could break out of a line", () => {
   const evil = [{ ...layout[0], name: "be_x\n  server y 1.2.3.4:80" }];
   assert.throws(
     () =>
-      renderConfig(evil, new Map(), {
-        paths: haproxyPaths("/tmp/x"),
-        bindAddress: "*",
-        bindPort: 80,
-        maxconn: 100,
-        healthzPath: "/healthz",
-      }),
+      renderConfig(
+        { mode: "routes", backends: evil, slots: new Map() },
+        {
+          paths: haproxyPaths("/tmp/x"),
+          bindAddress: "*",
+          bindPort: 80,
+          maxconn: 100,
+          healthzPath: "/healthz",
+        },
+      ),
     /unsafe token/,
   );
   assert.throws(() => renderMap(new Map([["a.com b", "be_x"]])), /unsafe token/);

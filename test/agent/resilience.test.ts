@@ -44,15 +44,19 @@ test("after a full etcd outage (10 s) every agent applies the next flip within 2
   const load = bed.startLoad([HOST], 8);
   const down = performance.now();
   await bed.etcd.killAll();
-  for (const a of bed.agents) {
-    await waitFor(async () => (await a.status()).etcdConnected === false, "agent notices etcd is gone");
+  try {
+    for (const a of bed.agents) {
+      await waitFor(async () => (await a.status()).etcdConnected === false, "agent notices etcd is gone");
+    }
+    await sleep(10_000 - (performance.now() - down));
+    assert.deepEqual(await bed.colours(HOST), [live, live]);
+    const during = load.snapshot();
+    assert.equal(during.failures, 0, during.failureSamples.join("\n"));
+    assert.ok(during.byColour[live] > 100);
+  } finally {
+    // Also after a failed assertion: the tests after this one need etcd.
+    await bed.etcd.restartAll();
   }
-  await sleep(10_000 - (performance.now() - down));
-  assert.deepEqual(await bed.colours(HOST), [live, live]);
-  const during = load.snapshot();
-  assert.equal(during.failures, 0, during.failureSamples.join("\n"));
-  assert.ok(during.byColour[live] > 100);
-  await bed.etcd.restartAll();
   const next = bed.otherColourOf(live);
   await bed.setLiveColour(HOST, next);
   const ms = await bed.waitForColour(HOST, next, 2000);

@@ -12,7 +12,7 @@ import { request } from "node:http";
 import { after, before, describe, test } from "node:test";
 import { haproxyPaths } from "../../model/haproxy";
 import { freePort, get, readPidFile, sleep, tempDir, Testbed, waitUntil } from "../../hosts/testbed";
-import { renderBootstrapConfig } from "../../components/edge/render/bootstrap";
+import { renderConfig } from "../../model/haproxyConfig";
 import { HEALTHZ_PATH } from "../../model/http";
 
 const stateDir = tempDir("switchyard-supervised");
@@ -63,7 +63,10 @@ describe("agent with HAProxy supervised by systemd", { timeout: 120_000 }, () =>
     writeFileSync(paths.map, "");
     writeFileSync(
       paths.config,
-      renderBootstrapConfig({ paths, bindPort: port, maxconn: 1000, healthzPath: HEALTHZ_PATH }),
+      renderConfig(
+        { mode: "bootstrap" },
+        { paths, bindAddress: "127.0.0.1", bindPort: port, maxconn: 1000, healthzPath: HEALTHZ_PATH },
+      ),
     );
     startLikeSystemd();
     bed = await Testbed.start({ agents: 0, etcdMembers: 1 });

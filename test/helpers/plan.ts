@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse, stringify } from "yaml";
-import type { PlannedResource } from "../../scripts/lib/evaluate";
+import type { Lookup, PlannedResource } from "../../scripts/lib/evaluate";
 
 export const ROOT = resolve(__dirname, "../..");
 
@@ -15,6 +15,7 @@ export interface Plan {
   stack: string;
   resources: PlannedResource[];
   outputs: Record<string, unknown>;
+  lookups: Lookup[];
   summary: { total: number; byType: Record<string, number> };
   [extra: string]: unknown;
 }
@@ -39,7 +40,8 @@ export function runPlan(args: string[]): PlanRun {
       cwd: ROOT,
       encoding: "utf8",
       maxBuffer: 256 * 1024 * 1024,
-      timeout: 120_000,
+      // Generous: on a loaded shared runner a plan of ~350 resources can take minutes.
+      timeout: 300_000,
     },
   );
   const run: PlanRun = { status: child.status ?? -1, stdout: child.stdout, stderr: child.stderr };

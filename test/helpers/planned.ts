@@ -29,6 +29,7 @@ export function planned(
       ignoreChanges: [],
       replaceOnChanges: [],
       dependsOn: [],
+      aliases: [],
       ...extra.options,
     },
   };

@@ -3,6 +3,7 @@ import { describe, test } from "node:test";
 import { corednsValues } from "../../components/kubernetes/addons/plan";
 import { serviceAccountTrustPolicy } from "../../components/kubernetes/cluster/policies";
 import type { PlannedResource } from "../../scripts/lib/evaluate";
+import { autoName } from "../../scripts/lib/mocks";
 import type { Plan } from "../helpers/plan";
 import { custom, inCluster, inputs, one, prod } from "./support/fixtures";
 
@@ -64,7 +65,7 @@ describe("EKS managed add-ons", () => {
       [`${ISSUER}:aud`]: "sts.amazonaws.com",
     });
     const attached = inCluster(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter(
-      (a) => inputs(a).role === ebs.name,
+      (a) => inputs(a).role === autoName(ebs.type, ebs.name),
     );
     assert.deepEqual(
       attached.map((a) => inputs(a).policyArn),
@@ -82,7 +83,7 @@ describe("EKS managed add-ons", () => {
     const condition = JSON.parse(inputs(cni).assumeRolePolicy).Statement[0].Condition.StringEquals;
     assert.equal(condition[`${ISSUER}:sub`], "system:serviceaccount:kube-system:aws-node");
     const attached = inCluster(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter(
-      (a) => inputs(a).role === cni.name,
+      (a) => inputs(a).role === autoName(cni.type, cni.name),
     );
     assert.deepEqual(
       attached.map((a) => inputs(a).policyArn),

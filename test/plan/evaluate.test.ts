@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { redact, SECRET_PLACEHOLDER } from "../../scripts/lib/evaluate";
+import { autoName } from "../../scripts/lib/mocks";
 import { readStackConfig, MOCK_SECRET_VALUE } from "../../scripts/lib/stackConfig";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -53,5 +54,27 @@ describe("offline plan machinery", () => {
     for (const r of doc.resources.filter((x: { type: string }) => x.type !== "pulumi:pulumi:Stack")) {
       assert.ok(urns.has(r.parent), `${r.urn} has unknown parent ${r.parent}`);
     }
+  });
+
+  test("auto-named resources get a provider-like name, so references to them are real strings", () => {
+    assert.match(autoName("kubernetes:rbac.authorization.k8s.io/v1:Role", "r"), /^r-[0-9a-f]{8}$/);
+    assert.match(autoName("aws:iam/role:Role", "r"), /^r-[0-9a-f]{7}$/);
+    assert.equal(autoName("aws:iam/role:Role", "r"), autoName("aws:iam/role:Role", "r"), "deterministic");
+    const resources = runPlan(["--stack", "prod"]).plan!.resources;
+    const bindings = resources.filter(
+      (r) => r.type.endsWith(":RoleBinding") || r.type.endsWith(":ClusterRoleBinding"),
+    );
+    assert.ok(bindings.length > 0);
+    for (const b of bindings) {
+      const roleRef = b.inputs.roleRef as { name?: unknown };
+      const subjects = b.inputs.subjects as { name?: unknown }[];
+      assert.match(String(roleRef.name), /^[a-z0-9-]+-[0-9a-f]{8}$/, `${b.urn} roleRef.name`);
+      for (const s of subjects) assert.equal(typeof s.name, "string", `${b.urn} subject without a name`);
+    }
+  });
+
+  test("the plan records each resource's aliases among its options", () => {
+    const resources = runPlan(["--stack", "prod"]).plan!.resources;
+    assert.ok(resources.every((r) => Array.isArray(r.options.aliases)));
   });
 });

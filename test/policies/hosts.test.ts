@@ -57,6 +57,20 @@ describe("ebs-encrypted", () => {
     assert.deepEqual(await checkResource(ebsEncrypted, instance), ["device /dev/sdf is not encrypted."]);
   });
 
+  it("reports a launch-template device whose encrypted flag is unset or false", async () => {
+    const template = planned(LAUNCH_TEMPLATE, "edge", {
+      blockDeviceMappings: [
+        { deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeSize: 20 } },
+        { deviceName: "/dev/xvdb", ebs: { volumeSize: 50 } },
+        { deviceName: "/dev/xvdc", ebs: { encrypted: "false", volumeSize: 50 } },
+      ],
+    });
+    assert.deepEqual(await checkResource(ebsEncrypted, template), [
+      "device /dev/xvdb is not encrypted.",
+      "device /dev/xvdc is not encrypted.",
+    ]);
+  });
+
   it("reports root devices left to the AMI", async () => {
     assert.deepEqual(await checkResource(ebsEncrypted, planned(INSTANCE, "etcd-0", {})), [
       "root device (rootBlockDevice not declared) is not encrypted.",
@@ -91,6 +105,17 @@ describe("user-data-no-secrets", () => {
     assert.deepEqual(await checkResource(userDataNoSecrets, planned(INSTANCE, "db", { userData })), [
       'userData contains a literal value for "MYSQL_ROOT_PASSWORD".',
     ]);
+  });
+
+  it("decodes an instance's userDataBase64 (plain and gzip) and reports what it hides", async () => {
+    const script = "#!/bin/bash\nMYSQL_ROOT_PASSWORD=hunter2 mysqld --initialize\n";
+    for (const userDataBase64 of [base64(script), gzipSync(Buffer.from(script)).toString("base64")]) {
+      assert.deepEqual(await checkResource(userDataNoSecrets, planned(INSTANCE, "db", { userDataBase64 })), [
+        'userDataBase64 contains a literal value for "MYSQL_ROOT_PASSWORD".',
+      ]);
+    }
+    const clean = planned(INSTANCE, "db", { userDataBase64: base64(CLEAN) });
+    assert.deepEqual(await checkResource(userDataNoSecrets, clean), []);
   });
 
   it("decodes base64 and gzip to find a private key in a launch template", async () => {

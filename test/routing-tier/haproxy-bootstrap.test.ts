@@ -12,8 +12,7 @@ import { createConnection } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { haproxyPaths } from "../../model/haproxy";
 import { reloadHaproxy, workerPid } from "../../hosts/agent/haproxy/process";
-import { renderConfig } from "../../hosts/agent/haproxy/render";
-import { renderBootstrapConfig } from "../../components/edge/render/bootstrap";
+import { renderConfig } from "../../model/haproxyConfig";
 import { HEALTHZ_PATH } from "../../model/http";
 import { readPidFile } from "../../hosts/testbed";
 import { freePort, tempDir } from "./helpers/host";
@@ -58,7 +57,10 @@ describe("bootstrap haproxy.cfg", { timeout: 60_000 }, () => {
     writeFileSync(paths.map, "");
     writeFileSync(
       paths.config,
-      renderBootstrapConfig({ paths, bindPort: port, maxconn: 1000, healthzPath: HEALTHZ_PATH }),
+      renderConfig(
+        { mode: "bootstrap" },
+        { paths, bindAddress: "127.0.0.1", bindPort: port, maxconn: 1000, healthzPath: HEALTHZ_PATH },
+      ),
     );
   });
 
@@ -77,6 +79,18 @@ describe("bootstrap haproxy.cfg", { timeout: 60_000 }, () => {
   test("passes haproxy -c", () => {
     const check = spawnSync("haproxy", ["-c", "-f", paths.config], { encoding: "utf8", timeout: 15_000 });
     assert.equal(check.status, 0, `${check.stdout}${check.stderr}`);
+  });
+
+  test("it is a mode of the agent's renderer: the same global and defaults, the same escaping", () => {
+    const o = { paths, bindAddress: "127.0.0.1", bindPort: port, maxconn: 1000, healthzPath: HEALTHZ_PATH };
+    const head = (cfg: string) => cfg.slice(cfg.indexOf("global"), cfg.indexOf("frontend"));
+    const boot = renderConfig({ mode: "bootstrap" }, o);
+    assert.equal(head(boot), head(renderConfig({ mode: "routes", backends: [], slots: new Map() }, o)));
+    assert.match(head(boot), /timeout client 60s/);
+    assert.throws(
+      () => renderConfig({ mode: "bootstrap" }, { ...o, healthzPath: "/healthz\n  monitor fail if FALSE" }),
+      /unsafe token/,
+    );
   });
 
   test("a broken bootstrap would fail haproxy -c (the check is not vacuous)", () => {
@@ -121,13 +135,16 @@ describe("bootstrap haproxy.cfg", { timeout: 60_000 }, () => {
     writeFileSync(paths.serverState, "");
     writeFileSync(
       paths.config,
-      renderConfig([], new Map(), {
-        paths,
-        bindAddress: "127.0.0.1",
-        bindPort: port,
-        maxconn: 1000,
-        healthzPath: HEALTHZ_PATH,
-      }),
+      renderConfig(
+        { mode: "routes", backends: [], slots: new Map() },
+        {
+          paths,
+          bindAddress: "127.0.0.1",
+          bindPort: port,
+          maxconn: 1000,
+          healthzPath: HEALTHZ_PATH,
+        },
+      ),
     );
     await reloadHaproxy(paths);
     assert.equal(masterPid(), pid, "the master process survives the reload");

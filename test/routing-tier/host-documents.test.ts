@@ -26,6 +26,8 @@ const documents: HostDocument[] = [
 ];
 const etcdDoc = documents.find((d) => d.owner === "instance etcd-0")!;
 const edgeDoc = documents.find((d) => d.owner === "launch template edge-blue")!;
+const mysqlDoc = documents.find((d) => d.owner === "instance mysql-1")!;
+const mongoDoc = documents.find((d) => d.owner === "instance mongodb-0")!;
 
 const units = (doc: HostDocument) =>
   [...writtenFiles(doc.text)]
@@ -35,7 +37,8 @@ const units = (doc: HostDocument) =>
 
 describe("host documents from the plan", () => {
   test("every user-data document passes `cloud-init schema`", () => {
-    assert.equal(documents.length, 5 + 5 + 7);
+    // Per plan: etcd members, 2 MySQL hosts, 3 MongoDB members and the two fleets' templates.
+    assert.equal(documents.length, 10 + 10 + 12);
     for (const d of documents) {
       const r = cloudInitSchema(d.text);
       assert.equal(r.status, 0, `${d.owner}: ${r.output}`);
@@ -50,7 +53,7 @@ describe("host documents from the plan", () => {
   });
 
   test("every systemd unit passes `systemd-analyze verify` with no warnings", () => {
-    for (const doc of [etcdDoc, edgeDoc]) {
+    for (const doc of [etcdDoc, edgeDoc, mysqlDoc, mongoDoc]) {
       const list = units(doc);
       assert.ok(list.length >= 4, `${doc.owner} has its units`);
       const r = verifyUnits(list);
@@ -62,6 +65,7 @@ describe("host documents from the plan", () => {
         .map((u) => u.name)
         .sort(),
       [
+        "etcd-auth.service",
         "etcd-backup.service",
         "etcd-backup.timer",
         "etcd-data.service",
@@ -82,6 +86,33 @@ describe("host documents from the plan", () => {
         "telegraf-credentials.service",
       ],
     );
+    assert.deepEqual(
+      units(mysqlDoc)
+        .map((u) => u.name)
+        .sort(),
+      [
+        "mysql-bootstrap.service",
+        "mysql-credentials.service",
+        "mysql-data.service",
+        "mysql-primary.service",
+        "mysql-tls.service",
+        "switchyard-mysql.service",
+      ],
+    );
+    assert.deepEqual(
+      units(mongoDoc)
+        .map((u) => u.name)
+        .sort(),
+      [
+        "mongodb-bootstrap.service",
+        "mongodb-credentials.service",
+        "mongodb-data.service",
+        "mongodb-key.service",
+        "mongodb-tls.service",
+        "switchyard-mongod.service",
+        "switchyard-thp.service",
+      ],
+    );
   });
 
   test("systemd-analyze verify reports a broken unit (the check is not vacuous)", () => {
@@ -93,7 +124,7 @@ describe("host documents from the plan", () => {
   });
 
   test("every boot script parses with bash -n", () => {
-    for (const doc of [etcdDoc, edgeDoc]) {
+    for (const doc of [etcdDoc, edgeDoc, mysqlDoc, mongoDoc]) {
       const scripts = [...writtenFiles(doc.text)].filter(([, f]) => f.content.startsWith("#!/bin/bash"));
       assert.ok(scripts.length >= 2, doc.owner);
       for (const [path, f] of scripts) {

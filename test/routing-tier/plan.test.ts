@@ -8,6 +8,7 @@ import { describe, test } from "node:test";
 import { STANDBY_PORT } from "../../components/edge/loadBalancer";
 import { byName, ofType, planStack, planVariant, type Plan } from "../helpers/plan";
 import type { PlannedResource } from "../../scripts/lib/evaluate";
+import { mockAmiId } from "../../scripts/lib/mocks";
 import { userDataDocuments } from "./helpers/userData";
 
 const INSTANCE = "aws:ec2/instance:Instance";
@@ -124,15 +125,27 @@ describe("etcd members under mocks", () => {
   });
 
   test("the AL2023 AMI lookups pin the owner", () => {
-    for (const r of [
+    // The mock derives each AMI id from its lookup's arguments: an id names the lookup that chose it.
+    const lookups = new Map(
+      prod.lookups
+        .filter((l) => l.token === "aws:ec2/getAmi:getAmi")
+        .map((l) => [mockAmiId(l.inputs), l.inputs]),
+    );
+    const hosts = [
       ...ofType(prod, INSTANCE),
       ...ofType(prod, "aws:ec2/launchTemplate:LaunchTemplate").filter((t) => t.name.startsWith("edge-")),
-    ]) {
-      assert.equal(
-        r.inputs.ami ?? r.inputs.imageId,
-        "ami-0123456789abcdef0",
-        `${r.name} uses the looked-up AMI (owners: amazon, see the mock)`,
+    ];
+    assert.ok(hosts.length >= 5, "etcd members and both edge fleets");
+    for (const r of hosts) {
+      const lookup = lookups.get(String(r.inputs.ami ?? r.inputs.imageId));
+      assert.ok(lookup, `${r.name} uses an AMI the program looked up`);
+      assert.deepEqual(lookup.owners, ["amazon"], `${r.name}: the lookup pins the owner`);
+      assert.equal(lookup.mostRecent, true, r.name);
+      const filters = Object.fromEntries(
+        (lookup.filters as { name: string; values: string[] }[]).map((f) => [f.name, f.values]),
       );
+      assert.match(filters.name[0], /^al2023-ami-2023\.\*-kernel-\*-(x86_64|arm64)$/, r.name);
+      assert.deepEqual(filters.state, ["available"], r.name);
     }
   });
 });
@@ -200,22 +213,119 @@ describe("no secret reaches user-data", () => {
       "etcd-0-tls",
       "etcd-1-tls",
       "etcd-2-tls",
-      "etcd-client-tls",
+      "etcd-agent-blue-tls",
+      "etcd-agent-green-tls",
+      "etcd-backup-tls",
+      "etcd-deployer-tls",
+      "etcd-registrar-tls",
     ]);
     for (const v of versions) assert.equal(v.inputs.secretString, "[secret]", `${v.name} is a Pulumi secret`);
     const member = JSON.parse(String(byName(prod, "aws:iam/rolePolicy:RolePolicy", "etcd-1").inputs.policy));
     assert.deepEqual(
       member.Statement.find((s: { Action: string }) => s.Action === "secretsmanager:GetSecretValue").Resource,
-      "arn:aws:secretsmanager:eu-west-1:123456789012:secret/etcd-1-tls",
-      "a member reads only its own key",
+      [secretArn("etcd-1-tls"), secretArn("etcd-backup-tls")],
+      "a member reads its own key and the backup identity's, nothing else",
     );
-    const fleet = JSON.parse(
-      String(byName(prod, "aws:iam/rolePolicy:RolePolicy", "edge-blue").inputs.policy),
-    );
-    assert.deepEqual(fleet.Statement.map((s: { Action: string }) => s.Action).sort(), [
-      "s3:GetObject",
-      "secretsmanager:GetSecretValue",
+    for (const colour of ["blue", "green"]) {
+      const fleet = JSON.parse(
+        String(byName(prod, "aws:iam/rolePolicy:RolePolicy", `edge-${colour}`).inputs.policy),
+      );
+      const reads = fleet.Statement.filter(
+        (s: { Action: string }) => s.Action === "secretsmanager:GetSecretValue",
+      );
+      assert.deepEqual(
+        reads.map((s: { Resource: string }) => s.Resource),
+        [secretArn(`etcd-agent-${colour}-tls`)],
+        `the ${colour} fleet reads its own agents' certificate only`,
+      );
+    }
+  });
+});
+
+const secretArn = (name: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret/${name}`;
+const roleArn = (name: string) => `arn:aws:iam:eu-west-1:123456789012:role/${name}`;
+const DEPLOYING = "arn:aws:iam::123456789012:user/mock";
+
+describe("etcd identities: one certificate per role, each secret readable by its principal only", () => {
+  test("no certificate in the plan is shared by two roles: every client CN is a distinct etcd user", () => {
+    const requests = ofType(prod, "tls:index/certRequest:CertRequest");
+    const cn = (r: PlannedResource) => (r.inputs.subject as { commonName: string }).commonName;
+    const clients = requests.filter((r) => cn(r) !== "etcd-member");
+    assert.deepEqual(clients.map(cn).sort(), [
+      "switchyard-agent-blue",
+      "switchyard-agent-green",
+      "switchyard-backup",
+      "switchyard-deployer",
+      "switchyard-registrar",
     ]);
+    // One certificate each, signed once: no two secrets hold the same certificate.
+    const signed = ofType(prod, "tls:index/locallySignedCert:LocallySignedCert");
+    assert.equal(new Set(signed.map((s) => s.inputs.certRequestPem)).size, signed.length);
+    assert.ok(!clients.some((r) => cn(r) === "root"), "the stack never issues a root certificate");
+  });
+
+  test("each secret's policy names only its principal (and the identity that deploys the stack)", () => {
+    const expected: Record<string, string[]> = {
+      "etcd-0-tls": [roleArn("etcd-0")],
+      "etcd-1-tls": [roleArn("etcd-1")],
+      "etcd-2-tls": [roleArn("etcd-2")],
+      "etcd-backup-tls": ["etcd-0", "etcd-1", "etcd-2"].map(roleArn),
+      "etcd-agent-blue-tls": [roleArn("edge-blue")],
+      "etcd-agent-green-tls": [roleArn("edge-green")],
+      // No AWS principal: the registrar's pods get their certificate as a Kubernetes Secret.
+      "etcd-registrar-tls": [],
+      // prod names no deploy runner roles: only the deploying identity reads it.
+      "etcd-deployer-tls": [],
+    };
+    const policies = ofType(prod, "aws:secretsmanager/secretPolicy:SecretPolicy");
+    assert.deepEqual(policies.map((p) => p.name).sort(), Object.keys(expected).sort());
+    for (const p of policies) {
+      assert.equal(p.inputs.secretArn, secretArn(p.name));
+      const doc = JSON.parse(String(p.inputs.policy)) as { Statement: Record<string, unknown>[] };
+      const allow = doc.Statement.filter((s) => s.Effect === "Allow");
+      const deny = doc.Statement.filter((s) => s.Effect === "Deny");
+      assert.deepEqual(
+        allow.flatMap((s) => (s.Principal as { AWS: string[] }).AWS),
+        expected[p.name],
+        `${p.name}: allowed readers`,
+      );
+      assert.equal(deny.length, 1, `${p.name}: one deny for everyone else`);
+      assert.equal(deny[0].Action, "secretsmanager:GetSecretValue");
+      assert.deepEqual(
+        (deny[0].Condition as { StringNotEquals: Record<string, string[]> }).StringNotEquals[
+          "aws:PrincipalArn"
+        ],
+        [...expected[p.name], DEPLOYING],
+        `${p.name}: everyone but its principal is denied`,
+      );
+    }
+  });
+
+  test("deploy runner roles named in config become the deployer secret's readers", () => {
+    const runner = "arn:aws:iam::123456789012:role/ci-deploy";
+    const plan = variant((c) => {
+      c["switchyard:etcd"] = { ...c["switchyard:etcd"], deployRunnerRoleArns: [runner] };
+    });
+    const doc = JSON.parse(
+      String(byName(plan, "aws:secretsmanager/secretPolicy:SecretPolicy", "etcd-deployer-tls").inputs.policy),
+    );
+    assert.deepEqual(doc.Statement[0].Principal.AWS, [runner]);
+  });
+
+  test("app teams get the deploy runners' secret and no other etcd credential", () => {
+    assert.equal(prod.outputs.etcdClientSecretArn, secretArn("etcd-deployer-tls"));
+    const etcdOutputs = Object.entries(prod.outputs).filter(([, v]) => String(v).includes(":secret/etcd"));
+    assert.deepEqual(
+      etcdOutputs.map(([k]) => k),
+      ["etcdClientSecretArn"],
+    );
+  });
+
+  test("the HAProxy hosts' agents write status as <fleet>-<short host name>", () => {
+    for (const d of userDataDocuments(prod).filter((x) => /edge-(blue|green)/.test(x.owner))) {
+      const fleet = /edge-(blue|green)/.exec(d.owner)![1];
+      assert.match(d.text, new RegExp(`--agent-id ${fleet}-%l`), d.owner);
+    }
   });
 });
 

@@ -92,3 +92,42 @@ export function renderCloudConfig(c: CloudConfig): string {
   doc.runcmd = c.runcmd;
   return `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`;
 }
+
+/**
+ * An extra agent a host runs besides its service (metrics, log shipping): its packages, files,
+ * units and the units to enable. Components take a list of them from the caller and append them
+ * with withHostAgents, so adding an agent never edits a host's own renderer.
+ */
+export interface HostAgent {
+  name: string;
+  packages?: string[];
+  writeFiles: WriteFile[];
+  units: UnitFile[];
+  /** Commands run after the host's own service is enabled (installing the agent, for example). */
+  runcmd?: string[][];
+  /** Units to `systemctl enable --now` once everything is written. */
+  enable: string[];
+}
+
+export function withHostAgents(c: CloudConfig, agents: readonly HostAgent[]): CloudConfig {
+  if (agents.length === 0) return c;
+  const names = agents.map((a) => a.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw new Error(`host agent ${dup} is given twice`);
+  const enable = agents.flatMap((a) => a.enable);
+  return {
+    ...c,
+    packages: [...(c.packages ?? []), ...agents.flatMap((a) => a.packages ?? [])],
+    writeFiles: [...c.writeFiles, ...agents.flatMap((a) => [...a.writeFiles, ...a.units.map(unitFile)])],
+    runcmd: [
+      ...c.runcmd,
+      ...agents.flatMap((a) => a.runcmd ?? []),
+      ...(enable.length
+        ? [
+            ["systemctl", "daemon-reload"],
+            ["systemctl", "enable", "--now", ...enable],
+          ]
+        : []),
+    ],
+  };
+}

@@ -33,6 +33,14 @@ const volume = z
       });
   });
 
+/** An AMI to pin the hosts to; changing it replaces them one by one (docs/databases.md, "Upgrades"). */
+const ami = z
+  .string()
+  .regex(/^ami-[0-9a-f]{8,17}$/, {
+    error: (issue) => `expected an AMI id such as ami-0abc12345def67890, got ${JSON.stringify(issue.input)}`,
+  })
+  .optional();
+
 /** Series each engine can install (pinned packages per series in components/data/*\/releases.ts). */
 export const MYSQL_ENGINE_VERSIONS = { mysql: ["8.4"], mariadb: ["11.8"] } as const;
 export const MONGODB_VERSIONS = ["7.0", "8.0"] as const;
@@ -45,6 +53,7 @@ const mysql = z
     /** Release series; the default follows the engine (8.4 for mysql, 11.8 for mariadb). */
     version: z.string().optional(),
     instanceType: instanceType.default("r7i.large"),
+    ami,
     /** Replicas besides the primary, each in its own AZ where possible. */
     replicas: z.number().int().min(0).max(5).default(1),
     /** Member that is the primary (mysql-0 at creation; change it only after promoting, docs/databases.md). */
@@ -81,6 +90,7 @@ const mongodb = z.strictObject({
     .enum(MONGODB_VERSIONS, { error: `expected a MongoDB version: ${MONGODB_VERSIONS.join(", ")}` })
     .default("7.0"),
   instanceType: instanceType.default("r7i.large"),
+  ami,
   members: z.union([z.literal(3), z.literal(5)], { error: "expected 3 or 5 replica set members" }).default(3),
   replicaSetName: dnsLabel.default("rs0"),
   database: identifier.default("app"),

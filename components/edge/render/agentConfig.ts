@@ -20,7 +20,7 @@ export function renderAgentConfig(c: AgentConfigInput): string {
     etcdKeyFile: `${pki}/${TLS_FILES.key}`,
     stateDir: AGENT_HOST.stateDir,
     haproxyBin: AGENT_HOST.haproxyBin,
-    bindAddress: "*",
+    bindAddress: AGENT_HOST.bindAddress,
     bindPort: EDGE_TRAFFIC_PORT,
     httpAddress: AGENT_HOST.statusAddress,
     httpPort: AGENT_HOST.statusPort,

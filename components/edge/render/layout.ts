@@ -17,6 +17,8 @@ export const AGENT_HOST = {
   stateDir,
   /** The agent's own file layout inside its state directory (config, map, sockets, pid). */
   haproxyPaths: haproxyPaths(stateDir),
+  /** HAProxy's traffic bind, in the bootstrap configuration and the agent's: every address. */
+  bindAddress: "*",
   /** The agent's status, metrics and health endpoint: loopback only, it has no authentication. */
   statusAddress: "127.0.0.1",
   statusPort: AGENT_STATUS_PORT,

@@ -2,11 +2,16 @@
  * The cloud-init document of an HAProxy host: packages, the agent bundle (by S3 location and
  * sha256), configuration and units. Key material arrives at boot from Secrets Manager.
  */
+<<<<<<< HEAD
 import { renderCloudConfig, unitFile, withParts, type CloudConfig } from "../../common/host/cloudInit";
 import { hostTelegraf, type HostTelegrafInput, type ResolvedMetricsTarget } from "../../common/host/telegraf";
+=======
+import { renderCloudConfig, unitFile } from "../../common/host/cloudInit";
+import type { Colour } from "../../../model/validators";
+>>>>>>> main
 import { FETCH_SECRET_FILES_PATH, FETCH_SECRET_FILES_SCRIPT } from "../../common/host/secretFiles";
 import { renderAgentConfig } from "./agentConfig";
-import { renderBootstrapConfig } from "./bootstrap";
+import { renderConfig } from "../../../model/haproxyConfig";
 import { HEALTHZ_PATH } from "../../../model/http";
 import { EDGE_TRAFFIC_PORT } from "../../../model/ports";
 import { AGENT_HOST } from "./layout";
@@ -15,7 +20,10 @@ import { edgeUnits } from "./units";
 
 export interface EdgeUserDataInput {
   bundle: BundleLocation;
+  /** The fleet this host belongs to: its etcd identity and the prefix of its agent id. */
+  fleet: Colour;
   etcdEndpoints: string[];
+  /** Secret of the fleet's agent identity (components/etcd/access.ts). */
   etcdClientSecretArn: string;
   maxconn: number;
   /** Where this host's Telegraf writes; none: no Telegraf. */
@@ -64,14 +72,18 @@ export function renderEdgeUserData(e: EdgeUserDataInput): string {
       file(AGENT_HOST.configFile, renderAgentConfig({ etcdEndpoints: e.etcdEndpoints, maxconn: e.maxconn })),
       file(
         AGENT_HOST.bootstrapConfig,
-        renderBootstrapConfig({
-          paths: AGENT_HOST.haproxyPaths,
-          bindPort: EDGE_TRAFFIC_PORT,
-          maxconn: e.maxconn,
-          healthzPath: HEALTHZ_PATH,
-        }),
+        renderConfig(
+          { mode: "bootstrap" },
+          {
+            paths: AGENT_HOST.haproxyPaths,
+            bindAddress: AGENT_HOST.bindAddress,
+            bindPort: EDGE_TRAFFIC_PORT,
+            maxconn: e.maxconn,
+            healthzPath: HEALTHZ_PATH,
+          },
+        ),
       ),
-      ...edgeUnits({ etcdClientSecretArn: e.etcdClientSecretArn }).map(unitFile),
+      ...edgeUnits({ etcdClientSecretArn: e.etcdClientSecretArn, fleet: e.fleet }).map(unitFile),
     ],
     runcmd: [
       [AGENT_HOST.installScript],

@@ -8,7 +8,13 @@ import { FETCH_SECRET_FILES_PATH, FETCH_SECRET_FILES_SCRIPT } from "../../common
 import type { EtcdRelease } from "../releases";
 import { renderEtcdEnvironment, type EtcdConfigInput } from "./config";
 import { ETCD_HOST } from "./layout";
-import { renderBackupScript, renderInstallScript, renderEtcdPrepareDataScript } from "./scripts";
+import { etcdIdentities } from "../access";
+import {
+  renderAuthBootstrapScript,
+  renderBackupScript,
+  renderEtcdPrepareDataScript,
+  renderInstallScript,
+} from "./scripts";
 import { etcdUnits } from "./units";
 
 export interface MemberUserDataInput {
@@ -18,6 +24,8 @@ export interface MemberUserDataInput {
   config: EtcdConfigInput;
   volumeId: string;
   tlsSecretArn: string;
+  /** Secret of the backup identity (snapshots and the role bootstrap). */
+  backupSecretArn: string;
   backup: { bucket: string; schedule: string };
   /** Where this member's Telegraf writes; none: no Telegraf. */
   metrics?: ResolvedMetricsTarget;
@@ -59,6 +67,7 @@ export function renderMemberUserData(m: MemberUserDataInput): string {
         ETCD_HOST.backupScript,
         renderBackupScript({ bucket: m.backup.bucket, prefix: m.config.self.name }),
       ),
+      script(ETCD_HOST.authBootstrapScript, renderAuthBootstrapScript(etcdIdentities())),
       {
         path: ETCD_HOST.environmentFile,
         content: renderEtcdEnvironment(m.config),
@@ -68,13 +77,14 @@ export function renderMemberUserData(m: MemberUserDataInput): string {
       ...etcdUnits({
         volumeId: m.volumeId,
         tlsSecretArn: m.tlsSecretArn,
+        backupSecretArn: m.backupSecretArn,
         backupSchedule: m.backup.schedule,
       }).map(unitFile),
     ],
     runcmd: [
       [ETCD_HOST.installScript],
       ["systemctl", "daemon-reload"],
-      ["systemctl", "enable", "--now", "etcd.service", "etcd-backup.timer"],
+      ["systemctl", "enable", "--now", "etcd.service", "etcd-auth.service", "etcd-backup.timer"],
     ],
   };
   const parts = m.metrics

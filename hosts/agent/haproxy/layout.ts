@@ -3,17 +3,14 @@
  * how many server slots each has. Only a change here needs a reload; members move in and out of
  * pre-allocated slots through the Runtime API.
  */
-import type { Colour, HealthCheck } from "../../../model/etcd/schema";
+import type { Colour } from "../../../model/etcd/schema";
+import type { HaproxyBackend } from "../../../model/haproxyConfig";
 import { backendName, endpointId } from "../desired";
 import type { DesiredState, Endpoint } from "../desired";
 
-export interface BackendLayout {
-  name: string;
+export interface BackendLayout extends HaproxyBackend {
   app: string;
   colour: Colour;
-  port: number;
-  healthCheck: HealthCheck;
-  slots: number;
 }
 
 /** Sorted by backend name. */

@@ -18,6 +18,7 @@ export const MYSQL_HOST = {
   initScript: "/usr/local/sbin/mysql-init-datadir",
   prepareDataScript: "/usr/local/sbin/mysql-prepare-data",
   primaryScript: "/usr/local/sbin/mysql-resolve-primary",
+  sizingScript: "/usr/local/sbin/mysql-size-buffer-pool",
   /** `host:port` of the current primary, written at every boot from the SSM parameter. */
   primaryFile: "/run/switchyard/mysql-primary",
   /** Buffer-pool size computed from the host's memory at boot (a systemd EnvironmentFile). */

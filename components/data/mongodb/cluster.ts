@@ -1,0 +1,173 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { al2023Ami, archOfInstanceType } from "../../common/ami";
+import type { HostAgent } from "../../common/host/cloudInit";
+import { createCa, createLeafCert, createTlsSecret } from "../../common/pki";
+import { createVolumeSnapshotPolicy, snapshotTag } from "../../common/volumeSnapshots";
+import type { MongodbConfig } from "../../config/areas/databases";
+import { createCredentials } from "../credentials";
+import { createAppSecret, createDatabaseService, serviceDnsNames } from "../kubernetes";
+import { DataMember } from "../member";
+import { dataZoneName, planDataMembers } from "../placement";
+import { mongoRelease } from "./releases";
+import { MONGO_CREDENTIALS, MONGO_KEY_FILE, MONGO_SERVER_PEM, MONGODB_PORT } from "./render/layout";
+import { renderMongoMemberUserData } from "./render/userData";
+
+export interface MongoReplicaSetArgs {
+  config: MongodbConfig;
+  snapshotRetentionDays: number;
+  vpcId: pulumi.Input<string>;
+  availabilityZones: string[];
+  subnets: Record<string, { id: pulumi.Input<string> }>;
+  securityGroupId: pulumi.Input<string>;
+  appsNamespace: pulumi.Input<string>;
+  protectData: boolean;
+  hostAgents?: HostAgent[];
+}
+
+export const MONGODB_SERVICES = { service: "mongodb", secret: "mongodb" } as const;
+
+/**
+ * A MongoDB replica set of 3 or 5 members over the AZs: keyFile internal authentication, TLS,
+ * `rs.initiate` exactly once by mongodb-0, users through the localhost exception. Members are
+ * named in rs.conf() by their Route 53 private names, which pods resolve through the VPC resolver.
+ */
+export class MongoReplicaSet extends pulumi.ComponentResource {
+  /** host:27017 of every member, as in rs.conf(). */
+  readonly hosts: string[];
+  readonly replicaSetName: string;
+  readonly caCertPem: pulumi.Output<string>;
+  readonly secretName: string = MONGODB_SERVICES.secret;
+  readonly members: DataMember[];
+
+  constructor(name: string, args: MongoReplicaSetArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("switchyard:data:MongoReplicaSet", name, {}, opts);
+    const cfg = args.config;
+    const zoneName = dataZoneName("mongodb", pulumi.getStack());
+    const zone = new aws.route53.Zone(
+      `${name}-zone`,
+      { name: zoneName, comment: "MongoDB member names", vpcs: [{ vpcId: args.vpcId }], forceDestroy: false },
+      { parent: this },
+    );
+    const plans = planDataMembers("mongodb", cfg.members, args.availabilityZones, zoneName);
+    const credentials = createCredentials(
+      `${name}-credentials`,
+      MONGO_CREDENTIALS,
+      "MongoDB users: admin, app",
+      this,
+    );
+    // The key file members authenticate each other with; 64 letters and digits are valid key characters.
+    const key = createCredentials(`${name}-keyfile`, [MONGO_KEY_FILE], "MongoDB replica-set key file", this);
+    const ca = createCa(name, this);
+    createVolumeSnapshotPolicy(name, { days: args.snapshotRetentionDays }, this);
+
+    const arch = archOfInstanceType(cfg.instanceType);
+    const amiId = cfg.ami ?? al2023Ami(arch, this);
+    const release = mongoRelease(cfg.version, arch);
+    const serviceNames = serviceDnsNames(MONGODB_SERVICES.service, args.appsNamespace);
+
+    this.members = plans.map((plan) => {
+      const leaf = createLeafCert(
+        `${plan.name}-tls`,
+        ca,
+        {
+          commonName: plan.fqdn,
+          dnsNames: [plan.fqdn, "localhost", ...serviceNames],
+          ipAddresses: ["127.0.0.1"],
+        },
+        this,
+      );
+      const tlsSecret = createTlsSecret(
+        `${plan.name}-tls`,
+        `MongoDB member ${plan.name}`,
+        ca,
+        leaf,
+        this,
+        MONGO_SERVER_PEM,
+      );
+      return new DataMember(
+        plan.name,
+        {
+          plan,
+          role: "mongodb",
+          subnetId: args.subnets[plan.availabilityZone].id,
+          securityGroupId: args.securityGroupId,
+          zoneId: zone.zoneId,
+          amiId,
+          amiPinned: cfg.ami !== undefined,
+          instanceType: cfg.instanceType,
+          volume: cfg.volume,
+          volumeTags: snapshotTag(name),
+          protectData: args.protectData,
+          statements: [
+            {
+              Effect: "Allow",
+              Action: "secretsmanager:GetSecretValue",
+              Resource: [tlsSecret.arn, key.secret.arn, credentials.secret.arn],
+            },
+          ],
+          userData: (volumeId) =>
+            pulumi
+              .all([volumeId, tlsSecret.arn, key.secret.arn, credentials.secret.arn])
+              .apply(([volume, tlsArn, keyArn, credentialsArn]) =>
+                renderMongoMemberUserData({
+                  fqdn: plan.fqdn,
+                  release,
+                  members: plans.map((p) => p.fqdn),
+                  replicaSetName: cfg.replicaSetName,
+                  volumeId: volume,
+                  tlsSecretArn: tlsArn,
+                  keySecretArn: keyArn,
+                  credentialsSecretArn: credentialsArn,
+                  database: cfg.database,
+                  appUser: cfg.appUser,
+                  hostAgents: args.hostAgents ?? [],
+                }),
+              ),
+        },
+        { parent: this },
+      );
+    });
+
+    createDatabaseService(
+      name,
+      {
+        namespace: args.appsNamespace,
+        service: MONGODB_SERVICES.service,
+        port: MONGODB_PORT,
+        portName: "mongodb",
+        addresses: this.members.map((m) => m.privateIp),
+      },
+      this,
+    );
+    this.hosts = plans.map((p) => `${p.fqdn}:${MONGODB_PORT}`);
+    const app = credentials.passwords.app;
+    createAppSecret(
+      name,
+      {
+        namespace: args.appsNamespace,
+        secret: MONGODB_SERVICES.secret,
+        data: {
+          // Drivers connect to the names in rs.conf(), so the URL lists them rather than the Service.
+          url: pulumi.secret(
+            pulumi.interpolate`mongodb://${cfg.appUser}:${app}@${this.hosts.join(",")}/${cfg.database}?replicaSet=${cfg.replicaSetName}&tls=true&authSource=${cfg.database}`,
+          ),
+          hosts: this.hosts.join(","),
+          replicaSet: cfg.replicaSetName,
+          database: cfg.database,
+          username: cfg.appUser,
+          password: app,
+          "ca.crt": ca.cert.certPem,
+        },
+      },
+      this,
+    );
+    this.replicaSetName = cfg.replicaSetName;
+    this.caCertPem = ca.cert.certPem;
+    this.registerOutputs({
+      hosts: this.hosts,
+      replicaSetName: this.replicaSetName,
+      caCertPem: this.caCertPem,
+    });
+  }
+}

@@ -1,0 +1,25 @@
+/** Where things live on a MongoDB member. One table, shared by config, units and scripts. */
+export { MONGODB_PORT } from "../../../../model/ports";
+
+export const MONGO_HOST = {
+  user: "mongod",
+  mountPoint: "/var/lib/mongo-data",
+  dataDir: "/var/lib/mongo-data/db",
+  configFile: "/etc/switchyard/mongodb/mongod.conf",
+  /** ca.crt, tls.crt, tls.key and server.pem (certificate and key in one file, as mongod wants). */
+  pkiDir: "/etc/switchyard/mongodb/tls",
+  /** The replica set's internal-authentication key file (one file named keyfile). */
+  keyDir: "/etc/switchyard/mongodb/key",
+  /** admin and app passwords, root-only. */
+  credentialsDir: "/etc/switchyard/mongodb/credentials",
+  bootstrapScript: "/usr/local/lib/switchyard/mongodb-bootstrap.js",
+  bootstrapEnv: "/etc/switchyard/mongodb/bootstrap.env",
+  installScript: "/usr/local/sbin/mongodb-install",
+  prepareDataScript: "/usr/local/sbin/mongodb-prepare-data",
+  sysctlFile: "/etc/sysctl.d/90-mongodb.conf",
+} as const;
+
+export const MONGO_SERVER_PEM = "server.pem";
+export const MONGO_KEY_FILE = "keyfile";
+/** Keys of the credentials secret. */
+export const MONGO_CREDENTIALS = ["admin", "app"] as const;
