@@ -143,10 +143,6 @@ const edge = new Edge(
     privateSubnetIds: network.privateSubnetIds,
     securityGroupIds: securityGroups.ids,
     agentBundle: buildAgentBundle(__dirname),
-<<<<<<< HEAD
-    etcd: { endpoints: etcd.clientEndpoints, clientSecretArn: etcd.clientSecretArn },
-    metrics: monitoring?.hostMetrics,
-=======
     etcd: {
       endpoints: etcd.clientEndpoints,
       agentSecretArns: {
@@ -154,7 +150,7 @@ const edge = new Edge(
         green: etcd.agentCredentials.green.secretArn,
       },
     },
->>>>>>> main
+    metrics: monitoring?.hostMetrics,
     protect,
     owner: config.owner,
   },

@@ -22,14 +22,10 @@ export interface EdgeArgs {
   privateSubnetIds: pulumi.Input<string>[];
   securityGroupIds: EdgePeers;
   agentBundle: AgentBundle;
-<<<<<<< HEAD
-  etcd: { endpoints: string[]; clientSecretArn: pulumi.Input<string> };
-  /** Where the HAProxy hosts' Telegraf writes; none: no Telegraf. */
-  metrics?: HostMetricsTarget;
-=======
   /** etcd endpoints and, per fleet, the secret of that fleet's agent identity. */
   etcd: { endpoints: string[]; agentSecretArns: Record<Colour, pulumi.Input<string>> };
->>>>>>> main
+  /** Where the HAProxy hosts' Telegraf writes; none: no Telegraf. */
+  metrics?: HostMetricsTarget;
   protect: boolean;
   /** Owner tag value, for the tags the provider's default tags do not reach. */
   owner: string;

@@ -65,25 +65,16 @@ export class HaproxyFleet extends pulumi.ComponentResource {
             Action: "s3:GetObject",
             Resource: pulumi.interpolate`${args.bundle.bucketArn}/${args.bundle.key}`,
           },
-<<<<<<< HEAD
-          { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.etcd.clientSecretArn },
-          ...(args.metrics ? [telegrafCredentialsStatement(args.metrics)] : []),
-=======
           { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.etcd.agentSecretArn },
->>>>>>> main
+          ...(args.metrics ? [telegrafCredentialsStatement(args.metrics)] : []),
         ],
       },
       this,
     );
 
     const userData = pulumi
-<<<<<<< HEAD
-      .all([args.bundle.bucket, args.etcd.clientSecretArn, resolveMetricsTarget(args.metrics)])
+      .all([args.bundle.bucket, args.etcd.agentSecretArn, resolveMetricsTarget(args.metrics)])
       .apply(([bucket, etcdClientSecretArn, metrics]) =>
-=======
-      .all([args.bundle.bucket, args.etcd.agentSecretArn])
-      .apply(([bucket, etcdClientSecretArn]) =>
->>>>>>> main
         renderEdgeUserData({
           bundle: { bucket, key: args.bundle.key, sha256: args.bundle.sha256 },
           fleet: args.colour,

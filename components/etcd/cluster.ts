@@ -164,10 +164,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
             instanceType: cfg.instanceType,
             dataVolume: cfg.dataVolume,
             volumeTags: snapshotTag(name),
-<<<<<<< HEAD
             metrics: args.metrics,
-            backup: { bucketName: bucket.bucket, bucketArn: bucket.arn, schedule: cfg.backup.schedule },
-=======
             backup: {
               bucketName: bucket.bucket,
               bucketArn: bucket.arn,
@@ -175,7 +172,6 @@ export class EtcdCluster extends pulumi.ComponentResource {
               secretArn: issued.get(BACKUP.id)!.secret.arn,
             },
             deployer: this.deployer,
->>>>>>> main
             clusterToken: `${name}-${stack}`,
             protectData: args.protectData,
           },

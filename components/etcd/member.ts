@@ -115,16 +115,12 @@ export class EtcdMember extends pulumi.ComponentResource {
       name,
       {
         statements: [
-<<<<<<< HEAD
-          { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secret.arn },
-          ...(args.metrics ? [telegrafCredentialsStatement(args.metrics)] : []),
-=======
           {
             Effect: "Allow",
             Action: "secretsmanager:GetSecretValue",
             Resource: [secret.arn, args.backup.secretArn],
           },
->>>>>>> main
+          ...(args.metrics ? [telegrafCredentialsStatement(args.metrics)] : []),
           {
             Effect: "Allow",
             Action: "s3:PutObject",
@@ -140,13 +136,14 @@ export class EtcdMember extends pulumi.ComponentResource {
 
     const byName = new Map(args.allMembers.map((p) => [p.name, p]));
     const userData = pulumi
-<<<<<<< HEAD
-      .all([this.volume.id, secret.arn, args.backup.bucketName, resolveMetricsTarget(args.metrics)])
-      .apply(([volumeId, tlsSecretArn, bucket, metrics]) =>
-=======
-      .all([this.volume.id, secret.arn, args.backup.bucketName, args.backup.secretArn])
-      .apply(([volumeId, tlsSecretArn, bucket, backupSecretArn]) =>
->>>>>>> main
+      .all([
+        this.volume.id,
+        secret.arn,
+        args.backup.bucketName,
+        args.backup.secretArn,
+        resolveMetricsTarget(args.metrics),
+      ])
+      .apply(([volumeId, tlsSecretArn, bucket, backupSecretArn, metrics]) =>
         renderMemberUserData({
           metrics,
           fqdn: m.fqdn,

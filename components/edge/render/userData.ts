@@ -2,13 +2,9 @@
  * The cloud-init document of an HAProxy host: packages, the agent bundle (by S3 location and
  * sha256), configuration and units. Key material arrives at boot from Secrets Manager.
  */
-<<<<<<< HEAD
 import { renderCloudConfig, unitFile, withParts, type CloudConfig } from "../../common/host/cloudInit";
 import { hostTelegraf, type HostTelegrafInput, type ResolvedMetricsTarget } from "../../common/host/telegraf";
-=======
-import { renderCloudConfig, unitFile } from "../../common/host/cloudInit";
 import type { Colour } from "../../../model/validators";
->>>>>>> main
 import { FETCH_SECRET_FILES_PATH, FETCH_SECRET_FILES_SCRIPT } from "../../common/host/secretFiles";
 import { renderAgentConfig } from "./agentConfig";
 import { renderConfig } from "../../../model/haproxyConfig";
