@@ -12,6 +12,7 @@ import { HaproxyFleet } from "./fleet";
 import { EdgeLoadBalancer } from "./loadBalancer";
 import { haproxyRules, type EdgePeers } from "./securityRules";
 import { fleetSizes } from "./sizing";
+import type { HostMetricsTarget } from "../common/host/telegraf";
 
 export interface EdgeArgs {
   config: EdgeConfig;
@@ -23,6 +24,8 @@ export interface EdgeArgs {
   agentBundle: AgentBundle;
   /** etcd endpoints and, per fleet, the secret of that fleet's agent identity. */
   etcd: { endpoints: string[]; agentSecretArns: Record<Colour, pulumi.Input<string>> };
+  /** Where the HAProxy hosts' Telegraf writes; none: no Telegraf. */
+  metrics?: HostMetricsTarget;
   protect: boolean;
   /** Owner tag value, for the tags the provider's default tags do not reach. */
   owner: string;
@@ -99,6 +102,7 @@ export class Edge extends pulumi.ComponentResource {
           },
           etcd: { endpoints: args.etcd.endpoints, agentSecretArn: args.etcd.agentSecretArns[colour] },
           maxconn: cfg.haproxyMaxConn,
+          metrics: args.metrics,
           baseTags: defaultTags(pulumi.getStack(), args.owner),
           asgDependsOn,
         },

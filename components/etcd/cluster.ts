@@ -19,6 +19,7 @@ import {
 } from "../common/pki";
 import { archOfInstanceType, etcdRelease } from "./releases";
 import { etcdRules } from "./securityRules";
+import type { HostMetricsTarget } from "../common/host/telegraf";
 
 export interface EtcdClusterArgs {
   config: EtcdConfig;
@@ -33,6 +34,8 @@ export interface EtcdClusterArgs {
   };
   /** Protect data volumes against deletion and replacement (production). */
   protectData: boolean;
+  /** Where the members' Telegraf writes; none: no Telegraf. */
+  metrics?: HostMetricsTarget;
 }
 
 /** One identity's credential: its Secrets Manager secret and, for clients in this stack, the PEMs. */
@@ -161,6 +164,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
             instanceType: cfg.instanceType,
             dataVolume: cfg.dataVolume,
             volumeTags: snapshotTag(name),
+            metrics: args.metrics,
             backup: {
               bucketName: bucket.bucket,
               bucketArn: bucket.arn,

@@ -48,6 +48,8 @@ export class Cluster extends pulumi.ComponentResource {
   readonly provider: k8s.Provider;
   readonly namespaces: Record<PlatformNamespace, pulumi.Output<string>>;
   readonly nodeSecurityGroupId: pulumi.Output<string>;
+  /** Auto Scaling groups behind the managed node groups (load-balancer target attachments). */
+  readonly nodeGroupAsgNames: pulumi.Output<string[]>;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("switchyard:kubernetes:Cluster", name, {}, opts);
@@ -118,6 +120,13 @@ export class Cluster extends pulumi.ComponentResource {
     this.oidcProviderArn = controlPlane.oidcProvider.arn;
     this.oidcIssuerUrl = controlPlane.issuerUrl;
     this.nodeSecurityGroupId = pulumi.output(args.securityGroupIds.nodes);
+    this.nodeGroupAsgNames = pulumi
+      .all(Object.values(nodeGroups).map((g) => g.resources))
+      .apply((all) =>
+        all.flatMap((resources) =>
+          (resources ?? []).flatMap((r) => (r.autoscalingGroups ?? []).map((a) => a.name)),
+        ),
+      );
     this.kubeconfig = pulumi.secret(
       pulumi
         .all([cluster.name, cluster.endpoint, this.certificateAuthority])
