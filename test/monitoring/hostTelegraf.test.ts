@@ -50,7 +50,8 @@ describe("host Telegraf", () => {
         );
       }
       for (const [plugin, list] of Object.entries(doc.inputs))
-        for (const options of list) assert.deepEqual({ ...(options.tags as object) }, { role }, `${plugin} tags`);
+        for (const options of list)
+          assert.deepEqual({ ...(options.tags as object) }, { role }, `${plugin} tags`);
     });
   }
 
