@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import { awsArchitecture, type CpuArch } from "./architecture";
 
 /** The latest Amazon Linux 2023 AMI for an architecture, published by Amazon (owners pinned). */
-export function al2023Ami(arch: "amd64" | "arm64", parent: pulumi.Resource): pulumi.Output<string> {
-  const awsArch = arch === "amd64" ? "x86_64" : "arm64";
+export function al2023Ami(arch: CpuArch, parent: pulumi.Resource): pulumi.Output<string> {
+  const awsArch = awsArchitecture(arch);
   return aws.ec2
     .getAmiOutput(
       {

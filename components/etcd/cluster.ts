@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { al2023Ami } from "../common/ami";
+import { instanceArch } from "../common/architecture";
 import { createRules } from "../common/sgRules";
 import type { EtcdConfig } from "../config/areas/etcd";
 import { createVolumeSnapshotPolicy, snapshotTag } from "../common/volumeSnapshots";
@@ -8,7 +9,7 @@ import { createBackupBucket } from "./backups";
 import { EtcdMember } from "./member";
 import { clientEndpoints, etcdZoneName, planMembers } from "./placement";
 import { createCa, createLeafCert, createTlsSecret } from "../common/pki";
-import { archOfInstanceType, etcdRelease } from "./releases";
+import { etcdRelease } from "./releases";
 import { CLIENT_CN } from "./render/layout";
 import { etcdRules } from "./securityRules";
 
@@ -78,7 +79,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
       this,
     );
 
-    const arch = archOfInstanceType(cfg.instanceType);
+    const arch = instanceArch(cfg.instanceType);
     const amiId = al2023Ami(arch, this);
     const release = etcdRelease(cfg.version, arch);
     const plans = planMembers(cfg.members, cfg.initialMembers, args.availabilityZones, zoneName);

@@ -8,4 +8,4 @@ export {
   type PeerSpec,
 } from "./render/config";
 export { ETCD_HOST, TLS_FILES, MEMBER_CN, CLIENT_CN } from "./render/layout";
-export { etcdRelease, archOfInstanceType, ETCD_RELEASES } from "./releases";
+export { etcdRelease, ETCD_RELEASES } from "./releases";

@@ -3,8 +3,8 @@
  * host before anything is unpacked, so a tampered or truncated download never runs. Add a row
  * (both architectures, from the release's SHA256SUMS) before raising `etcd.version`.
  */
-export type CpuArch = "amd64" | "arm64";
 
+import type { CpuArch } from "../common/architecture";
 export const ETCD_RELEASES: Record<string, Record<CpuArch, string>> = {
   "3.5.21": {
     amd64: "adddda4b06718e68671ffabff2f8cee48488ba61ad82900e639d108f2148501c",
@@ -28,13 +28,4 @@ export function etcdRelease(version: string, arch: CpuArch): EtcdRelease {
   if (!sha256) throw new Error(`etcd ${version} for ${arch} has no pinned checksum in ETCD_RELEASES`);
   const directory = `etcd-v${version}-linux-${arch}`;
   return { version, arch, sha256, directory, url: `${ETCD_DOWNLOAD_BASE}/v${version}/${directory}.tar.gz` };
-}
-
-/**
- * The CPU architecture of an EC2 instance type: Graviton families carry a "g" right after the
- * generation digit (m7g, c7gn, t4g, r8gd); everything else in use here is x86_64.
- */
-export function archOfInstanceType(instanceType: string): CpuArch {
-  const family = instanceType.split(".")[0];
-  return family === "a1" || /^[a-z]+\d+g/.test(family) ? "arm64" : "amd64";
 }
