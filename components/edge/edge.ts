@@ -1,12 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { al2023Ami } from "../common/ami";
+import { instanceArch } from "../common/architecture";
 import { defaultTags } from "../common/provider";
 import { createSecureBucket } from "../common/secureBucket";
 import { createRules } from "../common/sgRules";
 import type { EdgeConfig } from "../config/areas/edge";
 import { otherColour, type Colour } from "../../model/validators";
-import { archOfInstanceType } from "../etcd/releases";
 import type { AgentBundle } from "./bundle";
 import { HaproxyFleet } from "./fleet";
 import { EdgeLoadBalancer } from "./loadBalancer";
@@ -81,7 +81,7 @@ export class Edge extends pulumi.ComponentResource {
     );
 
     const sizes = fleetSizes(cfg);
-    const amiId = al2023Ami(archOfInstanceType(cfg.instanceType), this);
+    const amiId = al2023Ami(instanceArch(cfg.instanceType), this);
     const fleet = (colour: Colour, asgDependsOn?: pulumi.Input<pulumi.Resource>[]) =>
       new HaproxyFleet(
         `${name}-${colour}`,

@@ -10,8 +10,8 @@ import type { PlatformNamespace } from "./baseline/render";
 import { createStorageClasses } from "./baseline/storage";
 import { createControlPlane } from "./cluster/controlPlane";
 import { renderKubeconfig } from "./cluster/kubeconfig";
-import { planClusterRules } from "./network/rules";
-import { createSecurityRules } from "./network/securityRules";
+import { createRules } from "../common/sgRules";
+import { clusterRuleSpecs, planClusterRules, ruleGroupName } from "./network/rules";
 import { createNodeGroups } from "./nodes/nodeGroups";
 
 export interface ClusterArgs {
@@ -64,17 +64,16 @@ export class Cluster extends pulumi.ComponentResource {
     );
     const cluster = controlPlane.cluster;
 
-    const rules = createSecurityRules(
-      name,
-      planClusterRules({
-        haproxyPorts: cfg.haproxyPorts,
-        appPorts: args.appPorts,
-        webhookPorts: cfg.webhookPorts,
-        databasePorts: args.databasePorts,
-        apiAccessCidrs: cfg.apiAccessCidrs,
-      }),
-      { ...args.securityGroupIds, controlPlane: controlPlane.securityGroup.id },
-      this,
+    const groupIds = { ...args.securityGroupIds, controlPlane: controlPlane.securityGroup.id };
+    const planned = planClusterRules({
+      haproxyPorts: cfg.haproxyPorts,
+      appPorts: args.appPorts,
+      webhookPorts: cfg.webhookPorts,
+      databasePorts: args.databasePorts,
+      apiAccessCidrs: cfg.apiAccessCidrs,
+    });
+    const rules = [...clusterRuleSpecs(name, planned, groupIds)].flatMap(([group, specs]) =>
+      createRules(ruleGroupName(name, group), groupIds[group], specs, this),
     );
 
     const addons = planAddons({ availabilityZones: args.availabilityZones.length });
