@@ -56,6 +56,29 @@ const kubernetes = new Cluster(
   { providers: { aws } },
 );
 
+// Telegraf -> InfluxDB -> Grafana in the monitoring namespace. The routing tier's hosts write to
+// it through an internal load balancer that only their security groups reach (docs/monitoring.md).
+// Depends on the cluster for the gp3 storage class.
+const monitoring = config.monitoring.enabled
+  ? new Monitoring(
+      "monitoring",
+      {
+        ...monitoringArgsFromConfig(config, kubernetes.namespaces.monitoring, DEFAULT_STORAGE_CLASS, [
+          "edge",
+          "etcd",
+        ]),
+        hostEndpoint: {
+          vpcId: network.vpcId,
+          subnetIds: network.privateSubnetIds,
+          nodeSecurityGroupId: kubernetes.nodeSecurityGroupId,
+          nodeGroupAsgNames: kubernetes.nodeGroupAsgNames,
+          writers: { haproxy: securityGroups.ids.haproxy, etcd: securityGroups.ids.etcd },
+        },
+      },
+      { providers: { kubernetes: kubernetes.provider, aws }, dependsOn: [kubernetes] },
+    )
+  : undefined;
+
 // Production keeps stateful and shared resources from being deleted or replaced by accident.
 const protect = config.environment === "production";
 
@@ -70,6 +93,7 @@ const etcd = new EtcdCluster(
     // Data volumes are protected in every stack: losing etcd's data must take a deliberate
     // `pulumi state unprotect`, and policies under the CLI see `protect`, not `retainOnDelete`.
     protectData: true,
+    metrics: monitoring?.hostMetrics,
   },
   { providers: { aws } },
 );
@@ -126,6 +150,7 @@ const edge = new Edge(
         green: etcd.agentCredentials.green.secretArn,
       },
     },
+    metrics: monitoring?.hostMetrics,
     protect,
     owner: config.owner,
     appHosts: Object.values(config.apps).flatMap(appHostNames),
@@ -174,19 +199,6 @@ new MemberRegistrar(
   },
   { providers: { kubernetes: kubernetes.provider }, dependsOn: [etcd] },
 );
-
-// Telegraf -> InfluxDB -> Grafana in the monitoring namespace; the routing tier's hosts write to
-// it too (docs/monitoring.md). Depends on the cluster for the gp3 storage class.
-const monitoring = config.monitoring.enabled
-  ? new Monitoring(
-      "monitoring",
-      monitoringArgsFromConfig(config, kubernetes.namespaces.monitoring, DEFAULT_STORAGE_CLASS, [
-        "edge",
-        "etcd",
-      ]),
-      { providers: { kubernetes: kubernetes.provider }, dependsOn: [kubernetes] },
-    )
-  : undefined;
 
 export const vpcId = network.vpcId;
 export const publicSubnetIds = network.publicSubnetIds;

@@ -1,17 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { al2023Ami } from "../common/ami";
+import { instanceArch } from "../common/architecture";
 import { defaultTags } from "../common/provider";
 import { createSecureBucket } from "../common/secureBucket";
 import { createRules } from "../common/sgRules";
 import type { EdgeConfig } from "../config/areas/edge";
 import { otherColour, type Colour } from "../../model/validators";
-import { archOfInstanceType } from "../etcd/releases";
 import type { AgentBundle } from "./bundle";
 import { HaproxyFleet } from "./fleet";
 import { EdgeLoadBalancer } from "./loadBalancer";
 import { haproxyRules, plainHttpMode, type EdgePeers } from "./securityRules";
 import { fleetSizes } from "./sizing";
+import type { HostMetricsTarget } from "../common/host/telegraf";
 
 export interface EdgeArgs {
   config: EdgeConfig;
@@ -23,6 +24,8 @@ export interface EdgeArgs {
   agentBundle: AgentBundle;
   /** etcd endpoints and, per fleet, the secret of that fleet's agent identity. */
   etcd: { endpoints: string[]; agentSecretArns: Record<Colour, pulumi.Input<string>> };
+  /** Where the HAProxy hosts' Telegraf writes; none: no Telegraf. */
+  metrics?: HostMetricsTarget;
   protect: boolean;
   /** Owner tag value, for the tags the provider's default tags do not reach. */
   owner: string;
@@ -86,7 +89,7 @@ export class Edge extends pulumi.ComponentResource {
     );
 
     const sizes = fleetSizes(cfg);
-    const amiId = al2023Ami(archOfInstanceType(cfg.instanceType), this);
+    const amiId = al2023Ami(instanceArch(cfg.instanceType), this);
     const fleet = (colour: Colour, asgDependsOn?: pulumi.Input<pulumi.Resource>[]) =>
       new HaproxyFleet(
         `${name}-${colour}`,
@@ -107,6 +110,7 @@ export class Edge extends pulumi.ComponentResource {
           },
           etcd: { endpoints: args.etcd.endpoints, agentSecretArn: args.etcd.agentSecretArns[colour] },
           maxconn: cfg.haproxyMaxConn,
+          metrics: args.metrics,
           baseTags: defaultTags(pulumi.getStack(), args.owner),
           asgDependsOn,
         },

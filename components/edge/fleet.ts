@@ -1,6 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createInstanceRole } from "../common/instanceRole";
+import {
+  resolveMetricsTarget,
+  telegrafCredentialsStatement,
+  type HostMetricsTarget,
+} from "../common/host/telegraf";
 import type { Colour } from "../../model/validators";
 import { renderEdgeUserData } from "./render/userData";
 import type { FleetSize } from "./sizing";
@@ -25,6 +30,8 @@ export interface HaproxyFleetArgs {
   /** Endpoints and the secret of this fleet's agent identity (components/etcd/access.ts). */
   etcd: { endpoints: string[]; agentSecretArn: pulumi.Input<string> };
   maxconn: number;
+  /** Where the hosts' Telegraf writes (the monitoring component's host endpoint); none: no Telegraf. */
+  metrics?: HostMetricsTarget;
   /**
    * Tags the provider's default tags do not reach: Auto Scaling groups and what a launch
    * template launches (instances, volumes).
@@ -60,20 +67,22 @@ export class HaproxyFleet extends pulumi.ComponentResource {
             Resource: pulumi.interpolate`${args.bundle.bucketArn}/${args.bundle.key}`,
           },
           { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.etcd.agentSecretArn },
+          ...(args.metrics ? [telegrafCredentialsStatement(args.metrics)] : []),
         ],
       },
       this,
     );
 
     const userData = pulumi
-      .all([args.bundle.bucket, args.etcd.agentSecretArn])
-      .apply(([bucket, etcdClientSecretArn]) =>
+      .all([args.bundle.bucket, args.etcd.agentSecretArn, resolveMetricsTarget(args.metrics)])
+      .apply(([bucket, etcdClientSecretArn, metrics]) =>
         renderEdgeUserData({
           bundle: { bucket, key: args.bundle.key, sha256: args.bundle.sha256 },
           fleet: args.colour,
           etcdEndpoints: args.etcd.endpoints,
           etcdClientSecretArn,
           maxconn: args.maxconn,
+          metrics,
         }),
       );
 

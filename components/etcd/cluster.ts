@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { al2023Ami } from "../common/ami";
+import { instanceArch } from "../common/architecture";
 import { createRules } from "../common/sgRules";
 import type { EtcdConfig } from "../config/areas/etcd";
 import type { Colour } from "../../model/validators";
@@ -17,8 +18,9 @@ import {
   restrictSecretReaders,
   type LeafCert,
 } from "../common/pki";
-import { archOfInstanceType, etcdRelease } from "./releases";
+import { etcdRelease } from "./releases";
 import { etcdRules } from "./securityRules";
+import type { HostMetricsTarget } from "../common/host/telegraf";
 
 export interface EtcdClusterArgs {
   config: EtcdConfig;
@@ -33,6 +35,8 @@ export interface EtcdClusterArgs {
   };
   /** Protect data volumes against deletion and replacement (production). */
   protectData: boolean;
+  /** Where the members' Telegraf writes; none: no Telegraf. */
+  metrics?: HostMetricsTarget;
 }
 
 /** One identity's credential: its Secrets Manager secret and, for clients in this stack, the PEMs. */
@@ -141,7 +145,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
       this,
     );
 
-    const arch = archOfInstanceType(cfg.instanceType);
+    const arch = instanceArch(cfg.instanceType);
     const amiId = al2023Ami(arch, this);
     const release = etcdRelease(cfg.version, arch);
     const plans = planMembers(cfg.members, cfg.initialMembers, args.availabilityZones, zoneName);
@@ -161,6 +165,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
             instanceType: cfg.instanceType,
             dataVolume: cfg.dataVolume,
             volumeTags: snapshotTag(name),
+            metrics: args.metrics,
             backup: {
               bucketName: bucket.bucket,
               bucketArn: bucket.arn,

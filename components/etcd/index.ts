@@ -17,4 +17,4 @@ export {
   BACKUP,
   type EtcdIdentity,
 } from "./access";
-export { etcdRelease, archOfInstanceType, ETCD_RELEASES } from "./releases";
+export { etcdRelease, ETCD_RELEASES } from "./releases";

@@ -1,6 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createInstanceRole } from "../common/instanceRole";
+import {
+  resolveMetricsTarget,
+  telegrafCredentialsStatement,
+  type HostMetricsTarget,
+} from "../common/host/telegraf";
 import type { EtcdConfig } from "../config/areas/etcd";
 import type { MemberPlan } from "./placement";
 import { peerSpec } from "./placement";
@@ -34,6 +39,8 @@ export interface EtcdMemberArgs {
   clusterToken: string;
   /** Protect the data volume from deletion and replacement (production). */
   protectData: boolean;
+  /** Where the member's Telegraf writes; none: no Telegraf. */
+  metrics?: HostMetricsTarget;
 }
 
 /**
@@ -113,6 +120,7 @@ export class EtcdMember extends pulumi.ComponentResource {
             Action: "secretsmanager:GetSecretValue",
             Resource: [secret.arn, args.backup.secretArn],
           },
+          ...(args.metrics ? [telegrafCredentialsStatement(args.metrics)] : []),
           {
             Effect: "Allow",
             Action: "s3:PutObject",
@@ -128,9 +136,16 @@ export class EtcdMember extends pulumi.ComponentResource {
 
     const byName = new Map(args.allMembers.map((p) => [p.name, p]));
     const userData = pulumi
-      .all([this.volume.id, secret.arn, args.backup.bucketName, args.backup.secretArn])
-      .apply(([volumeId, tlsSecretArn, bucket, backupSecretArn]) =>
+      .all([
+        this.volume.id,
+        secret.arn,
+        args.backup.bucketName,
+        args.backup.secretArn,
+        resolveMetricsTarget(args.metrics),
+      ])
+      .apply(([volumeId, tlsSecretArn, bucket, backupSecretArn, metrics]) =>
         renderMemberUserData({
+          metrics,
           fqdn: m.fqdn,
           release: args.release,
           volumeId,
