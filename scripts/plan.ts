@@ -91,14 +91,15 @@ runCommand(
     const warnings: ConfigProblem[] = [];
     const parsed = parseConfig(config.values, { placeholders: flags.strict ? "error" : "warn", warnings });
     if (!flags.strict) acceptExamplePlaceholders();
+    const region = config.values["aws:region"] ?? "eu-west-1";
+    // The base is evaluated first, in its own process, while this one is still idle; a bad base
+    // is its one line of error, before any warning.
+    const baseline = flags.diff ? loadBaseline(ROOT, flags.diff, stackFile, stack) : undefined;
     if (warnings.length > 0)
       console.error(
         `warning: ${warnings.length} example placeholder(s) left in a production stack; \`pulumi up\` refuses them (docs/production.md):\n` +
           warnings.map((w) => `  - ${w.path}: ${w.message}`).join("\n"),
       );
-    const region = config.values["aws:region"] ?? "eu-west-1";
-    // The base is evaluated first, in its own process, while this one is still idle.
-    const baseline = flags.diff ? loadBaseline(ROOT, flags.diff, stackFile, stack) : undefined;
     const evaluation = await evaluateProgram(stack, config, resolve(ROOT, "index.ts"));
     const summary = summarize(evaluation.resources);
     const cost = estimateCost(evaluation.resources, region);
