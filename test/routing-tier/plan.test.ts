@@ -89,9 +89,12 @@ describe("etcd members under mocks", () => {
     const attachment = byName(prod, "aws:ec2/volumeAttachment:VolumeAttachment", "etcd-1-data");
     assert.equal(attachment.inputs.volumeId, "etcd-1-data-id");
     assert.equal(attachment.inputs.instanceId, "etcd-1-id");
-    const policy = ofType(prod, "aws:dlm/lifecyclePolicy:LifecyclePolicy")[0];
+    // The database hosts have snapshot policies of their own (test/data/plan.test.ts).
+    const policy = ofType(prod, "aws:dlm/lifecyclePolicy:LifecyclePolicy").find((p) =>
+      p.name.startsWith("etcd"),
+    )!;
     const targetTags = (policy.inputs.policyDetails as { targetTags: Record<string, string> }).targetTags;
-    for (const v of ofType(prod, VOLUME)) {
+    for (const v of ofType(prod, VOLUME).filter((x) => x.name.startsWith("etcd-"))) {
       for (const [k, val] of Object.entries(targetTags))
         assert.equal(
           (v.inputs.tags as Record<string, string>)[k],
@@ -173,6 +176,8 @@ describe("security-group rules exactly as specified", () => {
     assert.deepEqual(rulesOf(prod, "switchyard-etcd-id"), [
       "egress tcp 2380 to sg:switchyard-etcd-id",
       "egress tcp 443 to cidr:0.0.0.0/0",
+      // Telegraf on the members writes to InfluxDB through the monitoring NLB (docs/monitoring.md).
+      "egress tcp 8086 to sg:monitoring-metrics-lb-id",
       // prod's deploy runners (etcd.deployRunnerCidrs) write the apps' Routes.
       "ingress tcp 2379 from cidr:10.100.0.0/24",
       "ingress tcp 2379 from sg:switchyard-haproxy-id",
@@ -182,7 +187,7 @@ describe("security-group rules exactly as specified", () => {
     assert.ok(
       rulesOf(cidrVariant, "switchyard-etcd-id").includes("ingress tcp 2379 from cidr:203.0.113.0/24"),
     );
-    assert.equal(rulesOf(cidrVariant, "switchyard-etcd-id").length, 6);
+    assert.equal(rulesOf(cidrVariant, "switchyard-etcd-id").length, 7);
   });
 
   test("HAProxy hosts: only the load balancer reaches them; they reach etcd, pods and HTTPS", () => {
@@ -190,6 +195,7 @@ describe("security-group rules exactly as specified", () => {
       "egress tcp 1024-65535 to sg:switchyard-nodes-id",
       "egress tcp 2379 to sg:switchyard-etcd-id",
       "egress tcp 443 to cidr:0.0.0.0/0",
+      "egress tcp 8086 to sg:monitoring-metrics-lb-id",
       "ingress tcp 80 from sg:switchyard-loadBalancer-id",
       // prod redirects plain HTTP: the NLB's port 80 reaches HAProxy's 301-to-https port.
       `ingress tcp ${EDGE_REDIRECT_PORT} from sg:switchyard-loadBalancer-id`,
@@ -217,7 +223,8 @@ describe("security-group rules exactly as specified", () => {
 
 describe("no secret reaches user-data", () => {
   test("no user-data holds key material, certificates or passwords", () => {
-    const docs = userDataDocuments(prod);
+    // The routing tier's hosts; the database hosts' user-data is checked in test/data and by the policy.
+    const docs = userDataDocuments(prod).filter((d) => /^(etcd|edge)-/.test(d.owner.split(" ").pop()!));
     assert.equal(docs.length, 5, "3 etcd members and 2 fleet launch templates");
     for (const d of docs) {
       assert.match(d.text, /^#cloud-config\n/, d.owner);
@@ -225,7 +232,8 @@ describe("no secret reaches user-data", () => {
         /BEGIN [A-Z ]+/,
         /PRIVATE KEY/,
         /MOCK-/,
-        /password\s*[:=]/i,
+        // A password assignment, unless it names an environment variable filled in at boot.
+        /password\s*[:=](?!\s*"?\$\{)/i,
         /passwd/i,
         /mock-secret-value/,
       ]) {
@@ -235,7 +243,10 @@ describe("no secret reaches user-data", () => {
   });
 
   test("the keys travel as Pulumi secrets into Secrets Manager, read by the instance roles", () => {
-    const versions = ofType(prod, "aws:secretsmanager/secretVersion:SecretVersion");
+    // The routing tier's secrets; the database and monitoring ones are tested with their components.
+    const versions = ofType(prod, "aws:secretsmanager/secretVersion:SecretVersion").filter((v) =>
+      v.name.startsWith("etcd-"),
+    );
     assert.deepEqual(versions.map((v) => v.name).sort(), [
       "etcd-0-tls",
       "etcd-1-tls",
@@ -262,8 +273,8 @@ describe("no secret reaches user-data", () => {
       );
       assert.deepEqual(
         reads.map((s: { Resource: string }) => s.Resource),
-        [secretArn(`etcd-agent-${colour}-tls`)],
-        `the ${colour} fleet reads its own agents' certificate only`,
+        [secretArn(`etcd-agent-${colour}-tls`), secretArn("monitoring-host-telegraf")],
+        `the ${colour} fleet reads its own agents' certificate and the hosts' Telegraf credential only`,
       );
     }
   });
@@ -277,7 +288,10 @@ describe("etcd identities: one certificate per role, each secret readable by its
   test("no certificate in the plan is shared by two roles: every client CN is a distinct etcd user", () => {
     const requests = ofType(prod, "tls:index/certRequest:CertRequest");
     const cn = (r: PlannedResource) => (r.inputs.subject as { commonName: string }).commonName;
-    const clients = requests.filter((r) => cn(r) !== "etcd-member");
+    // Client identities; the database members' certificates are server certificates named by host.
+    const clients = requests.filter(
+      (r) => cn(r) !== "etcd-member" && !cn(r).endsWith(".switchyard.internal"),
+    );
     assert.deepEqual(clients.map(cn).sort(), [
       "switchyard-agent-blue",
       "switchyard-agent-green",
@@ -412,7 +426,10 @@ describe("edge: two fleets, the NLB and the swap", () => {
     const nlb = byName(prod, "aws:lb/loadBalancer:LoadBalancer", "edge");
     assert.equal(nlb.inputs.loadBalancerType, "network");
     assert.equal((nlb.inputs.accessLogs as { enabled: boolean }).enabled, true);
-    for (const tg of ofType(prod, "aws:lb/targetGroup:TargetGroup")) {
+    // The edge's target groups (the monitoring NLB checks InfluxDB's own /ping).
+    for (const tg of ofType(prod, "aws:lb/targetGroup:TargetGroup").filter((t) =>
+      t.name.startsWith("edge-"),
+    )) {
       assert.equal((tg.inputs.healthCheck as { path: string }).path, "/healthz", tg.name);
     }
   });
