@@ -36,6 +36,7 @@ const SERVICE_OF_MODULE: Record<string, string> = {
   secretsmanager: "secretsmanager",
   cloudwatch: "logs",
   dlm: "dlm",
+  ssm: "ssm",
 };
 
 const actions = (effect: Statement["Effect"]) =>
