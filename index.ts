@@ -16,7 +16,7 @@ import { Edge, buildAgentBundle } from "./components/edge";
 import { EtcdCluster } from "./components/etcd";
 import { Cluster, DEFAULT_STORAGE_CLASS, databaseClientPorts } from "./components/kubernetes";
 import { Monitoring, monitoringArgsFromConfig } from "./components/monitoring";
-import { Network } from "./components/network";
+import { Network, RunnerAccess } from "./components/network";
 import { SecurityGroups } from "./components/security";
 
 // Fails with every configuration problem listed before any resource is declared.
@@ -132,6 +132,26 @@ const mongodb = databases.mongodb.enabled
       { providers: { aws, kubernetes: kubernetes.provider } },
     )
   : undefined;
+
+// Deploy runners in another VPC (docs/production.md, step 5): the private zones resolve there and
+// the runners' ranges route back over their peering or Transit Gateway.
+if (config.network.deployRunners)
+  new RunnerAccess(
+    "deploy-runners",
+    {
+      runners: config.network.deployRunners,
+      region: config.region,
+      vpcId: network.vpcId,
+      privateSubnetIds: network.privateSubnetIds,
+      routeTables: network.routeTables,
+      privateZones: {
+        etcd: etcd.zoneId,
+        ...(mysql && { mysql: mysql.zoneId }),
+        ...(mongodb && { mongodb: mongodb.zoneId }),
+      },
+    },
+    { providers: { aws } },
+  );
 
 const edge = new Edge(
   "edge",

@@ -2,7 +2,7 @@
  * Rules that span areas. Each names the parts of the config it reads and runs whenever those
  * parsed, so one run reports every problem: a typo in one area does not hide a cross-area one.
  */
-import { overlaps, parseCidr } from "../../model/cidr";
+import { contains, overlaps, parseCidr } from "../../model/cidr";
 import { azSlot } from "../network/subnets";
 import { appHostNames } from "./areas/apps";
 import type { SwitchyardConfig } from "./schema";
@@ -103,6 +103,37 @@ const rules: CrossRule[] = [
           },
         ]
       : [];
+  }),
+  // The runners' path: their ranges lie outside the VPC, and the keys that open etcd and the EKS
+  // API to them cover every one (a range left out could resolve the names and still time out).
+  rule(["network", "etcd", "kubernetes"], (cfg) => {
+    const runners = cfg.network.deployRunners;
+    if (!runners) return [];
+    const problems: ConfigProblem[] = [];
+    const vpc = parseCidr(cfg.network.cidr);
+    runners.cidrs.forEach((text, i) => {
+      const range = parseCidr(text);
+      if (vpc && range && overlaps(vpc, range))
+        problems.push({
+          path: `switchyard:network.deployRunners.cidrs.${i}`,
+          message: `${text} overlaps the VPC range ${cfg.network.cidr}: expected the runners' own VPC range`,
+        });
+      for (const [path, opened] of [
+        ["switchyard:etcd.deployRunnerCidrs", cfg.etcd.deployRunnerCidrs],
+        ["switchyard:kubernetes.apiAccessCidrs", cfg.kubernetes.apiAccessCidrs],
+      ] as const) {
+        const covered = opened.some((o) => {
+          const outer = parseCidr(o);
+          return outer !== undefined && range !== undefined && contains(outer, range);
+        });
+        if (range && !covered)
+          problems.push({
+            path,
+            message: `expected a range covering the deploy runners' ${text} (network.deployRunners.cidrs)`,
+          });
+      }
+    });
+    return problems;
   }),
   rule(["apps", "etcd"], (cfg) =>
     Object.keys(cfg.apps).length > 0 && cfg.etcd.deployRunnerCidrs.length === 0

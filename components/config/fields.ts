@@ -61,6 +61,12 @@ export const cidr = z.string().refine((v) => parseCidr(v) !== undefined, {
 });
 
 /** An RFC 1918 CIDR: the VPC and anything inside it. */
+/** An EC2 id with its prefix, e.g. `vpc-0a1b2c3d`. */
+export const awsId = (prefix: string) =>
+  z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), {
+    error: (i) => `expected an id like ${prefix}-0123abcd, got ${JSON.stringify(i.input)}`,
+  });
+
 export const privateCidr = cidr.refine((v) => isPrivateCidr(v), {
   error: (issue) => `expected a private (RFC 1918) range, got ${JSON.stringify(issue.input)}`,
 });

@@ -123,8 +123,13 @@ export function parseConfig(raw: Record<string, string>, options: ParseOptions =
 
   // Derived values, where their inputs parsed; then every cross-area rule those inputs allow.
   const partial = values as Partial<SwitchyardConfig>;
+  // The deploy runners' ranges, when given, are what etcd's client port and the EKS API admit
+  // unless those keys say otherwise (a cross-area rule then checks that they cover the runners).
+  const runnerCidrs = partial.network?.deployRunners?.cidrs ?? [];
   if (partial.network && partial.kubernetes && partial.kubernetes.apiAccessCidrs.length === 0)
-    partial.kubernetes = { ...partial.kubernetes, apiAccessCidrs: [partial.network.cidr] };
+    partial.kubernetes = { ...partial.kubernetes, apiAccessCidrs: [partial.network.cidr, ...runnerCidrs] };
+  if (partial.etcd && partial.etcd.deployRunnerCidrs.length === 0 && runnerCidrs.length > 0)
+    partial.etcd = { ...partial.etcd, deployRunnerCidrs: [...runnerCidrs] };
   if (partial.network && partial.region)
     partial.availabilityZones = resolveAvailabilityZones(
       partial.region,

@@ -1,11 +1,13 @@
 /**
  * Example values that must never reach a real production account: the AWS documentation's
- * account id, RFC 2606 example domains and ids spelled with EXAMPLE. Pulumi.prod.yaml ships with
+ * account id, RFC 2606 example domains, ids spelled with EXAMPLE and EC2 ids that count 0-9a-f. Pulumi.prod.yaml ships with
  * them (marked PLACEHOLDER) so that it plans offline as is; production refuses them.
  */
 import type { ConfigProblem } from "./crossChecks";
 
 export const EXAMPLE_ACCOUNT_ID = "123456789012";
+// EC2 ids must be lower-case hex, so the examples are the documentation's counting ids.
+const EXAMPLE_EC2_ID = /^[a-z]+-(0123456789abcdef0|1234567890abcdef0)$/;
 const EXAMPLE_DOMAIN = /(^|[.*/@])example\.(com|net|org)$/;
 
 function placeholderIn(value: string): string | undefined {
@@ -14,7 +16,8 @@ function placeholderIn(value: string): string | undefined {
   const host = value.split(/[/:]/)[0]!;
   if (EXAMPLE_DOMAIN.test(value) || EXAMPLE_DOMAIN.test(host))
     return `${JSON.stringify(value)} is an example domain (RFC 2606): expected a name in your own domain`;
-  if (/EXAMPLE/.test(value)) return `${JSON.stringify(value)} is an example id: expected your own`;
+  if (/EXAMPLE/.test(value) || EXAMPLE_EC2_ID.test(value))
+    return `${JSON.stringify(value)} is an example id: expected your own`;
   return undefined;
 }
 

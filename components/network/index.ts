@@ -1,2 +1,9 @@
 export { Network, type NetworkArgs } from "./network";
 export { planSubnets, type PlannedSubnet, type TierName } from "./subnets";
+export {
+  RunnerAccess,
+  planRunnerRoutes,
+  cidrKey,
+  type DeployRunners,
+  type RunnerAccessArgs,
+} from "./runners";
