@@ -3,7 +3,6 @@ export { planSubnets, type PlannedSubnet, type TierName } from "./subnets";
 export {
   RunnerAccess,
   planRunnerRoutes,
-  cidrKey,
   type DeployRunners,
   type RunnerAccessArgs,
 } from "./runners";

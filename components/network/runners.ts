@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { cidrKey } from "../common/sgRules";
 import { azResourceName } from "./naming";
 
 export interface DeployRunners {
@@ -29,11 +30,6 @@ export interface PlannedRunnerRoute {
   tier: "private" | "data";
   availabilityZone: string;
   cidr: string;
-}
-
-/** `10.100.0.0/24` -> `10-100-0-0-24`: a resource-name key that stays the same as ranges are added. */
-export function cidrKey(cidr: string): string {
-  return cidr.replace(/[./]/g, "-");
 }
 
 /**
