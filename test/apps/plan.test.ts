@@ -76,7 +76,9 @@ describe("switchyard:apps in the plan", () => {
     // With --json a configuration error is one JSON document on stdout.
     const { errors } = JSON.parse(run.stdout) as { errors: { path: string; message: string }[] };
     assert.ok(
-      errors.some((e) => e.path.startsWith("switchyard:apps.shop") && /resources\.limits/.test(e.path + e.message)),
+      errors.some(
+        (e) => e.path.startsWith("switchyard:apps.shop") && /resources\.limits/.test(e.path + e.message),
+      ),
       run.stdout,
     );
   });

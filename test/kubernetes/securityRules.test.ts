@@ -193,16 +193,16 @@ describe("kubernetes.nodeEgress: app teams' extra destinations", () => {
         "reports-db": { securityGroupId: "sg-0123456789abcdef0", port: 5432, protocol: "tcp" },
         "partner-dns": { cidr: "192.0.2.0/24", port: 53, protocol: "udp" },
       },
-    }).filter((r) => r.key.startsWith("nodes-out-extra-"));
+    }).filter((r) => r.key.startsWith("extra-"));
     assert.deepEqual(
       rules.map((r) => [r.key, r.peer, r.protocol, r.fromPort, r.toPort]),
       [
-        ["nodes-out-extra-partner-dns", { cidr: "192.0.2.0/24" }, "udp", 53, 53],
-        ["nodes-out-extra-reports-db", { securityGroupId: "sg-0123456789abcdef0" }, "tcp", 5432, 5432],
+        ["extra-partner-dns", { cidr: "192.0.2.0/24" }, "udp", 53, 53],
+        ["extra-reports-db", { securityGroupId: "sg-0123456789abcdef0" }, "tcp", 5432, 5432],
       ],
     );
     const without = planClusterRules(base);
-    assert.ok(!without.some((r) => r.key.startsWith("nodes-out-extra-")), "nothing extra by default");
+    assert.ok(!without.some((r) => r.key.startsWith("extra-")), "nothing extra by default");
   });
 
   test("the plan declares it as a security-group egress rule of the nodes", () => {
@@ -213,7 +213,7 @@ describe("kubernetes.nodeEgress: app teams' extra destinations", () => {
       };
     });
     assert.ok(run.plan, run.stderr);
-    const rule = run.plan.resources.find((r) => r.name === "switchyard-nodes-out-extra-reports-db");
+    const rule = run.plan.resources.find((r) => r.name === "switchyard-nodes-egress-extra-reports-db");
     assert.ok(rule, "rule declared");
     assert.equal(rule.type, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule");
     assert.deepEqual(

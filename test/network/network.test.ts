@@ -132,6 +132,7 @@ describe("network under mocks", () => {
       "eks/cluster switchyard vpcConfig",
       "eks/nodeGroup switchyard-general subnetIds",
       "lb/loadBalancer edge subnets",
+      "lb/loadBalancer monitoring-metrics subnets",
     ]);
     assert.equal(after.resources.length - before.resources.length, 10);
     assert.match(section, / 10 are added/);
@@ -160,8 +161,10 @@ describe("network under mocks", () => {
     const providers = ofType(plan, "pulumi:providers:aws");
     assert.equal(providers.length, 1);
     const tags = JSON.parse(providers[0].inputs.defaultTags as string).tags;
-    assert.deepEqual(Object.keys(tags).sort(), ["ManagedBy", "Owner", "Project", "Stack"]);
+    assert.deepEqual(Object.keys(tags).sort(), ["Environment", "ManagedBy", "Owner", "Project", "Stack"]);
     assert.equal(tags.Stack, "prod");
+    // The policies tell production resources by this tag.
+    assert.equal(tags.Environment, "production");
     for (const r of plan.resources.filter((x) => x.type.startsWith("aws:"))) {
       assert.equal(
         r.provider?.slice(0, r.provider.lastIndexOf("::")),

@@ -128,7 +128,7 @@ export function planClusterRules(args: ClusterRulesArgs): PlannedRule[] {
   // Named by the entry, so adding or changing one never renames another.
   for (const [entry, rule] of Object.entries(args.nodeEgress ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
     rules.push({
-      key: `nodes-out-extra-${entry}`,
+      key: `extra-${entry}`,
       group: "nodes",
       direction: "egress",
       peer: rule.cidr !== undefined ? { cidr: rule.cidr } : { securityGroupId: rule.securityGroupId! },
