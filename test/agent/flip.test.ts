@@ -134,6 +134,9 @@ test("a route removed and added back under load goes through the Runtime API: no
     Promise.all(bed.agents.map(async (a) => metric(await a.metrics(), "switchyard_agent_reloads_total")));
   const { route } = await bed.deployApp({ app: "cart", host: "cart.example.com" });
   await bed.waitForColour(route.host, "blue");
+  // Adding cart is fast now (a spare pair): wait until the status shows it, or the withdrawal
+  // below would be satisfied by a status published before cart was applied.
+  await bed.waitForStatus("cart live", (s) => s.routes[route.host]?.state === "live");
   const before = await reloads();
   const load = bed.startLoad([HOST], 8);
   await bed.etcd.client.delete().key(routeKey(route.host));
