@@ -21,6 +21,7 @@ export const MUTATE = [
 export const TEST_FILES = [
   "test/config.test.ts",
   "test/config/fields.test.ts",
+  "test/config/roundtrip.test.ts",
   "test/network/cidr.test.ts",
   "test/policies/data.test.ts",
   "test/policies/hosts.test.ts",

@@ -10,7 +10,10 @@ export const EC2_FAMILIES = new Set(
     "d2 d3 d3en dl1 f1 f2 g4ad g4dn g5 g5g g6 g6e g6f gr6 h1 hpc6a hpc6id hpc7a hpc7g i2 i3 i3en i4g i4i i7i i7ie i8g " +
     "im4gn inf1 inf2 is4gen m1 m2 m3 m4 m5 m5a m5ad m5d m5dn m5n m5zn m6a m6g m6gd m6i m6id m6idn m6in m7a m7g m7gd " +
     "m7i m7i-flex m8g m8gd mac1 mac2 p3 p3dn p4d p4de p5 p5e p5en r3 r4 r5 r5a r5ad r5b r5d r5dn r5n r6a r6g r6gd r6i " +
-    "r6id r6idn r6in r7a r7g r7gd r7i r7iz r8g r8gd t1 t2 t3 t3a t4g trn1 trn1n trn2 vt1 x1 x1e x2gd x2idn x2iedn " +
+    "r6id r6idn r6in r7a r7g r7gd r7i r7iz r8g r8gd t1 t2 t3 t3a t4g trn1 trn1n trn2 " +
+    // High Memory instances: the family name carries the memory size.
+    "u-3tb1 u-6tb1 u-9tb1 u-12tb1 u-18tb1 u-24tb1 u7i-6tb u7i-8tb u7i-12tb u7in-16tb u7in-24tb u7in-32tb " +
+    "vt1 x1 x1e x2gd x2idn x2iedn " +
     "x2iezn x8g z1d"
   ).split(" "),
 );

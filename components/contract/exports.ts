@@ -41,7 +41,10 @@ export interface RoutingExports {
   etcdClientEndpoints: string[];
   /** CA certificate (PEM) that signs the etcd members' certificates: trust it to verify them. */
   etcdCaCertPem: string;
-  /** Secrets Manager secret holding an etcd client certificate and key (read it with IAM, never export it). */
+  /**
+   * Secrets Manager secret holding the deploy runners' etcd certificate and key (write routes, read
+   * agent status): the only etcd credential app teams get. Readable by `etcd.deployRunnerRoleArns`.
+   */
   etcdClientSecretArn: string;
   /** S3 bucket with the scheduled etcd snapshots. */
   etcdBackupBucket: string;
@@ -86,7 +89,8 @@ export interface DatabaseExports {
   mongodbCaCertPem: string;
 }
 
-export interface StackExports extends NetworkExports, KubernetesExports, RoutingExports, DatabaseExports, MonitoringExports {}
+export interface StackExports
+  extends NetworkExports, KubernetesExports, RoutingExports, DatabaseExports, MonitoringExports {}
 
 export type ExportKey = keyof StackExports;
 
@@ -135,6 +139,19 @@ export const STACK_EXPORTS = {
   etcdBackupBucket: { shape: "string", source: "etcd", ...exported },
   elbDnsName: { shape: "string", source: "edge", ...exported },
   edgeTargetGroupArns: { shape: "record", keys: COLOURS, source: "edge", ...exported },
-  source: "network" | "security" | "kubernetes" | "etcd" | "edge" | "mysql" | "mongodb" | "monitoring";
+  mysqlPrimaryEndpoint: { shape: "string", source: "mysql", ...exported },
+  mysqlReplicaEndpoints: { shape: "string[]", source: "mysql", ...exported },
+  mysqlSecretName: { shape: "string", source: "mysql", ...exported },
+  mysqlCaCertPem: { shape: "string", source: "mysql", ...exported },
+  mongodbHosts: { shape: "string[]", source: "mongodb", ...exported },
+  mongodbReplicaSetName: { shape: "string", source: "mongodb", ...exported },
+  mongodbSecretName: { shape: "string", source: "mongodb", ...exported },
+  mongodbCaCertPem: { shape: "string", source: "mongodb", ...exported },
+  metricsWriteUrl: { shape: "string", source: "monitoring", ...exported },
+  metricsAppsDatabase: { shape: "string", source: "monitoring", ...exported },
+  metricsAppsWriteUsername: { shape: "string", source: "monitoring", ...exported },
+  metricsAppsWritePassword: { shape: "string", source: "monitoring", ...exported, secret: true },
+  grafanaAccess: { shape: "string", source: "monitoring", ...exported },
+} as const satisfies ExportsContract<StackExports>;
 
 export const STACK_EXPORT_KEYS = Object.keys(STACK_EXPORTS) as ExportKey[];

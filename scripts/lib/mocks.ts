@@ -13,7 +13,7 @@ function shortType(type: string): string {
 }
 
 /** Deterministic private address per resource name, inside 10.255.0.0/16 (never contacted). */
-function fakeIp(name: string): string {
+export function fakeIp(name: string): string {
   let h = 0;
   for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
   return `10.255.${(h >> 8) & 255}.${(h & 254) + 1}`;
@@ -134,6 +134,8 @@ const calls: Record<string, (inputs: Record<string, unknown>, region: string) =>
     arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`,
     userId: "MOCK",
   }),
+  // The deploying identity is a user here; for an assumed role, the issuer is the role.
+  "aws:iam/getSessionContext:getSessionContext": (inputs) => ({ arn: inputs.arn, issuerArn: inputs.arn }),
   "aws:index/getRegion:getRegion": (_i, region) => ({ name: region, region, id: region }),
   "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
   "aws:ec2/getAmi:getAmi": (inputs) => ({

@@ -15,10 +15,17 @@ import {
   routeKey,
   routesPrefix,
   serializeAgentStatus,
+  serializeRoute,
 } from "../../model/etcd/schema";
 import { startEtcdCluster } from "../../hosts/testbed";
 import type { EtcdCluster } from "../../hosts/testbed";
-import { create, remove, update, type RouteInputs } from "../../components/apps/route/operations";
+import {
+  create,
+  remove,
+  routeRecord,
+  update,
+  type RouteInputs,
+} from "../../components/apps/route/operations";
 
 const HOST = "tls.example.test";
 let etcd: EtcdCluster;
@@ -113,6 +120,35 @@ describe("Route operations: mTLS, smoke answers, deletion outside the stack", { 
       /was not confirmed by every agent/,
     );
     assert.equal(smokeSeen.length, 2);
+  });
+
+  it("refuses, before writing, a record that takes another route's host; ignores broken records", async () => {
+    const other = routeRecord({
+      ...inputs("blue"),
+      host: "other.example.test",
+      app: "other",
+      previewHost: HOST,
+    });
+    await etcd.client.put(routeKey("other.example.test")).value(serializeRoute(other));
+    await etcd.client.put(routeKey("broken.example.test")).value("{oops");
+    await assert.rejects(create(inputs("blue")), (e: Error) => {
+      assert.match(
+        e.message,
+        /^route tls\.example\.test conflicts with a route already in etcd; nothing was written/,
+      );
+      assert.match(
+        e.message,
+        /host tls\.example\.test is already the previewHost of route other\.example\.test/,
+      );
+      return true;
+    });
+    assert.equal((await etcd.client.get(routeKey(HOST)).exec()).kvs.length, 0, "nothing was written");
+    // Without the claim, the broken record does not stand in the way, and the route's own record
+    // is not a conflict with itself on update.
+    await etcd.client.delete().key(routeKey("other.example.test"));
+    const { outs } = await create(inputs("blue"));
+    const res = await update(outs.key, outs, inputs("blue", { minHealthy: 2 }));
+    assert.ok(res.outs.modRevision > outs.modRevision);
   });
 
   it("an update of a route deleted outside the stack is refused, not recreated", async () => {

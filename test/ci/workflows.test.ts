@@ -18,8 +18,8 @@ const files = readdirSync(DIR).filter((f) => f.endsWith(".yml"));
 const WRITABLE = new Set(["id-token", "pull-requests"]);
 
 describe("GitHub workflows", () => {
-  test("the preview, release and app-stack workflows exist and parse", () => {
-    assert.deepEqual(files.sort(), ["app-stack.yml", "preview.yml", "release.yml"]);
+  test("the preview, release, app-stack and mutation workflows exist and parse", () => {
+    assert.deepEqual(files.sort(), ["app-stack.yml", "mutation.yml", "preview.yml", "release.yml"]);
   });
 
   for (const file of files) {

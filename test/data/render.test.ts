@@ -253,7 +253,10 @@ describe("databases configuration", () => {
     for (const [input, message] of cases) {
       const r = parseDb(input);
       assert.equal(r.success, false, JSON.stringify(input));
-      assert.match((r.error?.issues ?? []).map((i) => `${i.path.join(".")}: ${i.message}`).join("\n"), message);
+      assert.match(
+        (r.error?.issues ?? []).map((i) => `${i.path.join(".")}: ${i.message}`).join("\n"),
+        message,
+      );
     }
   });
 });

@@ -40,7 +40,8 @@ export function runPlan(args: string[]): PlanRun {
       cwd: ROOT,
       encoding: "utf8",
       maxBuffer: 256 * 1024 * 1024,
-      timeout: 120_000,
+      // Generous: on a loaded shared runner a plan of ~350 resources can take minutes.
+      timeout: 300_000,
     },
   );
   const run: PlanRun = { status: child.status ?? -1, stdout: child.stdout, stderr: child.stderr };

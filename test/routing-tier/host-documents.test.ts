@@ -26,15 +26,19 @@ const documents: HostDocument[] = [
 ];
 const etcdDoc = documents.find((d) => d.owner === "instance etcd-0")!;
 const edgeDoc = documents.find((d) => d.owner === "launch template edge-blue")!;
+const mysqlDoc = documents.find((d) => d.owner === "instance mysql-1")!;
+const mongoDoc = documents.find((d) => d.owner === "instance mongodb-0")!;
 
 const units = (doc: HostDocument) =>
   [...writtenFiles(doc.text)]
-    .filter(([path]) => path.startsWith("/etc/systemd/system/"))
+    // Drop-ins (telegraf.service.d/) extend a packaged unit; they are not units of their own.
+    .filter(([path]) => path.startsWith("/etc/systemd/system/") && !path.includes(".d/"))
     .map(([path, f]) => ({ name: path.slice("/etc/systemd/system/".length), content: f.content }));
 
 describe("host documents from the plan", () => {
   test("every user-data document passes `cloud-init schema`", () => {
-    assert.equal(documents.length, 5 + 5 + 7);
+    // Per plan: etcd members, 2 MySQL hosts, 3 MongoDB members and the two fleets' templates.
+    assert.equal(documents.length, 10 + 10 + 12);
     for (const d of documents) {
       const r = cloudInitSchema(d.text);
       assert.equal(r.status, 0, `${d.owner}: ${r.output}`);
@@ -49,7 +53,7 @@ describe("host documents from the plan", () => {
   });
 
   test("every systemd unit passes `systemd-analyze verify` with no warnings", () => {
-    for (const doc of [etcdDoc, edgeDoc]) {
+    for (const doc of [etcdDoc, edgeDoc, mysqlDoc, mongoDoc]) {
       const list = units(doc);
       assert.ok(list.length >= 4, `${doc.owner} has its units`);
       const r = verifyUnits(list);
@@ -60,7 +64,15 @@ describe("host documents from the plan", () => {
       units(etcdDoc)
         .map((u) => u.name)
         .sort(),
-      ["etcd-backup.service", "etcd-backup.timer", "etcd-data.service", "etcd-tls.service", "etcd.service"],
+      [
+        "etcd-auth.service",
+        "etcd-backup.service",
+        "etcd-backup.timer",
+        "etcd-data.service",
+        "etcd-tls.service",
+        "etcd.service",
+        "telegraf-credentials.service",
+      ],
     );
     assert.deepEqual(
       units(edgeDoc)
@@ -71,6 +83,34 @@ describe("host documents from the plan", () => {
         "switchyard-agent.service",
         "switchyard-haproxy-seed.service",
         "switchyard-haproxy.service",
+        "telegraf-credentials.service",
+      ],
+    );
+    assert.deepEqual(
+      units(mysqlDoc)
+        .map((u) => u.name)
+        .sort(),
+      [
+        "mysql-bootstrap.service",
+        "mysql-credentials.service",
+        "mysql-data.service",
+        "mysql-primary.service",
+        "mysql-tls.service",
+        "switchyard-mysql.service",
+      ],
+    );
+    assert.deepEqual(
+      units(mongoDoc)
+        .map((u) => u.name)
+        .sort(),
+      [
+        "mongodb-bootstrap.service",
+        "mongodb-credentials.service",
+        "mongodb-data.service",
+        "mongodb-key.service",
+        "mongodb-tls.service",
+        "switchyard-mongod.service",
+        "switchyard-thp.service",
       ],
     );
   });
@@ -84,7 +124,7 @@ describe("host documents from the plan", () => {
   });
 
   test("every boot script parses with bash -n", () => {
-    for (const doc of [etcdDoc, edgeDoc]) {
+    for (const doc of [etcdDoc, edgeDoc, mysqlDoc, mongoDoc]) {
       const scripts = [...writtenFiles(doc.text)].filter(([, f]) => f.content.startsWith("#!/bin/bash"));
       assert.ok(scripts.length >= 2, doc.owner);
       for (const [path, f] of scripts) {
