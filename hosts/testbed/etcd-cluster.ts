@@ -4,7 +4,7 @@ import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Etcd3 } from "etcd3";
-import { connectEtcd } from "../runtime/etcd";
+import { connectEtcd } from "../../model/etcd/connection";
 import { freePort, killPid, spawnLogged, tempDir, waitUntil } from "./procs";
 import { makeTlsFiles } from "./tls";
 import type { TlsFiles } from "./tls";
