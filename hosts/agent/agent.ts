@@ -13,8 +13,17 @@ import type { AcceptedRoute, DesiredState, Endpoint, EtcdRecord } from "./desire
 import { connectEtcd, RoutingSource, StatusPublisher } from "../runtime/etcd";
 import type { KvChange, WatchHealth } from "../runtime/etcd";
 import { startHttp } from "../runtime/http";
-import { assignSlots, deriveLayout, routedOnly, sameLayout } from "./haproxy/layout";
-import type { Layout } from "./haproxy/layout";
+import {
+  assignSlots,
+  boundNames,
+  checkPaths,
+  deriveLayout,
+  forReload,
+  freeSparePairs,
+  sameLayout,
+  sameStructure,
+} from "./haproxy/layout";
+import type { BackendLayout, Layout } from "./haproxy/layout";
 import { backendHealth, parseMap, parseServersState } from "./haproxy/parse";
 import type { ServerState } from "./haproxy/parse";
 import { checkConfig, masterAlive, reloadHaproxy, startHaproxy, workerPid } from "./haproxy/process";
@@ -27,7 +36,13 @@ import { backendName } from "./desired";
 import { serializeAgentStatus } from "../../model/etcd/schema";
 import { haproxyPaths, type HaproxyPaths } from "../../model/haproxy";
 import { HEALTHZ_PATH } from "../../model/http";
-import type { AgentStatus, BackendHealth, RejectedRecord, RouteStatus } from "../../model/etcd/schema";
+import type {
+  AgentStatus,
+  BackendHealth,
+  Colour,
+  RejectedRecord,
+  RouteStatus,
+} from "../../model/etcd/schema";
 
 function writeAtomic(path: string, content: string): void {
   writeFileSync(`${path}.tmp`, content);
@@ -80,6 +95,10 @@ export class Agent {
   private routed = new Set<string>();
   private servers = new Map<string, ServerState[]>();
   private map = new Map<string, string>();
+  /** The checks map HAProxy runs: backend → health-check path. */
+  private checks = new Map<string, string>();
+  /** False when the running config predates the checks map (an older agent's): a reload adds it. */
+  private checksMapLoaded = false;
   private health = new Map<string, BackendHealth>();
   /** When `health` was last read for every backend (performance.now()). */
   private healthAt = 0;
@@ -260,17 +279,33 @@ export class Agent {
     }
     this.rejected = desired.rejected;
     this.metrics.rejectedRecords = desired.rejected.length;
-    this.routed = new Set(desired.endpoints.keys());
     let layout = deriveLayout(desired, this.layout, this.config.minSlots);
-    const reload = !this.running || !this.configured || !sameLayout(layout, this.layout);
-    // A reload renders only what routes use: backends kept for removed routes go with it.
-    if (reload) layout = routedOnly(layout, desired);
+    const reload =
+      !this.running || !this.configured || !this.checksMapLoaded || !sameStructure(layout, this.layout);
+    // A reload renders what routes use and refills the spare pool; backends of removed routes go.
+    if (reload) {
+      const c = this.config;
+      layout = forReload(layout, desired, {
+        pairs: c.sparePairs,
+        slots: c.minSlots,
+        check: { intervalMs: c.spareCheckIntervalMs, rise: c.spareCheckRise, fall: c.spareCheckFall },
+      });
+    }
+    const endpointsOf = (b: BackendLayout) =>
+      (b.app !== undefined && desired.endpoints.get(backendName(b.app, b.colour))) || [];
+    const routed = (b: BackendLayout) =>
+      b.app !== undefined && desired.endpoints.has(backendName(b.app, b.colour));
+    this.routed = new Set(layout.filter(routed).map((b) => b.name));
     const slots = new Map(
-      layout.map((b) => [
-        b.name,
-        assignSlots(b.slots, desired.endpoints.get(b.name) ?? [], this.servers.get(b.name) ?? []),
-      ]),
+      layout.map((b) => [b.name, assignSlots(b.slots, endpointsOf(b), this.servers.get(b.name) ?? [])]),
     );
+    if (this.running && !reload && !sameLayout(layout, this.layout)) {
+      // Spares bound or freed, ports or check paths changed: run-time data, persisted first so a
+      // restarted agent knows which spare serves which app.
+      writeAtomic(this.layoutFile, JSON.stringify(layout));
+      this.layout = layout;
+    }
+    if (this.running) await this.applyChecks(reload ? this.layout : layout);
     if (this.running) await this.applyServers(layout, slots);
     let structural: Error | undefined;
     if (reload) {
@@ -283,6 +318,7 @@ export class Agent {
       }
     }
     await this.applyRoutes(desired, structural ? new Set(this.layout.map((b) => b.name)) : undefined);
+    this.metrics.sparePairsFree = freeSparePairs(this.layout);
     if (structural) throw structural;
   }
 
@@ -298,6 +334,23 @@ export class Agent {
     this.configured = false;
     await this.refreshActual();
     this.log.info("adopted the HAProxy systemd started");
+  }
+
+  /** Health-check paths of running backends: Runtime API only (`set map` on the checks map). */
+  private async applyChecks(layout: Layout): Promise<void> {
+    const running = new Set(this.layout.map((b) => b.name));
+    const desired = checkPaths(layout.filter((b) => running.has(b.name)));
+    const commands = planMap(this.paths.checks, desired, this.checks);
+    if (commands.length === 0) return;
+    await this.runtime(commands);
+    this.checks = desired;
+    writeAtomic(this.paths.checks, renderMap(desired));
+  }
+
+  /** The HAProxy backend serving an app's colour in the running layout. */
+  private backendOf(layout: Layout): (app: string, colour: Colour) => string {
+    const names = boundNames(layout);
+    return (app, colour) => names.get(backendName(app, colour)) ?? backendName(app, colour);
   }
 
   /** Member changes into existing slots: Runtime API only. */
@@ -334,8 +387,11 @@ export class Agent {
       },
     );
     // A first start has no live colour to protect: hosts start on their desired colour.
-    const entries = this.running ? this.map : decideRoutes(desired.routes, new Map(), new Map()).entries;
+    const entries = this.running
+      ? this.map
+      : decideRoutes(desired.routes, new Map(), new Map(), undefined, this.backendOf(layout)).entries;
     writeAtomic(this.paths.map, renderMap(entries));
+    writeAtomic(this.paths.checks, renderMap(checkPaths(layout)));
     const candidate = `${this.paths.config}.new`;
     writeFileSync(candidate, cfg);
     const check = await checkConfig(this.config.haproxyBin, candidate);
@@ -381,15 +437,16 @@ export class Agent {
     // The guard must see HAProxy's present view: the health poll's if it is at most one poll
     // interval old (HAProxy's own checks are slower than that), else a fresh read of the targets.
     // Skipping that round trip keeps a flip to one Runtime API call.
+    const backendOf = this.backendOf(this.layout);
     const targets = new Set(
       desired.routes
-        .map(({ route }) => backendName(route.app, route.liveColour))
+        .map(({ route }) => backendOf(route.app, route.liveColour))
         .filter((b, i) => this.map.get(desired.routes[i].route.host) !== b),
     );
     if (targets.size > 0 && performance.now() - this.healthAt > this.config.healthPollMs) {
       await this.refreshHealth([...targets]);
     }
-    const decision = decideRoutes(desired.routes, this.map, this.health, available);
+    const decision = decideRoutes(desired.routes, this.map, this.health, available, backendOf);
     for (const [host, s] of Object.entries(decision.statuses)) {
       const before = this.statuses[host];
       if (s.state === "refused" && (before?.state !== "refused" || before.modRevision !== s.modRevision)) {
@@ -441,13 +498,17 @@ export class Agent {
   }
 
   private async refreshActual(): Promise<void> {
-    const [state, map] = await runtimeCommands(this.paths.adminSocket, [
+    const [state, map, checks] = await runtimeCommands(this.paths.adminSocket, [
       "show servers state",
       `show map ${this.paths.map}`,
+      `show map ${this.paths.checks}`,
     ]);
     this.setServers(parseServersState(state));
     this.healthAt = performance.now();
     this.map = parseMap(map);
+    // A bootstrap config, or one an older agent rendered, has no checks map.
+    this.checksMapLoaded = !/unknown map/i.test(checks);
+    this.checks = parseMap(checks);
   }
 
   private async refreshHealth(backends: string[]): Promise<void> {
@@ -496,7 +557,7 @@ export class Agent {
   status(): AgentStatus {
     const backends: Record<string, BackendHealth> = {};
     for (const b of this.layout.filter((l) => this.routed.has(l.name)))
-      backends[`${b.app}/${b.colour}`] = this.health.get(b.name) ?? { up: 0, total: 0 };
+      backends[`${b.app!}/${b.colour}`] = this.health.get(b.name) ?? { up: 0, total: 0 };
     return {
       agentId: this.config.agentId,
       appliedRevision: this.appliedRevision,

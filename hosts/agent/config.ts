@@ -29,6 +29,11 @@ const configSchema = z.strictObject({
   httpAddress: z.string().min(1),
   httpPort: z.number().int().min(0).max(65535),
   minSlots: z.number().int().min(1).max(1024),
+  sparePairs: z.number().int().min(0).max(256),
+  /** Check timing spares are rendered with: routes with another timing need a reload. */
+  spareCheckIntervalMs: z.number().int().min(100).max(60_000),
+  spareCheckRise: z.number().int().min(1).max(10),
+  spareCheckFall: z.number().int().min(1).max(10),
   memberCidrs: z
     .array(z.string().refine((v) => parseCidr(v) !== undefined, "must be IPv4 CIDRs such as 10.0.0.0/8"))
     .min(1),
@@ -62,6 +67,11 @@ export const DEFAULTS: Omit<AgentConfig, "agentId"> = {
   httpAddress: "127.0.0.1",
   httpPort: AGENT_STATUS_PORT,
   minSlots: 4,
+  sparePairs: 4,
+  // The route schema's defaults: a route that does not set its check timing fits a spare.
+  spareCheckIntervalMs: 2000,
+  spareCheckRise: 2,
+  spareCheckFall: 2,
   // Private ranges: VPC and pod addresses. Loopback, link-local (instance metadata) and public
   // addresses are refused as members.
   memberCidrs: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"],
@@ -92,6 +102,18 @@ const FLAGS: Flags<keyof AgentConfig> = {
   "http-address": { key: "httpAddress", type: "string", help: "address of the status/metrics endpoint" },
   "http-port": { key: "httpPort", type: "number", help: "port of the status/metrics endpoint (0: any)" },
   "min-slots": { key: "minSlots", type: "number", help: "server slots pre-allocated per backend" },
+  "spare-pairs": {
+    key: "sparePairs",
+    type: "number",
+    help: "free backend pairs kept for new apps, so adding a route needs no reload",
+  },
+  "spare-check-interval-ms": {
+    key: "spareCheckIntervalMs",
+    type: "number",
+    help: "health-check interval of spare backends (set it to what most routes use)",
+  },
+  "spare-check-rise": { key: "spareCheckRise", type: "number", help: "health-check rise of spare backends" },
+  "spare-check-fall": { key: "spareCheckFall", type: "number", help: "health-check fall of spare backends" },
   "member-cidrs": {
     key: "memberCidrs",
     type: "list",

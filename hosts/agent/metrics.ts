@@ -12,6 +12,8 @@ export class Metrics {
   lastApplySuccess = 0;
   appliedRevision = 0;
   rejectedRecords = 0;
+  /** Spare pairs no app is bound to: a new app's route needs a reload once this is 0. */
+  sparePairsFree = 0;
   statusWriteErrors = 0;
   private readonly applyBuckets = APPLY_BUCKETS.map(() => 0);
   private applyCount = 0;
@@ -71,6 +73,12 @@ export class Metrics {
       "gauge",
       "etcd records rejected as invalid.",
       this.rejectedRecords,
+    );
+    metric(
+      "switchyard_agent_spare_pairs_free",
+      "gauge",
+      "Free spare backend pairs: new apps' routes that can be added without a reload.",
+      this.sparePairsFree,
     );
     metric(
       "switchyard_agent_etcd_connected",

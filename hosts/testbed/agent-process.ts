@@ -3,6 +3,7 @@ import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { haproxyPaths } from "../../model/haproxy";
+import type { HealthCheck } from "../../model/etcd/schema";
 import {
   freePort,
   killGroup,
@@ -24,6 +25,9 @@ export interface AgentOptions {
 }
 
 const REPO = resolve(__dirname, "../..");
+
+/** Check timing of the testbed's routes: fast, so tests see health changes quickly. */
+export const TEST_HEALTH: Omit<HealthCheck, "path"> = { intervalMs: 200, rise: 2, fall: 2 };
 
 export class AgentHandle {
   readonly dir: string;
@@ -82,6 +86,10 @@ export class AgentHandle {
       "--status-interval-ms=50",
       // Test backends listen on loopback, which real agents refuse as a member address.
       "--member-cidrs=127.0.0.0/8",
+      // Spares rendered with the testbed's check timing, so a new app's route fits one.
+      `--spare-check-interval-ms=${TEST_HEALTH.intervalMs}`,
+      `--spare-check-rise=${TEST_HEALTH.rise}`,
+      `--spare-check-fall=${TEST_HEALTH.fall}`,
       ...(this.opts.flags ?? []),
     ];
     this.child = spawnLogged(process.execPath, [...entry, ...flags], this.logFile, { cwd: REPO });

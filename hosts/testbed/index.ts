@@ -15,7 +15,7 @@ import {
   serializeRoute,
 } from "../../model/etcd/schema";
 import type { AgentStatus, Colour, HealthCheck, Route } from "../../model/etcd/schema";
-import { AgentHandle } from "./agent-process";
+import { AgentHandle, TEST_HEALTH } from "./agent-process";
 import { startBackend } from "./backend";
 import type { Backend } from "./backend";
 import { startEtcdCluster } from "./etcd-cluster";
@@ -63,7 +63,6 @@ export interface App {
 }
 
 /** Fast checks so tests see health changes within a second. */
-const TEST_HEALTH: Omit<HealthCheck, "path"> = { intervalMs: 200, rise: 2, fall: 2 };
 
 export class Testbed {
   readonly apps = new Map<string, App>();

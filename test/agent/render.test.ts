@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { haproxyPaths } from "../../model/haproxy";
+import { checkPaths } from "../../hosts/agent/haproxy/layout";
 import { loadConfig, usage } from "../../hosts/agent/config";
 import type { Layout } from "../../hosts/agent/haproxy/layout";
 import { checkConfig } from "../../hosts/agent/haproxy/process";
@@ -41,7 +42,7 @@ test("rendered haproxy.cfg has the runtime hooks and passes haproxy -c", async (
       "  load-server-state-from-file global",
       "  monitor-uri /healthz",
       `  use_backend %[req.hdr(host),field(1,:),lower,map(${paths.map})]`,
-      "  http-check send meth GET uri /health",
+      `  http-check send meth GET uri-lf %[be_name,map(${paths.checks})]`,
       "  server s1 10.0.0.1:8080",
       "  server s2 127.0.0.1:8080 disabled",
       "  server s2 127.0.0.1:8081 disabled",
@@ -50,6 +51,7 @@ test("rendered haproxy.cfg has the runtime hooks and passes haproxy -c", async (
     }
     writeFileSync(paths.config, cfg);
     writeFileSync(paths.map, renderMap(new Map([["shop.example.com", "be_shop_blue"]])));
+    writeFileSync(paths.checks, renderMap(checkPaths(layout)));
     const check = await checkConfig("haproxy", paths.config);
     assert.equal(check.ok, true, check.output);
     writeFileSync(paths.config, cfg.replace("balance roundrobin", "balance nonsense"));
