@@ -72,7 +72,9 @@ async function main(): Promise<void> {
       HOST,
       bed.agents.map((a) => a.stateDir),
     );
-    const reload = await flipUnderLoad(bed, RELOAD_FLIPS, 0, 100);
+    const reload = await flipUnderLoad(bed, RELOAD_FLIPS, 0, 100).catch((e: Error) => {
+      throw new Error(`${e.message}; reload path errors: ${flipper.errors.join("; ") || "none"}`);
+    });
     await flipper.stop();
     if (flipper.errors.length > 0) throw new Error(`reload path failed: ${flipper.errors.join("; ")}`);
     for (const a of [...bed.agents]) await bed.removeAgent(a);

@@ -35,7 +35,17 @@ async function rewriteAndReload(stateDir: string, route: Route): Promise<void> {
   writeAtomic(paths.map, renderMap(map));
   const [state] = await runtimeCommands(paths.adminSocket, ["show servers state"]);
   writeAtomic(paths.serverState, state);
-  await reloadHaproxy(paths);
+  // Right after a reload the master re-executes itself and its CLI refuses connections for a moment;
+  // the agent retries a failed apply, and so does this loop (for at most 5 s).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await reloadHaproxy(paths);
+      return;
+    } catch (e) {
+      if (attempt >= 50 || !/ECONNREFUSED|ENOENT/.test(String(e))) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 export class ReloadFlipper {
