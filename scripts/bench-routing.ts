@@ -143,6 +143,11 @@ async function main(): Promise<void> {
       `machine: ${cpus().length} CPUs, load average ${loadavg().map(round).join(" / ")} (1/5/15 min)`,
     );
     console.log(JSON.stringify(summary));
+  } catch (e) {
+    // A failed run says why: the agents' last log lines (their directories go with the testbed).
+    for (const a of bed.agents)
+      console.error(`--- agent ${a.id}:\n${a.logs().split("\n").slice(-15).join("\n")}`);
+    throw e;
   } finally {
     await bed.stop();
     // All backends live in one child process: closing one stops them all.
