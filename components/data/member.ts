@@ -1,6 +1,7 @@
 import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createInstanceRole } from "../common/instanceRole";
+import { createLeafCert, createTlsSecret, type ClusterCa } from "../common/pki";
 import {
   createDataVolume,
   createHostInstance,
@@ -88,4 +89,55 @@ export class DataMember extends pulumi.ComponentResource {
       volumeId: this.volume.id,
     });
   }
+}
+
+export interface DatabaseMemberArgs extends Omit<DataMemberArgs, "statements" | "userData"> {
+  ca: ClusterCa;
+  /** Names clients may use besides the member's own: the apps' Services. */
+  serviceNames: pulumi.Input<string>[];
+  tlsDescription: string;
+  /** Also store key + certificate as one PEM under this name (MongoDB's certificateKeyFile). */
+  combinedPemFile?: string;
+  /** The other secrets the host reads at boot (credentials, key file). */
+  secretArns: pulumi.Input<string>[];
+  /** Further least-privilege statements (e.g. the SSM parameter it reads). */
+  statements?: pulumi.Input<Record<string, unknown>>[];
+  userData: (volumeId: pulumi.Output<string>, tlsSecretArn: pulumi.Output<string>) => pulumi.Input<string>;
+}
+
+/**
+ * A database member with its own TLS certificate, valid for its name, the apps' Service names and
+ * 127.0.0.1 (the bootstrap), in a secret only its role may read besides the other boot secrets.
+ */
+export function createDatabaseMember(parent: pulumi.Resource, args: DatabaseMemberArgs): DataMember {
+  const { ca, serviceNames, tlsDescription, combinedPemFile, secretArns, statements, userData, ...member } =
+    args;
+  const name = args.plan.name;
+  const leaf = createLeafCert(
+    `${name}-tls`,
+    ca,
+    {
+      commonName: args.plan.fqdn,
+      dnsNames: [args.plan.fqdn, "localhost", ...serviceNames],
+      ipAddresses: ["127.0.0.1"],
+    },
+    parent,
+  );
+  const tlsSecret = createTlsSecret(`${name}-tls`, tlsDescription, ca, leaf, parent, combinedPemFile);
+  return new DataMember(
+    name,
+    {
+      ...member,
+      statements: [
+        {
+          Effect: "Allow",
+          Action: "secretsmanager:GetSecretValue",
+          Resource: [tlsSecret.arn, ...secretArns],
+        },
+        ...(statements ?? []),
+      ],
+      userData: (volumeId) => userData(volumeId, tlsSecret.arn),
+    },
+    { parent },
+  );
 }
