@@ -10,7 +10,9 @@ import type { Etcd3 } from "etcd3";
 import type { AgentConfig } from "./config";
 import { buildDesired, parseAccepted, parseRecord, serializeAccepted } from "./desired";
 import type { AcceptedRoute, DesiredState, Endpoint, EtcdRecord } from "./desired";
-import { connectEtcd, RoutingSource, StatusPublisher } from "../runtime/etcd";
+import { connectEtcd } from "../../model/etcd/connection";
+import { RoutingSource, StatusPublisher } from "../runtime/etcd";
+import { etcdConnectionOf } from "../runtime/flags";
 import type { KvChange, WatchHealth } from "../runtime/etcd";
 import { startHttp } from "../runtime/http";
 import {
@@ -68,7 +70,7 @@ export function watchReport(h: WatchHealth): Record<string, unknown> {
 }
 
 export class Agent {
-  readonly metrics = new Metrics();
+  readonly metrics = new Metrics(() => this.source.health());
   private readonly paths: HaproxyPaths;
   private readonly layoutFile: string;
   private readonly acceptedFile: string;
@@ -117,12 +119,7 @@ export class Agent {
     this.paths = haproxyPaths(config.stateDir);
     this.layoutFile = join(config.stateDir, "layout.json");
     this.acceptedFile = join(config.stateDir, "accepted-routes.json");
-    const etcd = {
-      endpoints: config.etcdEndpoints,
-      caFile: config.etcdCaFile,
-      certFile: config.etcdCertFile,
-      keyFile: config.etcdKeyFile,
-    };
+    const etcd = etcdConnectionOf(config);
     this.client = connectEtcd(etcd);
     this.source = new RoutingSource(etcd, log, {
       snapshot: (kvs, revision) => this.onSnapshot(kvs, revision),
@@ -136,7 +133,7 @@ export class Agent {
       config.statusIntervalMs,
       log,
       (ok) => {
-        if (!ok) this.metrics.statusWriteErrors++;
+        if (!ok) this.metrics.statusWriteErrors.inc();
       },
     );
   }
@@ -150,7 +147,7 @@ export class Agent {
         etcd: watchReport(this.source.health()),
         haproxyRunning: this.running,
       }),
-      metrics: () => this.metrics.render(this.source.health()),
+      metrics: this.metrics,
       healthy: () => this.running,
     });
     if (existsSync(this.acceptedFile)) {
@@ -249,14 +246,14 @@ export class Agent {
         await this.apply();
         this.appliedRevision = revision;
         this.lastError = undefined;
-        this.metrics.appliedRevision = revision;
-        this.metrics.lastApplySuccess = Date.now() / 1000;
+        this.metrics.appliedRevision.set(revision);
+        this.metrics.lastApplySuccess.set(Date.now() / 1000);
         const seconds = (performance.now() - since) / 1000;
-        this.metrics.observeApply(seconds);
+        this.metrics.apply.observe(seconds);
         this.log.debug("applied", { revision, ms: Math.round(seconds * 10000) / 10 });
       } catch (e) {
         this.lastError = (e as Error).message;
-        this.metrics.applyErrors++;
+        this.metrics.applyErrors.inc();
         this.log.error("apply failed; HAProxy keeps its last good state", {
           error: this.lastError,
           revision,
@@ -278,7 +275,7 @@ export class Agent {
       this.saveTimer = setTimeout(() => this.saveAccepted(), 200);
     }
     this.rejected = desired.rejected;
-    this.metrics.rejectedRecords = desired.rejected.length;
+    this.metrics.rejectedRecords.set(desired.rejected.length);
     let layout = deriveLayout(desired, this.layout, this.config.minSlots);
     const reload =
       !this.running || !this.configured || !this.checksMapLoaded || !sameStructure(layout, this.layout);
@@ -318,7 +315,7 @@ export class Agent {
       }
     }
     await this.applyRoutes(desired, structural ? new Set(this.layout.map((b) => b.name)) : undefined);
-    this.metrics.sparePairsFree = freeSparePairs(this.layout);
+    this.metrics.sparePairsFree.set(freeSparePairs(this.layout));
     if (structural) throw structural;
   }
 
@@ -412,7 +409,7 @@ export class Agent {
     try {
       if (this.running) {
         await reloadHaproxy(this.paths);
-        this.metrics.reloads++;
+        this.metrics.reloads.inc();
       } else {
         await startHaproxy(this.config.haproxyBin, this.paths);
         this.running = true;
@@ -450,7 +447,7 @@ export class Agent {
     for (const [host, s] of Object.entries(decision.statuses)) {
       const before = this.statuses[host];
       if (s.state === "refused" && (before?.state !== "refused" || before.modRevision !== s.modRevision)) {
-        this.metrics.refusedFlips++;
+        this.metrics.refusedFlips.inc();
         this.log.warn("flip refused", { host, reason: s.reason });
       }
     }
@@ -461,19 +458,11 @@ export class Agent {
       const before = this.map.get(route.host);
       return before !== undefined && before !== decision.entries.get(route.host);
     }).length;
-    if (this.config.flipStrategy === "reload") {
-      // confd-style, kept only to measure the difference: rewrite the map file and reload.
-      writeAtomic(this.paths.map, renderMap(decision.entries));
-      await this.saveServerState();
-      await reloadHaproxy(this.paths);
-      this.metrics.reloads++;
-    } else {
-      await this.runtime(commands);
-      writeAtomic(this.paths.map, renderMap(decision.entries));
-    }
+    await this.runtime(commands);
+    writeAtomic(this.paths.map, renderMap(decision.entries));
     this.map = decision.entries;
-    this.metrics.flips += flips;
-    if (flips > 0) this.log.info("flipped hosts", { flips, strategy: this.config.flipStrategy });
+    this.metrics.flips.inc(flips);
+    if (flips > 0) this.log.info("flipped hosts", { flips });
   }
 
   private saveAccepted(): void {
@@ -489,7 +478,7 @@ export class Agent {
 
   private async runtime(commands: string[]): Promise<void> {
     await applyCommands(this.paths.adminSocket, commands);
-    this.metrics.runtimeCommands += commands.length;
+    this.metrics.runtimeCommands.inc(commands.length);
   }
 
   private async saveServerState(): Promise<void> {

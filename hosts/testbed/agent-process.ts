@@ -20,7 +20,7 @@ export interface AgentOptions {
   etcdEndpoints: string[];
   /** Run this bundled script instead of the TypeScript sources (e.g. dist/agent/switchyard-agent.js). */
   script?: string;
-  /** Extra flags, e.g. ["--flip-strategy", "reload"]. */
+  /** Extra flags, e.g. ["--spare-pairs=0"]. */
   flags?: string[];
 }
 
@@ -59,6 +59,11 @@ export class AgentHandle {
     return handle;
   }
 
+  /** The agent's state directory: haproxy.cfg, maps, sockets, layout. */
+  get stateDir(): string {
+    return join(this.dir, "state");
+  }
+
   get id(): string {
     return this.opts.id;
   }
@@ -75,7 +80,7 @@ export class AgentHandle {
     const flags = [
       `--agent-id=${this.opts.id}`,
       `--etcd-endpoints=${this.opts.etcdEndpoints.join(",")}`,
-      `--state-dir=${join(this.dir, "state")}`,
+      `--state-dir=${this.stateDir}`,
       "--bind-address=127.0.0.1",
       `--bind-port=${this.port}`,
       "--http-address=127.0.0.1",
@@ -132,7 +137,7 @@ export class AgentHandle {
 
   /** Pid of the HAProxy master (which leads the process group of its workers), if one was started. */
   haproxyPid(): number | undefined {
-    const pid = readPidFile(haproxyPaths(join(this.dir, "state")).pidFile);
+    const pid = readPidFile(haproxyPaths(this.stateDir).pidFile);
     if (pid === undefined) return undefined;
     trackGroup(pid);
     this.haproxyGroups.add(pid);

@@ -1,7 +1,7 @@
 // Failure behaviour against real etcd members and real HAProxy processes killed with SIGKILL.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { connectEtcd } from "../../hosts/runtime/etcd";
+import { connectEtcd } from "../../model/etcd/connection";
 import { routeKey, serializeRoute } from "../../model/etcd/schema";
 import { Testbed, sleep } from "../../hosts/testbed";
 import type { Colour } from "../../model/etcd/schema";
