@@ -8,6 +8,8 @@ import { join } from "node:path";
 export interface HaproxyPaths {
   config: string;
   map: string;
+  /** Backend → health-check path, read by every check (`uri-lf`), so a path is run-time data. */
+  checks: string;
   adminSocket: string;
   masterSocket: string;
   serverState: string;
@@ -19,6 +21,7 @@ export function haproxyPaths(stateDir: string): HaproxyPaths {
   return {
     config: join(stateDir, "haproxy.cfg"),
     map: join(stateDir, "hosts.map"),
+    checks: join(stateDir, "checks.map"),
     adminSocket: join(stateDir, "admin.sock"),
     masterSocket: join(stateDir, "master.sock"),
     serverState: join(stateDir, "server-state"),

@@ -124,7 +124,9 @@ function routes(content: Extract<ConfigContent, { mode: "routes" }>, o: RenderOp
       `backend ${token(b.name)}`,
       "  balance roundrobin",
       "  option httpchk",
-      `  http-check send meth GET uri ${token(hc.path)}`,
+      // The path comes from the checks map (written with the config, changed with `set map`), so
+      // a spare backend can take on a new app's check path without a reload.
+      `  http-check send meth GET uri-lf %[be_name,map(${token(o.paths.checks)})]`,
       `  default-server check inter ${token(hc.intervalMs)} fall ${token(hc.fall)} rise ${token(hc.rise)}`,
     );
     const assigned = content.slots.get(b.name) ?? [];

@@ -1,5 +1,6 @@
 // npm run bench:routing — flip latency through real etcd and two real agents/HAProxies under
-// keep-alive load, the confd-style rewrite-and-reload path for comparison, and a cold start
+// keep-alive load, the confd-style rewrite-and-reload path for comparison (driven by the bench
+// itself, scripts/lib/bench/reloadFlipper.ts, on the same HAProxies), and a cold start
 // against 1,000 routes. Prints a table, then one JSON line (the last line of the output).
 import { execFileSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
@@ -8,6 +9,7 @@ import { Testbed } from "../hosts/testbed";
 import type { Backend, LoadResult } from "../hosts/testbed";
 import type { Colour } from "../model/etcd/schema";
 import { startRemoteBackends, startRemoteLoad } from "./lib/bench/remote";
+import { ReloadFlipper } from "./lib/bench/reloadFlipper";
 
 const REPO = resolve(__dirname, "..");
 const BUNDLE = resolve(REPO, "dist/agent/switchyard-agent.js");
@@ -62,12 +64,19 @@ async function main(): Promise<void> {
     const runtime = await flipUnderLoad(bed, MIN_FLIPS, MIN_REQUESTS, 100);
 
     console.error("reload path (confd-style) ...");
-    for (const a of [...bed.agents]) await bed.removeAgent(a);
-    for (let i = 0; i < AGENTS; i++)
-      await bed.addAgent({ id: `reload-${i + 1}`, flags: ["--flip-strategy=reload"] });
-    await bed.waitForHealth("bench", "green", (n) => n === 2);
-    await bed.waitForHealth("bench", "blue", (n) => n === 2);
-    const reload = await flipUnderLoad(bed, RELOAD_FLIPS, 0, 100);
+    // The agents stop (their HAProxies keep serving) and the bench flips those same HAProxies the
+    // confd way: every change rewrites the map and reloads.
+    for (const a of bed.agents) await a.stop();
+    const flipper = await ReloadFlipper.start(
+      bed.etcd.client,
+      HOST,
+      bed.agents.map((a) => a.stateDir),
+    );
+    const reload = await flipUnderLoad(bed, RELOAD_FLIPS, 0, 100).catch((e: Error) => {
+      throw new Error(`${e.message}; reload path errors: ${flipper.errors.join("; ") || "none"}`);
+    });
+    await flipper.stop();
+    if (flipper.errors.length > 0) throw new Error(`reload path failed: ${flipper.errors.join("; ")}`);
     for (const a of [...bed.agents]) await bed.removeAgent(a);
 
     console.error("cold start against 1,000 routes ...");
@@ -134,6 +143,11 @@ async function main(): Promise<void> {
       `machine: ${cpus().length} CPUs, load average ${loadavg().map(round).join(" / ")} (1/5/15 min)`,
     );
     console.log(JSON.stringify(summary));
+  } catch (e) {
+    // A failed run says why: the agents' last log lines (their directories go with the testbed).
+    for (const a of bed.agents)
+      console.error(`--- agent ${a.id}:\n${a.logs().split("\n").slice(-15).join("\n")}`);
+    throw e;
   } finally {
     await bed.stop();
     // All backends live in one child process: closing one stops them all.

@@ -13,7 +13,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { connectEtcd } from "../hosts/runtime/etcd";
+import { connectEtcd } from "../model/etcd/connection";
 import { hostOf, promote, ReleaseError, rollback, setIdleImage, StackFile } from "./lib/release/stackFile";
 import { readAppStatus, renderAppStatus } from "./lib/release/status";
 

@@ -102,8 +102,6 @@ export type ExportSpec<S extends Shape = Shape> = {
   shape: S;
   /** Exported as a Pulumi secret: a StackReference hands it back as a secret output. */
   secret: boolean;
-  /** Component that produces the value. */
-  source: "network" | "security" | "kubernetes" | "etcd" | "edge" | "mysql" | "mongodb" | "monitoring";
 } & (S extends "record" ? { keys: readonly string[] } : { keys?: never });
 
 /**
@@ -120,38 +118,38 @@ const exported = { secret: false } as const;
  * a compile error, so this object is the runtime list of the contract's keys.
  */
 export const STACK_EXPORTS = {
-  vpcId: { shape: "string", source: "network", ...exported },
-  publicSubnetIds: { shape: "string[]", source: "network", ...exported },
-  privateSubnetIds: { shape: "string[]", source: "network", ...exported },
-  dataSubnetIds: { shape: "string[]", source: "network", ...exported },
-  securityGroupIds: { shape: "record", keys: Object.keys(SECURITY_ROLES), source: "security", ...exported },
-  clusterName: { shape: "string", source: "kubernetes", ...exported },
-  clusterEndpoint: { shape: "string", source: "kubernetes", ...exported },
-  clusterCertificateAuthority: { shape: "string", source: "kubernetes", ...exported },
-  kubeconfig: { shape: "string", source: "kubernetes", ...exported, secret: true },
-  oidcProviderArn: { shape: "string", source: "kubernetes", ...exported },
-  oidcIssuerUrl: { shape: "string", source: "kubernetes", ...exported },
-  nodeSecurityGroupId: { shape: "string", source: "kubernetes", ...exported },
-  kubernetesNamespaces: { shape: "record", keys: PLATFORM_NAMESPACES, source: "kubernetes", ...exported },
-  etcdClientEndpoints: { shape: "string[]", source: "etcd", ...exported },
-  etcdCaCertPem: { shape: "string", source: "etcd", ...exported },
-  etcdClientSecretArn: { shape: "string", source: "etcd", ...exported },
-  etcdBackupBucket: { shape: "string", source: "etcd", ...exported },
-  elbDnsName: { shape: "string", source: "edge", ...exported },
-  edgeTargetGroupArns: { shape: "record", keys: COLOURS, source: "edge", ...exported },
-  mysqlPrimaryEndpoint: { shape: "string", source: "mysql", ...exported },
-  mysqlReplicaEndpoints: { shape: "string[]", source: "mysql", ...exported },
-  mysqlSecretName: { shape: "string", source: "mysql", ...exported },
-  mysqlCaCertPem: { shape: "string", source: "mysql", ...exported },
-  mongodbHosts: { shape: "string[]", source: "mongodb", ...exported },
-  mongodbReplicaSetName: { shape: "string", source: "mongodb", ...exported },
-  mongodbSecretName: { shape: "string", source: "mongodb", ...exported },
-  mongodbCaCertPem: { shape: "string", source: "mongodb", ...exported },
-  metricsWriteUrl: { shape: "string", source: "monitoring", ...exported },
-  metricsAppsDatabase: { shape: "string", source: "monitoring", ...exported },
-  metricsAppsWriteUsername: { shape: "string", source: "monitoring", ...exported },
-  metricsAppsWritePassword: { shape: "string", source: "monitoring", ...exported, secret: true },
-  grafanaAccess: { shape: "string", source: "monitoring", ...exported },
+  vpcId: { shape: "string", ...exported },
+  publicSubnetIds: { shape: "string[]", ...exported },
+  privateSubnetIds: { shape: "string[]", ...exported },
+  dataSubnetIds: { shape: "string[]", ...exported },
+  securityGroupIds: { shape: "record", keys: Object.keys(SECURITY_ROLES), ...exported },
+  clusterName: { shape: "string", ...exported },
+  clusterEndpoint: { shape: "string", ...exported },
+  clusterCertificateAuthority: { shape: "string", ...exported },
+  kubeconfig: { shape: "string", ...exported, secret: true },
+  oidcProviderArn: { shape: "string", ...exported },
+  oidcIssuerUrl: { shape: "string", ...exported },
+  nodeSecurityGroupId: { shape: "string", ...exported },
+  kubernetesNamespaces: { shape: "record", keys: PLATFORM_NAMESPACES, ...exported },
+  etcdClientEndpoints: { shape: "string[]", ...exported },
+  etcdCaCertPem: { shape: "string", ...exported },
+  etcdClientSecretArn: { shape: "string", ...exported },
+  etcdBackupBucket: { shape: "string", ...exported },
+  elbDnsName: { shape: "string", ...exported },
+  edgeTargetGroupArns: { shape: "record", keys: COLOURS, ...exported },
+  mysqlPrimaryEndpoint: { shape: "string", ...exported },
+  mysqlReplicaEndpoints: { shape: "string[]", ...exported },
+  mysqlSecretName: { shape: "string", ...exported },
+  mysqlCaCertPem: { shape: "string", ...exported },
+  mongodbHosts: { shape: "string[]", ...exported },
+  mongodbReplicaSetName: { shape: "string", ...exported },
+  mongodbSecretName: { shape: "string", ...exported },
+  mongodbCaCertPem: { shape: "string", ...exported },
+  metricsWriteUrl: { shape: "string", ...exported },
+  metricsAppsDatabase: { shape: "string", ...exported },
+  metricsAppsWriteUsername: { shape: "string", ...exported },
+  metricsAppsWritePassword: { shape: "string", ...exported, secret: true },
+  grafanaAccess: { shape: "string", ...exported },
 } as const satisfies ExportsContract<StackExports>;
 
 export const STACK_EXPORT_KEYS = Object.keys(STACK_EXPORTS) as ExportKey[];

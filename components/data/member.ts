@@ -1,14 +1,16 @@
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createInstanceRole } from "../common/instanceRole";
+import { createLeafCert, createTlsSecret, type ClusterCa } from "../common/pki";
+import {
+  createDataVolume,
+  createHostInstance,
+  createHostInterface,
+  type HostDataVolume,
+} from "../common/statefulHost";
 import type { DataMemberPlan } from "./placement";
 
-export interface DataVolumeSpec {
-  type: "gp3" | "io2";
-  sizeGiB: number;
-  iops: number;
-  throughputMiBps: number;
-}
+export type DataVolumeSpec = HostDataVolume;
 
 export interface DataMemberArgs {
   plan: DataMemberPlan;
@@ -46,79 +48,40 @@ export class DataMember extends pulumi.ComponentResource {
     super("switchyard:data:DataMember", name, {}, opts);
     const m = args.plan;
 
-    const eni = new aws.ec2.NetworkInterface(
-      name,
-      {
-        subnetId: args.subnetId,
-        securityGroups: [args.securityGroupId],
-        description: `${args.role} member ${m.name}`,
-        tags: { Name: name },
-      },
-      { parent: this },
-    );
+    const eni = createHostInterface(this, name, {
+      subnetId: args.subnetId,
+      securityGroupId: args.securityGroupId,
+      zoneId: args.zoneId,
+      fqdn: m.fqdn,
+      description: `${args.role} member ${m.name}`,
+    });
     this.privateIp = eni.privateIp;
 
-    new aws.route53.Record(
-      name,
-      { zoneId: args.zoneId, name: m.fqdn, type: "A", ttl: 30, records: [eni.privateIp] },
-      { parent: this },
-    );
-
-    const v = args.volume;
-    this.volume = new aws.ebs.Volume(
-      `${name}-data`,
-      {
-        availabilityZone: m.availabilityZone,
-        type: v.type,
-        size: v.sizeGiB,
-        iops: v.iops,
-        // Only gp3 provisions throughput; io2 scales it with IOPS.
-        ...(v.type === "gp3" ? { throughput: v.throughputMiBps } : {}),
-        encrypted: true,
-        finalSnapshot: true,
-        tags: { Name: `${name}-data`, Member: m.name, Role: args.role, ...args.volumeTags },
-      },
-      // The volume is the member's data: never deleted with the stack, and a change that would
-      // replace it fails instead (docs/databases.md, "What replaces what").
-      { parent: this, retainOnDelete: true, protect: args.protectData },
-    );
+    // Never deleted with the stack; a change that would replace it fails instead (docs/databases.md,
+    // "What replaces what").
+    this.volume = createDataVolume(this, name, {
+      availabilityZone: m.availabilityZone,
+      volume: args.volume,
+      tags: { Member: m.name, Role: args.role, ...args.volumeTags },
+      protect: args.protectData,
+    });
 
     const { profile } = createInstanceRole(name, { statements: args.statements }, this);
 
-    this.instance = new aws.ec2.Instance(
-      name,
-      {
-        ami: args.amiId,
-        instanceType: args.instanceType,
-        iamInstanceProfile: profile.name,
-        primaryNetworkInterface: { networkInterfaceId: eni.id },
-        metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" },
-        rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: 20, deleteOnTermination: true },
-        monitoring: true,
-        userData: args.userData(this.volume.id),
-        tags: { Name: name, Member: m.name, Role: args.role },
-      },
-      {
-        parent: this,
-        // The new instance takes over the old one's interface, so the old one must go first.
-        deleteBeforeReplace: true,
-        // A new instance type or pinned AMI is a replacement (the volume and name stay); user-data
-        // edits apply to the next instance rather than stopping a running database.
-        replaceOnChanges: args.amiPinned ? ["ami", "instanceType"] : ["instanceType"],
-        ignoreChanges: args.amiPinned ? ["userData"] : ["ami", "userData"],
-      },
-    );
-
-    new aws.ec2.VolumeAttachment(
-      `${name}-data`,
-      {
-        deviceName: "/dev/sdf",
-        volumeId: this.volume.id,
-        instanceId: this.instance.id,
-        stopInstanceBeforeDetaching: true,
-      },
-      { parent: this, deleteBeforeReplace: true },
-    );
+    this.instance = createHostInstance(this, name, {
+      eni,
+      volume: this.volume,
+      amiId: args.amiId,
+      instanceType: args.instanceType,
+      instanceProfile: profile.name,
+      rootVolumeGiB: 20,
+      userData: args.userData(this.volume.id),
+      tags: { Member: m.name, Role: args.role },
+      // A new instance type or pinned AMI is a replacement (the volume and name stay); user-data
+      // edits apply to the next instance rather than stopping a running database.
+      replaceOnChanges: args.amiPinned ? ["ami", "instanceType"] : ["instanceType"],
+      ignoreChanges: args.amiPinned ? ["userData"] : ["ami", "userData"],
+    });
 
     this.registerOutputs({
       privateIp: this.privateIp,
@@ -126,4 +89,55 @@ export class DataMember extends pulumi.ComponentResource {
       volumeId: this.volume.id,
     });
   }
+}
+
+export interface DatabaseMemberArgs extends Omit<DataMemberArgs, "statements" | "userData"> {
+  ca: ClusterCa;
+  /** Names clients may use besides the member's own: the apps' Services. */
+  serviceNames: pulumi.Input<string>[];
+  tlsDescription: string;
+  /** Also store key + certificate as one PEM under this name (MongoDB's certificateKeyFile). */
+  combinedPemFile?: string;
+  /** The other secrets the host reads at boot (credentials, key file). */
+  secretArns: pulumi.Input<string>[];
+  /** Further least-privilege statements (e.g. the SSM parameter it reads). */
+  statements?: pulumi.Input<Record<string, unknown>>[];
+  userData: (volumeId: pulumi.Output<string>, tlsSecretArn: pulumi.Output<string>) => pulumi.Input<string>;
+}
+
+/**
+ * A database member with its own TLS certificate, valid for its name, the apps' Service names and
+ * 127.0.0.1 (the bootstrap), in a secret only its role may read besides the other boot secrets.
+ */
+export function createDatabaseMember(parent: pulumi.Resource, args: DatabaseMemberArgs): DataMember {
+  const { ca, serviceNames, tlsDescription, combinedPemFile, secretArns, statements, userData, ...member } =
+    args;
+  const name = args.plan.name;
+  const leaf = createLeafCert(
+    `${name}-tls`,
+    ca,
+    {
+      commonName: args.plan.fqdn,
+      dnsNames: [args.plan.fqdn, "localhost", ...serviceNames],
+      ipAddresses: ["127.0.0.1"],
+    },
+    parent,
+  );
+  const tlsSecret = createTlsSecret(`${name}-tls`, tlsDescription, ca, leaf, parent, combinedPemFile);
+  return new DataMember(
+    name,
+    {
+      ...member,
+      statements: [
+        {
+          Effect: "Allow",
+          Action: "secretsmanager:GetSecretValue",
+          Resource: [tlsSecret.arn, ...secretArns],
+        },
+        ...(statements ?? []),
+      ],
+      userData: (volumeId) => userData(volumeId, tlsSecret.arn),
+    },
+    { parent },
+  );
 }

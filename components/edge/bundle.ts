@@ -1,14 +1,9 @@
 /**
- * The switchyard-agent bundle the HAProxy hosts run, built at program time from the agent's
- * sources. It runs the agent's own build script (hosts/build.mjs, `npm run build:agent`) rather
- * than calling esbuild's buildSync here: the bundle needs that script's plugin that inlines
- * etcd3's .proto files, and esbuild runs plugins only in its asynchronous API. One build
- * definition, so what CI tests is byte for byte what the hosts run.
+ * The switchyard-agent bundle the HAProxy hosts run, built from the agent's sources by the hosts'
+ * build script (see components/common/hostBundles.ts).
  */
-import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { hostBundleFiles } from "../common/hostBundles";
 
 export interface AgentBundle {
   content: string;
@@ -23,9 +18,5 @@ export function describeBundle(content: string): AgentBundle {
 }
 
 export function buildAgentBundle(root: string): AgentBundle {
-  execFileSync(process.execPath, [join(root, "hosts/build.mjs")], {
-    cwd: root,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  return describeBundle(readFileSync(join(root, "dist/agent/switchyard-agent.js"), "utf8"));
+  return describeBundle(hostBundleFiles(root).agent.toString("utf8"));
 }

@@ -3,4 +3,3 @@ export { HaproxyFleet, type HaproxyFleetArgs } from "./fleet";
 export { EdgeLoadBalancer, type EdgeLoadBalancerArgs, STANDBY_PORT } from "./loadBalancer";
 export { buildAgentBundle, describeBundle, type AgentBundle } from "./bundle";
 export { fleetSizes } from "./sizing";
-export { judgeTargetHealth } from "./swapGate";

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createInstanceRole } from "../common/instanceRole";
+import { createDataVolume, createHostInstance, createHostInterface } from "../common/statefulHost";
 import {
   resolveMetricsTarget,
   telegrafCredentialsStatement,
@@ -59,25 +60,14 @@ export class EtcdMember extends pulumi.ComponentResource {
     super("switchyard:etcd:EtcdMember", name, {}, opts);
     const m = args.plan;
 
-    // The interface outlives instances: a replacement gets the same address, so peers and DNS
-    // never change. The instance's security group lives here, on the interface.
-    const eni = new aws.ec2.NetworkInterface(
-      name,
-      {
-        subnetId: args.subnetId,
-        securityGroups: [args.securityGroupId],
-        description: `etcd member ${m.name}`,
-        tags: { Name: name },
-      },
-      { parent: this },
-    );
+    const eni = createHostInterface(this, name, {
+      subnetId: args.subnetId,
+      securityGroupId: args.securityGroupId,
+      zoneId: args.zoneId,
+      fqdn: m.fqdn,
+      description: `etcd member ${m.name}`,
+    });
     this.privateIp = eni.privateIp;
-
-    new aws.route53.Record(
-      name,
-      { zoneId: args.zoneId, name: m.fqdn, type: "A", ttl: 30, records: [eni.privateIp] },
-      { parent: this },
-    );
 
     const leaf = createLeafCert(
       `${name}-tls`,
@@ -93,23 +83,15 @@ export class EtcdMember extends pulumi.ComponentResource {
       this,
     );
 
-    this.volume = new aws.ebs.Volume(
-      `${name}-data`,
-      {
-        availabilityZone: m.availabilityZone,
-        type: "gp3",
-        size: args.dataVolume.sizeGiB,
-        iops: args.dataVolume.iops,
-        throughput: args.dataVolume.throughputMiBps,
-        encrypted: true,
-        finalSnapshot: true,
-        // Role marks it as a data volume for the data-volumes-protected policy (docs/policies.md).
-        tags: { Name: `${name}-data`, Member: m.name, Role: "etcd", ...args.volumeTags },
-      },
-      // The volume is the member's state: never deleted with the stack, and a change that
-      // would replace it fails instead (docs/etcd.md, "What replaces a volume").
-      { parent: this, retainOnDelete: true, protect: args.protectData },
-    );
+    // Role marks it as a data volume for the data-volumes-protected policy (docs/policies.md).
+    // Never deleted with the stack; a change that would replace it fails instead (docs/etcd.md,
+    // "What replaces a volume").
+    this.volume = createDataVolume(this, name, {
+      availabilityZone: m.availabilityZone,
+      volume: { type: "gp3", ...args.dataVolume },
+      tags: { Member: m.name, Role: "etcd", ...args.volumeTags },
+      protect: args.protectData,
+    });
 
     const { profile, role } = createInstanceRole(
       name,
@@ -169,39 +151,19 @@ export class EtcdMember extends pulumi.ComponentResource {
         }),
       );
 
-    this.instance = new aws.ec2.Instance(
-      name,
-      {
-        ami: args.amiId,
-        instanceType: args.instanceType,
-        iamInstanceProfile: profile.name,
-        primaryNetworkInterface: { networkInterfaceId: eni.id },
-        metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" },
-        rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: 16, deleteOnTermination: true },
-        monitoring: true,
-        userData,
-        tags: { Name: name, Member: m.name },
-      },
-      {
-        parent: this,
-        // The new instance takes over the old one's interface, so the old one must go first.
-        deleteBeforeReplace: true,
-        // A new AMI, etcd version or instance type would restart or replace every member at once
-        // and lose quorum: members change only when rolled one at a time (docs/etcd.md).
-        ignoreChanges: ["ami", "instanceType", "userData"],
-      },
-    );
-
-    new aws.ec2.VolumeAttachment(
-      `${name}-data`,
-      {
-        deviceName: "/dev/sdf",
-        volumeId: this.volume.id,
-        instanceId: this.instance.id,
-        stopInstanceBeforeDetaching: true,
-      },
-      { parent: this, deleteBeforeReplace: true },
-    );
+    this.instance = createHostInstance(this, name, {
+      eni,
+      volume: this.volume,
+      amiId: args.amiId,
+      instanceType: args.instanceType,
+      instanceProfile: profile.name,
+      rootVolumeGiB: 16,
+      userData,
+      tags: { Member: m.name },
+      // A new AMI, etcd version or instance type would restart or replace every member at once
+      // and lose quorum: members change only when rolled one at a time (docs/etcd.md).
+      ignoreChanges: ["ami", "instanceType", "userData"],
+    });
 
     this.registerOutputs({
       privateIp: this.privateIp,

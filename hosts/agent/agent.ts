@@ -10,11 +10,22 @@ import type { Etcd3 } from "etcd3";
 import type { AgentConfig } from "./config";
 import { buildDesired, parseAccepted, parseRecord, serializeAccepted } from "./desired";
 import type { AcceptedRoute, DesiredState, Endpoint, EtcdRecord } from "./desired";
-import { connectEtcd, RoutingSource, StatusPublisher } from "../runtime/etcd";
+import { connectEtcd } from "../../model/etcd/connection";
+import { RoutingSource, StatusPublisher } from "../runtime/etcd";
+import { etcdConnectionOf } from "../runtime/flags";
 import type { KvChange, WatchHealth } from "../runtime/etcd";
 import { startHttp } from "../runtime/http";
-import { assignSlots, deriveLayout, routedOnly, sameLayout } from "./haproxy/layout";
-import type { Layout } from "./haproxy/layout";
+import {
+  assignSlots,
+  boundNames,
+  checkPaths,
+  deriveLayout,
+  forReload,
+  freeSparePairs,
+  sameLayout,
+  sameStructure,
+} from "./haproxy/layout";
+import type { BackendLayout, Layout } from "./haproxy/layout";
 import { backendHealth, parseMap, parseServersState } from "./haproxy/parse";
 import type { ServerState } from "./haproxy/parse";
 import { checkConfig, masterAlive, reloadHaproxy, startHaproxy, workerPid } from "./haproxy/process";
@@ -27,7 +38,13 @@ import { backendName } from "./desired";
 import { serializeAgentStatus } from "../../model/etcd/schema";
 import { haproxyPaths, type HaproxyPaths } from "../../model/haproxy";
 import { HEALTHZ_PATH } from "../../model/http";
-import type { AgentStatus, BackendHealth, RejectedRecord, RouteStatus } from "../../model/etcd/schema";
+import type {
+  AgentStatus,
+  BackendHealth,
+  Colour,
+  RejectedRecord,
+  RouteStatus,
+} from "../../model/etcd/schema";
 
 function writeAtomic(path: string, content: string): void {
   writeFileSync(`${path}.tmp`, content);
@@ -53,7 +70,7 @@ export function watchReport(h: WatchHealth): Record<string, unknown> {
 }
 
 export class Agent {
-  readonly metrics = new Metrics();
+  readonly metrics = new Metrics(() => this.source.health());
   private readonly paths: HaproxyPaths;
   private readonly layoutFile: string;
   private readonly acceptedFile: string;
@@ -80,6 +97,10 @@ export class Agent {
   private routed = new Set<string>();
   private servers = new Map<string, ServerState[]>();
   private map = new Map<string, string>();
+  /** The checks map HAProxy runs: backend → health-check path. */
+  private checks = new Map<string, string>();
+  /** False when the running config predates the checks map (an older agent's): a reload adds it. */
+  private checksMapLoaded = false;
   private health = new Map<string, BackendHealth>();
   /** When `health` was last read for every backend (performance.now()). */
   private healthAt = 0;
@@ -98,12 +119,7 @@ export class Agent {
     this.paths = haproxyPaths(config.stateDir);
     this.layoutFile = join(config.stateDir, "layout.json");
     this.acceptedFile = join(config.stateDir, "accepted-routes.json");
-    const etcd = {
-      endpoints: config.etcdEndpoints,
-      caFile: config.etcdCaFile,
-      certFile: config.etcdCertFile,
-      keyFile: config.etcdKeyFile,
-    };
+    const etcd = etcdConnectionOf(config);
     this.client = connectEtcd(etcd);
     this.source = new RoutingSource(etcd, log, {
       snapshot: (kvs, revision) => this.onSnapshot(kvs, revision),
@@ -117,7 +133,7 @@ export class Agent {
       config.statusIntervalMs,
       log,
       (ok) => {
-        if (!ok) this.metrics.statusWriteErrors++;
+        if (!ok) this.metrics.statusWriteErrors.inc();
       },
     );
   }
@@ -131,7 +147,7 @@ export class Agent {
         etcd: watchReport(this.source.health()),
         haproxyRunning: this.running,
       }),
-      metrics: () => this.metrics.render(this.source.health()),
+      metrics: this.metrics,
       healthy: () => this.running,
     });
     if (existsSync(this.acceptedFile)) {
@@ -230,14 +246,14 @@ export class Agent {
         await this.apply();
         this.appliedRevision = revision;
         this.lastError = undefined;
-        this.metrics.appliedRevision = revision;
-        this.metrics.lastApplySuccess = Date.now() / 1000;
+        this.metrics.appliedRevision.set(revision);
+        this.metrics.lastApplySuccess.set(Date.now() / 1000);
         const seconds = (performance.now() - since) / 1000;
-        this.metrics.observeApply(seconds);
+        this.metrics.apply.observe(seconds);
         this.log.debug("applied", { revision, ms: Math.round(seconds * 10000) / 10 });
       } catch (e) {
         this.lastError = (e as Error).message;
-        this.metrics.applyErrors++;
+        this.metrics.applyErrors.inc();
         this.log.error("apply failed; HAProxy keeps its last good state", {
           error: this.lastError,
           revision,
@@ -259,18 +275,34 @@ export class Agent {
       this.saveTimer = setTimeout(() => this.saveAccepted(), 200);
     }
     this.rejected = desired.rejected;
-    this.metrics.rejectedRecords = desired.rejected.length;
-    this.routed = new Set(desired.endpoints.keys());
+    this.metrics.rejectedRecords.set(desired.rejected.length);
     let layout = deriveLayout(desired, this.layout, this.config.minSlots);
-    const reload = !this.running || !this.configured || !sameLayout(layout, this.layout);
-    // A reload renders only what routes use: backends kept for removed routes go with it.
-    if (reload) layout = routedOnly(layout, desired);
+    const reload =
+      !this.running || !this.configured || !this.checksMapLoaded || !sameStructure(layout, this.layout);
+    // A reload renders what routes use and refills the spare pool; backends of removed routes go.
+    if (reload) {
+      const c = this.config;
+      layout = forReload(layout, desired, {
+        pairs: c.sparePairs,
+        slots: c.minSlots,
+        check: { intervalMs: c.spareCheckIntervalMs, rise: c.spareCheckRise, fall: c.spareCheckFall },
+      });
+    }
+    const endpointsOf = (b: BackendLayout) =>
+      (b.app !== undefined && desired.endpoints.get(backendName(b.app, b.colour))) || [];
+    const routed = (b: BackendLayout) =>
+      b.app !== undefined && desired.endpoints.has(backendName(b.app, b.colour));
+    this.routed = new Set(layout.filter(routed).map((b) => b.name));
     const slots = new Map(
-      layout.map((b) => [
-        b.name,
-        assignSlots(b.slots, desired.endpoints.get(b.name) ?? [], this.servers.get(b.name) ?? []),
-      ]),
+      layout.map((b) => [b.name, assignSlots(b.slots, endpointsOf(b), this.servers.get(b.name) ?? [])]),
     );
+    if (this.running && !reload && !sameLayout(layout, this.layout)) {
+      // Spares bound or freed, ports or check paths changed: run-time data, persisted first so a
+      // restarted agent knows which spare serves which app.
+      writeAtomic(this.layoutFile, JSON.stringify(layout));
+      this.layout = layout;
+    }
+    if (this.running) await this.applyChecks(reload ? this.layout : layout);
     if (this.running) await this.applyServers(layout, slots);
     let structural: Error | undefined;
     if (reload) {
@@ -283,6 +315,7 @@ export class Agent {
       }
     }
     await this.applyRoutes(desired, structural ? new Set(this.layout.map((b) => b.name)) : undefined);
+    this.metrics.sparePairsFree.set(freeSparePairs(this.layout));
     if (structural) throw structural;
   }
 
@@ -298,6 +331,23 @@ export class Agent {
     this.configured = false;
     await this.refreshActual();
     this.log.info("adopted the HAProxy systemd started");
+  }
+
+  /** Health-check paths of running backends: Runtime API only (`set map` on the checks map). */
+  private async applyChecks(layout: Layout): Promise<void> {
+    const running = new Set(this.layout.map((b) => b.name));
+    const desired = checkPaths(layout.filter((b) => running.has(b.name)));
+    const commands = planMap(this.paths.checks, desired, this.checks);
+    if (commands.length === 0) return;
+    await this.runtime(commands);
+    this.checks = desired;
+    writeAtomic(this.paths.checks, renderMap(desired));
+  }
+
+  /** The HAProxy backend serving an app's colour in the running layout. */
+  private backendOf(layout: Layout): (app: string, colour: Colour) => string {
+    const names = boundNames(layout);
+    return (app, colour) => names.get(backendName(app, colour)) ?? backendName(app, colour);
   }
 
   /** Member changes into existing slots: Runtime API only. */
@@ -335,8 +385,11 @@ export class Agent {
       },
     );
     // A first start has no live colour to protect: hosts start on their desired colour.
-    const entries = this.running ? this.map : decideRoutes(desired.routes, new Map(), new Map()).entries;
+    const entries = this.running
+      ? this.map
+      : decideRoutes(desired.routes, new Map(), new Map(), undefined, this.backendOf(layout)).entries;
     writeAtomic(this.paths.map, renderMap(entries));
+    writeAtomic(this.paths.checks, renderMap(checkPaths(layout)));
     const candidate = `${this.paths.config}.new`;
     writeFileSync(candidate, cfg);
     const check = await checkConfig(this.config.haproxyBin, candidate);
@@ -357,7 +410,7 @@ export class Agent {
     try {
       if (this.running) {
         await reloadHaproxy(this.paths);
-        this.metrics.reloads++;
+        this.metrics.reloads.inc();
       } else {
         await startHaproxy(this.config.haproxyBin, this.paths);
         this.running = true;
@@ -382,19 +435,20 @@ export class Agent {
     // The guard must see HAProxy's present view: the health poll's if it is at most one poll
     // interval old (HAProxy's own checks are slower than that), else a fresh read of the targets.
     // Skipping that round trip keeps a flip to one Runtime API call.
+    const backendOf = this.backendOf(this.layout);
     const targets = new Set(
       desired.routes
-        .map(({ route }) => backendName(route.app, route.liveColour))
+        .map(({ route }) => backendOf(route.app, route.liveColour))
         .filter((b, i) => this.map.get(desired.routes[i].route.host) !== b),
     );
     if (targets.size > 0 && performance.now() - this.healthAt > this.config.healthPollMs) {
       await this.refreshHealth([...targets]);
     }
-    const decision = decideRoutes(desired.routes, this.map, this.health, available);
+    const decision = decideRoutes(desired.routes, this.map, this.health, available, backendOf);
     for (const [host, s] of Object.entries(decision.statuses)) {
       const before = this.statuses[host];
       if (s.state === "refused" && (before?.state !== "refused" || before.modRevision !== s.modRevision)) {
-        this.metrics.refusedFlips++;
+        this.metrics.refusedFlips.inc();
         this.log.warn("flip refused", { host, reason: s.reason });
       }
     }
@@ -405,19 +459,11 @@ export class Agent {
       const before = this.map.get(route.host);
       return before !== undefined && before !== decision.entries.get(route.host);
     }).length;
-    if (this.config.flipStrategy === "reload") {
-      // confd-style, kept only to measure the difference: rewrite the map file and reload.
-      writeAtomic(this.paths.map, renderMap(decision.entries));
-      await this.saveServerState();
-      await reloadHaproxy(this.paths);
-      this.metrics.reloads++;
-    } else {
-      await this.runtime(commands);
-      writeAtomic(this.paths.map, renderMap(decision.entries));
-    }
+    await this.runtime(commands);
+    writeAtomic(this.paths.map, renderMap(decision.entries));
     this.map = decision.entries;
-    this.metrics.flips += flips;
-    if (flips > 0) this.log.info("flipped hosts", { flips, strategy: this.config.flipStrategy });
+    this.metrics.flips.inc(flips);
+    if (flips > 0) this.log.info("flipped hosts", { flips });
   }
 
   private saveAccepted(): void {
@@ -433,7 +479,7 @@ export class Agent {
 
   private async runtime(commands: string[]): Promise<void> {
     await applyCommands(this.paths.adminSocket, commands);
-    this.metrics.runtimeCommands += commands.length;
+    this.metrics.runtimeCommands.inc(commands.length);
   }
 
   private async saveServerState(): Promise<void> {
@@ -442,13 +488,17 @@ export class Agent {
   }
 
   private async refreshActual(): Promise<void> {
-    const [state, map] = await runtimeCommands(this.paths.adminSocket, [
+    const [state, map, checks] = await runtimeCommands(this.paths.adminSocket, [
       "show servers state",
       `show map ${this.paths.map}`,
+      `show map ${this.paths.checks}`,
     ]);
     this.setServers(parseServersState(state));
     this.healthAt = performance.now();
     this.map = parseMap(map);
+    // A bootstrap config, or one an older agent rendered, has no checks map.
+    this.checksMapLoaded = !/unknown map/i.test(checks);
+    this.checks = parseMap(checks);
   }
 
   private async refreshHealth(backends: string[]): Promise<void> {
@@ -497,7 +547,7 @@ export class Agent {
   status(): AgentStatus {
     const backends: Record<string, BackendHealth> = {};
     for (const b of this.layout.filter((l) => this.routed.has(l.name)))
-      backends[`${b.app}/${b.colour}`] = this.health.get(b.name) ?? { up: 0, total: 0 };
+      backends[`${b.app!}/${b.colour}`] = this.health.get(b.name) ?? { up: 0, total: 0 };
     return {
       agentId: this.config.agentId,
       appliedRevision: this.appliedRevision,

@@ -5,32 +5,32 @@ import { AGENT_STATUS_PORT, ETCD_CLIENT_PORT } from "../../model/ports";
 import { isDnsLabel, isPort } from "../../model/validators";
 import { parseCidr } from "../../model/cidr";
 import {
-  describeIssues,
-  ETCD_SETTINGS,
-  LOG_LEVEL_SETTING,
-  type ConfigResult as FlagsConfigResult,
-  ETCD_FLAGS,
+  COMMON_FLAGS,
+  COMMON_SETTINGS,
   flagSettings,
   flagUsage,
-  LOG_LEVEL_FLAG,
   parseFlags,
-  type Flags,
+  validated,
 } from "../runtime/flags";
+import type { ConfigResult as FlagsConfigResult, Flags } from "../runtime/flags";
 
 const port = z.custom<number>((v) => isPort(v), "must be a port 1-65535");
 
 const configSchema = z.strictObject({
   agentId: z.string().refine((v) => isDnsLabel(v), "must be a DNS-1123 label"),
-  ...ETCD_SETTINGS,
+  ...COMMON_SETTINGS,
   stateDir: z.string().min(1),
   haproxyBin: z.string().min(1),
   bindAddress: z.string().regex(/^[0-9.]+$|^\*$/, "must be an IPv4 address or *"),
   bindPort: port,
   /** Port answering every request with a 301 to https (0: none); see docs/edge.md. */
   redirectPort: z.number().int().min(0).max(65535),
-  httpAddress: z.string().min(1),
-  httpPort: z.number().int().min(0).max(65535),
   minSlots: z.number().int().min(1).max(1024),
+  sparePairs: z.number().int().min(0).max(256),
+  /** Check timing spares are rendered with: routes with another timing need a reload. */
+  spareCheckIntervalMs: z.number().int().min(100).max(60_000),
+  spareCheckRise: z.number().int().min(1).max(10),
+  spareCheckFall: z.number().int().min(1).max(10),
   memberCidrs: z
     .array(z.string().refine((v) => parseCidr(v) !== undefined, "must be IPv4 CIDRs such as 10.0.0.0/8"))
     .min(1),
@@ -38,10 +38,8 @@ const configSchema = z.strictObject({
   healthPollMs: z.number().int().min(50).max(60_000),
   statusTtlSeconds: z.number().int().min(2).max(600),
   statusIntervalMs: z.number().int().min(0).max(60_000),
-  flipStrategy: z.enum(["runtime", "reload"]),
   /** Who starts HAProxy when none runs: the agent itself, or systemd (the agent then only adopts). */
   haproxySupervisor: z.enum(["agent", "systemd"]),
-  ...LOG_LEVEL_SETTING,
 });
 
 export type AgentConfig = z.infer<typeof configSchema>;
@@ -65,6 +63,11 @@ export const DEFAULTS: Omit<AgentConfig, "agentId"> = {
   httpAddress: "127.0.0.1",
   httpPort: AGENT_STATUS_PORT,
   minSlots: 4,
+  sparePairs: 4,
+  // The route schema's defaults: a route that does not set its check timing fits a spare.
+  spareCheckIntervalMs: 2000,
+  spareCheckRise: 2,
+  spareCheckFall: 2,
   // Private ranges: VPC and pod addresses. Loopback, link-local (instance metadata) and public
   // addresses are refused as members.
   memberCidrs: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"],
@@ -72,7 +75,6 @@ export const DEFAULTS: Omit<AgentConfig, "agentId"> = {
   healthPollMs: 1000,
   statusTtlSeconds: 10,
   statusIntervalMs: 100,
-  flipStrategy: "runtime",
   haproxySupervisor: "agent",
   logLevel: "info",
 };
@@ -83,7 +85,7 @@ const FLAGS: Flags<keyof AgentConfig> = {
     type: "string",
     help: "name of this agent in etcd status (default: short hostname)",
   },
-  ...ETCD_FLAGS,
+  ...COMMON_FLAGS,
   "state-dir": {
     key: "stateDir",
     type: "string",
@@ -97,9 +99,19 @@ const FLAGS: Flags<keyof AgentConfig> = {
     type: "number",
     help: "port whose requests get a 301 to https (0: none)",
   },
-  "http-address": { key: "httpAddress", type: "string", help: "address of the status/metrics endpoint" },
-  "http-port": { key: "httpPort", type: "number", help: "port of the status/metrics endpoint (0: any)" },
   "min-slots": { key: "minSlots", type: "number", help: "server slots pre-allocated per backend" },
+  "spare-pairs": {
+    key: "sparePairs",
+    type: "number",
+    help: "free backend pairs kept for new apps, so adding a route needs no reload",
+  },
+  "spare-check-interval-ms": {
+    key: "spareCheckIntervalMs",
+    type: "number",
+    help: "health-check interval of spare backends (set it to what most routes use)",
+  },
+  "spare-check-rise": { key: "spareCheckRise", type: "number", help: "health-check rise of spare backends" },
+  "spare-check-fall": { key: "spareCheckFall", type: "number", help: "health-check fall of spare backends" },
   "member-cidrs": {
     key: "memberCidrs",
     type: "list",
@@ -113,17 +125,11 @@ const FLAGS: Flags<keyof AgentConfig> = {
     type: "number",
     help: "minimum time between status writes",
   },
-  "flip-strategy": {
-    key: "flipStrategy",
-    type: "string",
-    help: "runtime (default) or reload (confd-like, for comparison)",
-  },
   "haproxy-supervisor": {
     key: "haproxySupervisor",
     type: "string",
     help: "agent (default: the agent starts HAProxy) or systemd (a unit runs it; the agent adopts it)",
   },
-  ...LOG_LEVEL_FLAG,
 };
 
 export function usage(): string {
@@ -143,9 +149,8 @@ export type ConfigResult = FlagsConfigResult<AgentConfig>;
 /** Pure: argv and a file reader in, a validated configuration (or the reason there is none) out. */
 export function loadConfig(argv: string[], readFile: (path: string) => string): ConfigResult {
   const parsed = parseFlags(argv, FLAGS, { config: { type: "string" } });
-  if ("error" in parsed) return { kind: "error", message: parsed.error };
+  if ("result" in parsed) return parsed.result;
   const { values } = parsed;
-  if (values.help) return { kind: "help" };
   let fromFile: Record<string, unknown> = {};
   if (typeof values.config === "string") {
     try {
@@ -158,12 +163,5 @@ export function loadConfig(argv: string[], readFile: (path: string) => string): 
     const v = values[name];
     return typeof v === "string" ? v : undefined;
   });
-  const result = configSchema.safeParse({
-    agentId: defaultAgentId(),
-    ...DEFAULTS,
-    ...fromFile,
-    ...fromFlags,
-  });
-  if (!result.success) return { kind: "error", message: describeIssues(result.error) };
-  return { kind: "config", config: result.data };
+  return validated(configSchema, { agentId: defaultAgentId(), ...DEFAULTS, ...fromFile, ...fromFlags });
 }

@@ -26,11 +26,13 @@ export function decideRoutes(
   health: Map<string, BackendHealth>,
   /** Backends HAProxy runs, when it cannot run all desired ones (structural change failed). */
   available?: Set<string>,
+  /** The HAProxy backend of an app's colour (a spare bound to the app, or `be_<app>_<colour>`). */
+  backendOf: (app: string, colour: Colour) => string = backendName,
 ): RouteDecision {
   const entries = new Map<string, string>();
   const statuses: Record<string, RouteStatus> = {};
   for (const { route, modRevision, note } of routes) {
-    if (available && !available.has(backendName(route.app, route.liveColour))) {
+    if (available && !available.has(backendOf(route.app, route.liveColour))) {
       // Its backends are not in HAProxy yet: keep whatever the host has now.
       for (const host of [route.host, route.previewHost]) {
         const current = host && applied.get(host);
@@ -39,7 +41,7 @@ export function decideRoutes(
       statuses[route.host] = {
         desiredColour: route.liveColour,
         ...(applied.has(route.host)
-          ? { liveColour: COLOURS.find((c) => backendName(route.app, c) === applied.get(route.host)) }
+          ? { liveColour: COLOURS.find((c) => backendOf(route.app, c) === applied.get(route.host)) }
           : {}),
         state: "pending",
         reason: "waiting for a configuration HAProxy accepts (see lastError)",
@@ -47,11 +49,11 @@ export function decideRoutes(
       };
       continue;
     }
-    const target = backendName(route.app, route.liveColour);
+    const target = backendOf(route.app, route.liveColour);
     const current = applied.get(route.host);
     const up = health.get(target)?.up ?? 0;
     const healthy = up >= route.minHealthy;
-    const currentColour = COLOURS.find((c) => backendName(route.app, c) === current);
+    const currentColour = COLOURS.find((c) => backendOf(route.app, c) === current);
     let live: Colour;
     if (current === target || healthy || currentColour === undefined) {
       live = route.liveColour;
@@ -76,8 +78,8 @@ export function decideRoutes(
         modRevision,
       };
     }
-    entries.set(route.host, backendName(route.app, live));
-    if (route.previewHost) entries.set(route.previewHost, backendName(route.app, otherColour(live)));
+    entries.set(route.host, backendOf(route.app, live));
+    if (route.previewHost) entries.set(route.previewHost, backendOf(route.app, otherColour(live)));
   }
   return { entries, statuses };
 }

@@ -7,17 +7,14 @@ import { REGISTRAR_HTTP_PORT } from "../../model/ports";
 import { registrarEnvName } from "../../model/registrar";
 import { isDnsLabel } from "../../model/validators";
 import {
-  describeIssues,
-  ETCD_SETTINGS,
-  LOG_LEVEL_SETTING,
-  type ConfigResult as FlagsConfigResult,
-  ETCD_FLAGS,
+  COMMON_FLAGS,
+  COMMON_SETTINGS,
   flagSettings,
   flagUsage,
-  LOG_LEVEL_FLAG,
   parseFlags,
-  type Flags,
+  validated,
 } from "../runtime/flags";
+import type { ConfigResult as FlagsConfigResult, Flags } from "../runtime/flags";
 
 const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
@@ -28,11 +25,8 @@ const configSchema = z.strictObject({
   kubeApiUrl: z.string().regex(/^https:\/\/[A-Za-z0-9.:[\]-]+\/?$/, "must be https://host[:port]"),
   kubeTokenFile: z.string().min(1),
   kubeCaFile: z.string().min(1),
-  ...ETCD_SETTINGS,
-  httpAddress: z.string().min(1),
-  httpPort: z.number().int().min(0).max(65535),
+  ...COMMON_SETTINGS,
   resyncSeconds: z.number().int().min(1).max(3600),
-  ...LOG_LEVEL_SETTING,
 });
 
 export type RegistrarConfig = z.infer<typeof configSchema>;
@@ -65,11 +59,8 @@ const FLAGS: Flags<keyof RegistrarConfig> = {
     help: "service-account token (re-read per request)",
   },
   "kube-ca-file": { key: "kubeCaFile", type: "string", help: "CA bundle of the Kubernetes API" },
-  ...ETCD_FLAGS,
-  "http-address": { key: "httpAddress", type: "string", help: "address of /healthz, /metrics, /status" },
-  "http-port": { key: "httpPort", type: "number", help: "port of /healthz, /metrics, /status (0: any)" },
+  ...COMMON_FLAGS,
   "resync-seconds": { key: "resyncSeconds", type: "number", help: "full reconcile at least this often" },
-  ...LOG_LEVEL_FLAG,
 };
 
 export function usage(): string {
@@ -89,14 +80,11 @@ export type ConfigResult = FlagsConfigResult<RegistrarConfig>;
 
 export function loadConfig(argv: string[], env: Record<string, string | undefined>): ConfigResult {
   const parsed = parseFlags(argv, FLAGS);
-  if ("error" in parsed) return { kind: "error", message: parsed.error };
+  if ("result" in parsed) return parsed.result;
   const { values } = parsed;
-  if (values.help) return { kind: "help" };
   const given = flagSettings(FLAGS, (name) => {
     const flag = values[name];
     return typeof flag === "string" ? flag : env[registrarEnvName(name)];
   });
-  const result = configSchema.safeParse({ ...DEFAULTS, ...given });
-  if (!result.success) return { kind: "error", message: describeIssues(result.error) };
-  return { kind: "config", config: result.data };
+  return validated(configSchema, { ...DEFAULTS, ...given });
 }

@@ -1,9 +1,9 @@
 /** Entry point of switchyard-registrar (bundled to dist/registrar/switchyard-registrar.js). */
-import { connectEtcd } from "../runtime/etcd";
+import { connectEtcd } from "../../model/etcd/connection";
 import { runMain, stopOnSignals } from "../runtime/lifecycle";
 import { createLogger } from "../runtime/log";
 import { loadConfig, usage } from "./config";
-import { configOrExit } from "../runtime/flags";
+import { configOrExit, etcdConnectionOf } from "../runtime/flags";
 import { labelSelector } from "./members";
 import { Registrar } from "./registrar";
 
@@ -11,12 +11,7 @@ async function main(): Promise<void> {
   const config = configOrExit("switchyard-registrar", loadConfig(process.argv.slice(2), process.env), usage);
   if (!config) return;
   const log = createLogger(config.logLevel, { component: "switchyard-registrar" });
-  const etcd = connectEtcd({
-    endpoints: config.etcdEndpoints,
-    caFile: config.etcdCaFile,
-    certFile: config.etcdCertFile,
-    keyFile: config.etcdKeyFile,
-  });
+  const etcd = connectEtcd(etcdConnectionOf(config));
   const registrar = new Registrar(
     {
       apps: config.apps,

@@ -16,6 +16,8 @@
 import type { Server } from "node:http";
 import type { Etcd3 } from "etcd3";
 import { startHttp } from "../runtime/http";
+import { RegistrarMetrics } from "./metrics";
+import type { RegistrarProgress } from "./metrics";
 import type { Logger } from "../runtime/log";
 import { EndpointSliceSource, MAX_BACKOFF_MS } from "./kube";
 import type { KubeAccess } from "./kube";
@@ -35,56 +37,14 @@ export interface RegistrarOptions {
   resyncMs: number;
 }
 
-export class RegistrarMetrics {
-  reconciles = 0;
-  reconcileErrors = 0;
-  puts = 0;
-  deletes = 0;
-  members = 0;
-  skippedSlices = 0;
-  kubernetesConnected = false;
-  lastReconcileSuccess = 0;
-
-  render(): string {
-    const rows: [string, string, string, number][] = [
-      ["reconciles_total", "counter", "Successful reconciles.", this.reconciles],
-      [
-        "reconcile_errors_total",
-        "counter",
-        "Reconciles that failed (retried with backoff).",
-        this.reconcileErrors,
-      ],
-      ["member_puts_total", "counter", "Member records written.", this.puts],
-      ["member_deletes_total", "counter", "Member records deleted.", this.deletes],
-      ["members", "gauge", "Member records desired at the last reconcile.", this.members],
-      ["skipped_slices", "gauge", "Matching EndpointSlices that yield no members.", this.skippedSlices],
-      [
-        "kubernetes_connected",
-        "gauge",
-        "1 while EndpointSlices are listed/watched.",
-        this.kubernetesConnected ? 1 : 0,
-      ],
-      [
-        "last_reconcile_success_timestamp_seconds",
-        "gauge",
-        "Unix time of the last successful reconcile.",
-        this.lastReconcileSuccess,
-      ],
-    ];
-    return (
-      rows
-        .flatMap(([name, type, help, value]) => [
-          `# HELP switchyard_registrar_${name} ${help}`,
-          `# TYPE switchyard_registrar_${name} ${type}`,
-          `switchyard_registrar_${name} ${value}`,
-        ])
-        .join("\n") + "\n"
-    );
-  }
-}
-
 export class Registrar {
-  readonly metrics = new RegistrarMetrics();
+  private readonly progress: RegistrarProgress = {
+    kubernetesConnected: false,
+    members: 0,
+    skippedSlices: 0,
+    lastReconcileSuccess: 0,
+  };
+  readonly metrics = new RegistrarMetrics(this.progress);
   /** Pinned apps plus every app discovered on labelled slices since start; only ever grows. */
   private readonly apps = new Set<string>();
   private readonly slices = new Map<string, EndpointSlice>();
@@ -124,7 +84,7 @@ export class Registrar {
         this.request();
       },
       connection: (ok) => {
-        this.metrics.kubernetesConnected = ok;
+        this.progress.kubernetesConnected = ok;
       },
     });
   }
@@ -132,7 +92,7 @@ export class Registrar {
   async start(): Promise<void> {
     this.server = await startHttp(this.options.httpAddress, this.options.httpPort, {
       status: () => this.status(),
-      metrics: () => this.metrics.render(),
+      metrics: this.metrics,
       healthy: () => this.ready,
     });
     this.sourceDone = this.source.run();
@@ -150,10 +110,10 @@ export class Registrar {
       pinnedApps: [...this.options.apps].sort(),
       namespace: this.options.namespace,
       synced: this.synced,
-      kubernetesConnected: this.metrics.kubernetesConnected,
+      kubernetesConnected: this.progress.kubernetesConnected,
       slices: this.slices.size,
-      members: this.metrics.members,
-      lastReconcileSuccess: this.metrics.lastReconcileSuccess,
+      members: this.progress.members,
+      lastReconcileSuccess: this.progress.lastReconcileSuccess,
       lastError: this.lastError,
     };
   }
@@ -183,7 +143,7 @@ export class Registrar {
       }
       this.retryDelay = 200;
     } catch (e) {
-      this.metrics.reconcileErrors++;
+      this.metrics.reconcileErrors.inc();
       this.lastError = String(e);
       this.log.warn("reconcile failed; retrying", { error: this.lastError, retryInMs: this.retryDelay });
       this.dirty = true;
@@ -228,15 +188,15 @@ export class Registrar {
     for (const p of writes.puts) this.log.info("member written", { key: p.key, value: p.value });
     for (const key of writes.deletes) this.log.info("member deleted", { key });
     // Logged when the count changes, not on every reconcile: the gauge carries the steady state.
-    if (desired.skipped.length !== this.metrics.skippedSlices) {
+    if (desired.skipped.length !== this.progress.skippedSlices) {
       for (const s of desired.skipped) this.log.warn("endpointslice yields no members", { ...s });
     }
-    this.metrics.reconciles++;
-    this.metrics.puts += writes.puts.length;
-    this.metrics.deletes += writes.deletes.length;
-    this.metrics.members = desired.members.size;
-    this.metrics.skippedSlices = desired.skipped.length;
-    this.metrics.lastReconcileSuccess = Math.floor(Date.now() / 1000);
+    this.metrics.reconciles.inc();
+    this.metrics.puts.inc(writes.puts.length);
+    this.metrics.deletes.inc(writes.deletes.length);
+    this.progress.members = desired.members.size;
+    this.progress.skippedSlices = desired.skipped.length;
+    this.progress.lastReconcileSuccess = Math.floor(Date.now() / 1000);
     this.lastError = undefined;
     this.ready = true;
   }

@@ -1,90 +1,17 @@
 /**
- * etcd wiring for a control plane: every call fails fast and retries on another member within a
- * bound, and the routing watch is supervised here rather than left to the client library, so that a
- * member that dies or hangs costs seconds, not the library's 5 s circuit-breaker holds and 30 s
- * reconnect back-off. The routing records are listed once (consistently) and then followed by a
+ * The agent's side of etcd (the connection itself is model/etcd/connection.ts, shared by every
+ * program): the routing watch is supervised here rather than left to the client library, so that a
+ * member that dies or hangs costs seconds, not the library's 30 s watch reconnect back-off. The routing records are listed once (consistently) and then followed by a
  * watch from the next revision; the watch resumes from its revision on another member when its
  * member stops answering, and lists again only when etcd cancels it (compaction).
  */
-import { readFileSync } from "node:fs";
-import { ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleWhen, noop, retry } from "cockatiel";
-import { Etcd3, Range, isRecoverableError } from "etcd3";
-import type { IOptions, IWatchRequest, IWatchResponse, Lease } from "etcd3";
+import { Range } from "etcd3";
+import type { Etcd3, IWatchRequest, IWatchResponse, Lease } from "etcd3";
 import { agentStatusKey, membersPrefix, routesPrefix } from "../../model/etcd/schema";
+import { connectMember, ETCD_TIMING } from "../../model/etcd/connection";
+import type { EtcdConnection } from "../../model/etcd/connection";
 import { explainEtcdError } from "../../model/etcd/errors";
 import type { Logger } from "./log";
-
-export interface EtcdConnection {
-  endpoints: string[];
-  caFile?: string;
-  certFile?: string;
-  keyFile?: string;
-}
-
-/** Bounds of the connection, in one place (docs/agent.md, "etcd failures"). */
-export const ETCD_TIMING = {
-  /** Deadline of every unary call: a hung member is given up on after this and the call retried elsewhere. */
-  callDeadlineMs: 2000,
-  /** A member that failed this many calls in a row is skipped for `breakerHoldMs`. */
-  breakerFailures: 3,
-  breakerHoldMs: 1000,
-  /** gRPC reconnect back-off of a channel (its default grows to 120 s). */
-  reconnectBackoffMs: { initial: 100, max: 1000 },
-  /** The watch asks its member for a progress notification this often... */
-  progressIntervalMs: 500,
-  /** ...and moves to another member when nothing (event or progress) arrived for this long. */
-  watchSilenceMs: 1500,
-  /** Pause after every member failed once, doubling up to the cap. */
-  retryBackoffMs: { initial: 100, max: 500 },
-};
-
-function baseOptions(c: EtcdConnection, hosts: string[]): IOptions {
-  const options: IOptions = {
-    hosts,
-    // Unary calls get a deadline so a dead or hung member is noticed; a stream must not have one.
-    defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + ETCD_TIMING.callDeadlineMs }),
-    grpcOptions: {
-      "grpc.initial_reconnect_backoff_ms": ETCD_TIMING.reconnectBackoffMs.initial,
-      "grpc.max_reconnect_backoff_ms": ETCD_TIMING.reconnectBackoffMs.max,
-    },
-  };
-  if (c.caFile) {
-    options.credentials = {
-      rootCertificate: readFileSync(c.caFile),
-      ...(c.certFile && c.keyFile
-        ? { certChain: readFileSync(c.certFile), privateKey: readFileSync(c.keyFile) }
-        : {}),
-    };
-  }
-  return options;
-}
-
-/**
- * The shared client (status writes, leases): a call that fails on one member is retried at once on
- * another, and a failing member is skipped for one second only, so after an outage calls go
- * through again within a second of etcd answering.
- */
-export function connectEtcd(c: EtcdConnection): Etcd3 {
-  return new Etcd3({
-    ...baseOptions(c, c.endpoints),
-    faultHandling: {
-      host: () =>
-        circuitBreaker(handleWhen(isRecoverableError), {
-          halfOpenAfter: ETCD_TIMING.breakerHoldMs,
-          breaker: new ConsecutiveBreaker(ETCD_TIMING.breakerFailures),
-        }),
-      global: retry(handleWhen(isRecoverableError), {
-        maxAttempts: c.endpoints.length,
-        backoff: new ExponentialBackoff({ initialDelay: 20, maxDelay: 200 }),
-      }),
-    },
-  });
-}
-
-/** A client bound to one member, with no fault handling of its own: the watch supervisor decides. */
-function connectMember(c: EtcdConnection, endpoint: string): Etcd3 {
-  return new Etcd3({ ...baseOptions(c, [endpoint]), faultHandling: { host: () => noop, global: noop } });
-}
 
 /** Members sort before routes and nothing else lives between them, so one range covers both. */
 const routingRange = new Range(membersPrefix, Range.prefix(routesPrefix).end);

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import type { EtcdConnection } from "../../model/etcd/connection";
 
 export interface Flag<K extends string = string> {
   key: K;
@@ -13,8 +14,8 @@ export interface Flag<K extends string = string> {
 
 export type Flags<K extends string> = Record<string, Flag<K>>;
 
-/** Config keys both programs use to reach etcd, and their log level. */
-export const ETCD_SETTINGS = {
+/** Config keys both programs use to reach etcd. */
+const ETCD_SETTINGS = {
   etcdEndpoints: z
     .array(z.string().regex(/^https?:\/\/[A-Za-z0-9.:[\]-]+$/, "must be http(s)://host:port"))
     .min(1),
@@ -22,28 +23,48 @@ export const ETCD_SETTINGS = {
   etcdCertFile: z.string().optional(),
   etcdKeyFile: z.string().optional(),
 };
-export const LOG_LEVEL_SETTING = { logLevel: z.enum(["debug", "info", "warn", "error"]) };
+type EtcdSettings = z.infer<z.ZodObject<typeof ETCD_SETTINGS>>;
 
-/** Flags both programs take to reach etcd, with the config keys both use. */
-export const ETCD_FLAGS = {
+/** The connection both programs open from their etcd settings. */
+export function etcdConnectionOf(c: EtcdSettings): EtcdConnection {
+  return {
+    endpoints: c.etcdEndpoints,
+    caFile: c.etcdCaFile,
+    certFile: c.etcdCertFile,
+    keyFile: c.etcdKeyFile,
+  };
+}
+
+/** Config keys both programs have: etcd, the local status endpoint, the log level. */
+export const COMMON_SETTINGS = {
+  ...ETCD_SETTINGS,
+  httpAddress: z.string().min(1),
+  httpPort: z.number().int().min(0).max(65535),
+  logLevel: z.enum(["debug", "info", "warn", "error"]),
+};
+
+/** The flags of the common settings, the same in both programs. */
+export const COMMON_FLAGS = {
   "etcd-endpoints": { key: "etcdEndpoints", type: "list", help: "comma-separated etcd URLs" },
   "etcd-ca": { key: "etcdCaFile", type: "string", help: "CA bundle for etcd TLS" },
   "etcd-cert": { key: "etcdCertFile", type: "string", help: "client certificate for etcd mTLS" },
   "etcd-key": { key: "etcdKeyFile", type: "string", help: "client key for etcd mTLS" },
-} as const satisfies Flags<string>;
-
-export const LOG_LEVEL_FLAG = {
+  "http-address": { key: "httpAddress", type: "string", help: "address of /healthz, /metrics, /status" },
+  "http-port": { key: "httpPort", type: "number", help: "port of /healthz, /metrics, /status (0: any)" },
   "log-level": { key: "logLevel", type: "string", help: "debug, info, warn or error" },
 } as const satisfies Flags<string>;
 
 export type FlagValues = Record<string, string | boolean | undefined>;
 
-/** Parses argv: one text option per flag plus `--help` and any extra boolean/string options. */
+/**
+ * Parses argv: one text option per flag plus `--help` and any extra boolean/string options. What
+ * ends there (a parse error, or `--help`) is returned as the program's result.
+ */
 export function parseFlags(
   argv: string[],
   flags: Flags<string>,
   extra: Record<string, { type: "string" | "boolean" }> = {},
-): { values: FlagValues } | { error: string } {
+): { values: FlagValues } | { result: ConfigResult<never> } {
   try {
     const { values } = parseArgs({
       args: argv,
@@ -55,9 +76,9 @@ export function parseFlags(
       strict: true,
       allowPositionals: false,
     });
-    return { values: values as FlagValues };
+    return values.help ? { result: { kind: "help" } } : { values: values as FlagValues };
   } catch (e) {
-    return { error: (e as Error).message };
+    return { result: { kind: "error", message: (e as Error).message } };
   }
 }
 
@@ -87,9 +108,12 @@ export function flagUsage<K extends string>(
   });
 }
 
-/** One line naming every invalid key and why. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join(".") || "(config)"}: ${i.message}`).join("; ");
+/** The config `schema` makes of `input`, or one line naming every invalid key and why. */
+export function validated<C>(schema: z.ZodType<C>, input: unknown): ConfigResult<C> {
+  const result = schema.safeParse(input);
+  if (result.success) return { kind: "config", config: result.data };
+  const message = result.error.issues.map((i) => `${i.path.join(".") || "(config)"}: ${i.message}`);
+  return { kind: "error", message: message.join("; ") };
 }
 
 export type ConfigResult<C> =

@@ -5,7 +5,8 @@ import { HEALTHZ_PATH, METRICS_PATH, STATUS_PATH } from "../../model/http";
 
 export interface HttpHandlers {
   status(): unknown;
-  metrics(): string;
+  /** A program's metrics (hosts/runtime/metrics.ts). */
+  metrics: { contentType: string; render(): Promise<string> };
   healthy(): boolean;
 }
 
@@ -15,7 +16,10 @@ export function startHttp(address: string, port: number, h: HttpHandlers): Promi
     if (path === STATUS_PATH) {
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(h.status()));
     } else if (path === METRICS_PATH) {
-      res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(h.metrics());
+      h.metrics.render().then(
+        (text) => res.writeHead(200, { "content-type": h.metrics.contentType }).end(text),
+        (e: unknown) => res.writeHead(500, { "content-type": "text/plain" }).end(`${String(e)}\n`),
+      );
     } else if (path === HEALTHZ_PATH) {
       const ok = h.healthy();
       res.writeHead(ok ? 200 : 503, { "content-type": "text/plain" }).end(ok ? "ok\n" : "not applied\n");

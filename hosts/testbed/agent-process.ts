@@ -3,6 +3,7 @@ import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { haproxyPaths } from "../../model/haproxy";
+import type { HealthCheck } from "../../model/etcd/schema";
 import {
   freePort,
   killGroup,
@@ -19,11 +20,14 @@ export interface AgentOptions {
   etcdEndpoints: string[];
   /** Run this bundled script instead of the TypeScript sources (e.g. dist/agent/switchyard-agent.js). */
   script?: string;
-  /** Extra flags, e.g. ["--flip-strategy", "reload"]. */
+  /** Extra flags, e.g. ["--spare-pairs=0"]. */
   flags?: string[];
 }
 
 const REPO = resolve(__dirname, "../..");
+
+/** Check timing of the testbed's routes: fast, so tests see health changes quickly. */
+export const TEST_HEALTH: Omit<HealthCheck, "path"> = { intervalMs: 200, rise: 2, fall: 2 };
 
 export class AgentHandle {
   readonly dir: string;
@@ -55,6 +59,11 @@ export class AgentHandle {
     return handle;
   }
 
+  /** The agent's state directory: haproxy.cfg, maps, sockets, layout. */
+  get stateDir(): string {
+    return join(this.dir, "state");
+  }
+
   get id(): string {
     return this.opts.id;
   }
@@ -71,7 +80,7 @@ export class AgentHandle {
     const flags = [
       `--agent-id=${this.opts.id}`,
       `--etcd-endpoints=${this.opts.etcdEndpoints.join(",")}`,
-      `--state-dir=${join(this.dir, "state")}`,
+      `--state-dir=${this.stateDir}`,
       "--bind-address=127.0.0.1",
       `--bind-port=${this.port}`,
       "--http-address=127.0.0.1",
@@ -82,6 +91,10 @@ export class AgentHandle {
       "--status-interval-ms=50",
       // Test backends listen on loopback, which real agents refuse as a member address.
       "--member-cidrs=127.0.0.0/8",
+      // Spares rendered with the testbed's check timing, so a new app's route fits one.
+      `--spare-check-interval-ms=${TEST_HEALTH.intervalMs}`,
+      `--spare-check-rise=${TEST_HEALTH.rise}`,
+      `--spare-check-fall=${TEST_HEALTH.fall}`,
       ...(this.opts.flags ?? []),
     ];
     this.child = spawnLogged(process.execPath, [...entry, ...flags], this.logFile, { cwd: REPO });
@@ -124,7 +137,7 @@ export class AgentHandle {
 
   /** Pid of the HAProxy master (which leads the process group of its workers), if one was started. */
   haproxyPid(): number | undefined {
-    const pid = readPidFile(haproxyPaths(join(this.dir, "state")).pidFile);
+    const pid = readPidFile(haproxyPaths(this.stateDir).pidFile);
     if (pid === undefined) return undefined;
     trackGroup(pid);
     this.haproxyGroups.add(pid);

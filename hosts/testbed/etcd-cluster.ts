@@ -4,7 +4,7 @@ import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Etcd3 } from "etcd3";
-import { connectEtcd } from "../runtime/etcd";
+import { connectEtcd } from "../../model/etcd/connection";
 import { freePort, killPid, spawnLogged, tempDir, waitUntil } from "./procs";
 import { makeTlsFiles } from "./tls";
 import type { TlsFiles } from "./tls";
@@ -137,9 +137,10 @@ export async function startEtcdCluster(
     ];
     return new Member(name, clientUrl, args, join(dir, `${name}.log`), opts.bin ?? "etcd", connect);
   });
-  members.forEach((m) => m.spawn());
   const endpoints = members.map((m) => m.clientUrl);
+  // Before any member runs: a client that cannot be set up (TLS files) must not leave etcd behind.
   const client = connect(endpoints);
+  members.forEach((m) => m.spawn());
   const cluster: EtcdCluster = {
     members,
     endpoints,

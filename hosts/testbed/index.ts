@@ -15,7 +15,7 @@ import {
   serializeRoute,
 } from "../../model/etcd/schema";
 import type { AgentStatus, Colour, HealthCheck, Route } from "../../model/etcd/schema";
-import { AgentHandle } from "./agent-process";
+import { AgentHandle, TEST_HEALTH } from "./agent-process";
 import { startBackend } from "./backend";
 import type { Backend } from "./backend";
 import { startEtcdCluster } from "./etcd-cluster";
@@ -63,7 +63,6 @@ export interface App {
 }
 
 /** Fast checks so tests see health changes within a second. */
-const TEST_HEALTH: Omit<HealthCheck, "path"> = { intervalMs: 200, rise: 2, fall: 2 };
 
 export class Testbed {
   readonly apps = new Map<string, App>();
@@ -302,9 +301,17 @@ export class Testbed {
     return load;
   }
 
-  async stop(): Promise<void> {
-    // A test that failed half-way never stopped its load; it would spin against dead ports forever.
+  /**
+   * Stops every load still running. A test that failed half-way never stopped its own, and left
+   * running it would starve the next test's backends (they share this process) into failing checks.
+   */
+  async stopLoads(): Promise<void> {
     await Promise.allSettled([...this.loads].map((l) => l.stop()));
+    this.loads.clear();
+  }
+
+  async stop(): Promise<void> {
+    await this.stopLoads();
     this.probeAgent.destroy();
     await Promise.allSettled(this.agents.map((a) => a.destroy()));
     await Promise.allSettled(this.ownedBackends.map((b) => b.close()));

@@ -19,7 +19,7 @@ import { request as httpsRequest } from "node:https";
 import type { Etcd3 } from "etcd3";
 import { agentIdentity, BACKUP, DEPLOYER, etcdIdentities, REGISTRAR } from "../../components/etcd/access";
 import { create, update, type RouteInputs, type RouteOutputs } from "../../components/apps/route/operations";
-import { connectEtcd } from "../../hosts/runtime/etcd";
+import { connectEtcd } from "../../model/etcd/connection";
 import { explainEtcdError, isAccessDenied, type EtcdAccess } from "../../model/etcd/errors";
 import {
   agentStatusKey,

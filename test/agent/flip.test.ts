@@ -1,5 +1,5 @@
 // Real etcd (3 members), two agents each with a real HAProxy, real blue/green HTTP backends.
-import { after, before, test } from "node:test";
+import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { memberKey, routeKey, serializeMember } from "../../model/etcd/schema";
 import { Testbed, get, startBackend } from "../../hosts/testbed";
@@ -26,6 +26,9 @@ after(async () => {
   await bed?.stop();
   await Promise.all(extra.map((b) => b.close()));
 });
+
+// A test that fails half-way leaves its load running: stop it before the next test starts.
+afterEach(() => bed?.stopLoads());
 
 test("flips under concurrent keep-alive load fail no request and never reload", async () => {
   const reloadsBefore = await Promise.all(
@@ -136,6 +139,9 @@ test("a route removed and added back under load goes through the Runtime API: no
     Promise.all(bed.agents.map(async (a) => metric(await a.metrics(), "switchyard_agent_reloads_total")));
   const { route } = await bed.deployApp({ app: "cart", host: "cart.example.com" });
   await bed.waitForColour(route.host, "blue");
+  // Adding cart is fast now (a spare pair): wait until the status shows it, or the withdrawal
+  // below would be satisfied by a status published before cart was applied.
+  await bed.waitForStatus("cart live", (s) => s.routes[route.host]?.state === "live");
   const before = await reloads();
   const load = bed.startLoad([HOST], 8);
   await bed.etcd.client.delete().key(routeKey(route.host));
@@ -151,6 +157,48 @@ test("a route removed and added back under load goes through the Runtime API: no
   assert.equal(result.failures, 0, result.failureSamples.join("\n"));
   assert.equal(result.resets, 0, "no keep-alive connection was closed");
   await bed.etcd.client.delete().key(routeKey(route.host));
+});
+
+test("a new app's route added and removed under load binds a spare pair: no reload, no reset", async () => {
+  const reloads = async () =>
+    Promise.all(bed.agents.map(async (a) => metric(await a.metrics(), "switchyard_agent_reloads_total")));
+  const spares = async () =>
+    Promise.all(bed.agents.map(async (a) => metric(await a.metrics(), "switchyard_agent_spare_pairs_free")));
+  // The previous test deletes its route as it ends: start from a settled pool.
+  await bed.waitForStatus("earlier routes withdrawn", (s) => Object.keys(s.routes).length === 1);
+  const before = await reloads();
+  const free = await spares();
+  const load = bed.startLoad([HOST], 8);
+  const { route, backends } = await bed.deployApp({ app: "pay", host: "pay.example.com" });
+  await bed.waitForColour(route.host, "blue");
+  assert.deepEqual(
+    await spares(),
+    free.map((n) => n - 1),
+    "pay took a spare pair on every agent",
+  );
+  for (const port of bed.ports) {
+    const r = await get(port, route.host);
+    assert.equal(r.status, 200);
+    assert.equal(r.colour, "blue", "served by the new app's blue member");
+  }
+  // The spare checks the app's own path (from the checks map): failing it takes the member down.
+  await bed.waitForHealth("pay", "green", (n) => n === 1);
+  backends.green[0].healthy = false;
+  await bed.waitForHealth("pay", "green", (n) => n === 0);
+  backends.green[0].healthy = true;
+  await bed.waitForHealth("pay", "green", (n) => n === 1);
+  await bed.etcd.client.delete().key(routeKey(route.host));
+  await bed.waitForStatus(
+    "pay withdrawn",
+    (s) => s.routes[route.host] === undefined && !s.backends["pay/blue"],
+  );
+  for (const port of bed.ports) assert.equal((await get(port, route.host)).status, 404);
+  const result = await load.stop();
+  assert.deepEqual(await reloads(), before, "a new app's route and its removal must not reload");
+  assert.deepEqual(await spares(), free, "the pair is free again");
+  assert.equal(result.failures, 0, result.failureSamples.join("\n"));
+  assert.equal(result.resets, 0, "no keep-alive connection was closed");
+  assert.ok(result.requests > 0, "the load ran");
 });
 
 async function waitServed(b: Backend): Promise<void> {

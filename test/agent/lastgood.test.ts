@@ -17,7 +17,12 @@ before(async () => {
     `#!/bin/sh\nif [ "$1" = "-c" ] && [ -e ${refuse} ]; then echo "[ALERT] refused by test" >&2; exit 1; fi\nexec /usr/sbin/haproxy "$@"\n`,
   );
   chmodSync(shim, 0o755);
-  bed = await Testbed.start({ agents: 1, etcdMembers: 1, agentFlags: [`--haproxy=${shim}`] });
+  // No spares: a new app needs new backends, so a rendered config to reject.
+  bed = await Testbed.start({
+    agents: 1,
+    etcdMembers: 1,
+    agentFlags: [`--haproxy=${shim}`, "--spare-pairs=0"],
+  });
   await bed.deployApp({ app: "old", host: "old.example.com" });
   await bed.waitForColour("old.example.com", "blue");
 });

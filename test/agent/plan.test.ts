@@ -3,7 +3,14 @@ import assert from "node:assert/strict";
 import { DEFAULTS } from "../../hosts/agent/config";
 import { buildDesired, parseAccepted, parseRecord, serializeAccepted } from "../../hosts/agent/desired";
 import type { EtcdRecord } from "../../hosts/agent/desired";
-import { assignSlots, deriveLayout, routedOnly, sameLayout } from "../../hosts/agent/haproxy/layout";
+import {
+  assignSlots,
+  boundNames,
+  deriveLayout,
+  forReload,
+  sameLayout,
+  sameStructure,
+} from "../../hosts/agent/haproxy/layout";
 import { backendHealth, parseMap, parseServersState } from "../../hosts/agent/haproxy/parse";
 import { commandFailed } from "../../hosts/agent/haproxy/runtime";
 import { decideRoutes, planMap, planServers } from "../../hosts/agent/plan";
@@ -21,6 +28,9 @@ function route(host: string, app: string, extra: Partial<Route> = {}): Route {
     ...extra,
   };
 }
+
+/** A spare pool whose check timing is the one `route()` uses. */
+const POOL = { pairs: 2, slots: 4, check: { intervalMs: hc.intervalMs, rise: hc.rise, fall: hc.fall } };
 
 /** The agent's default member ranges (private addresses). */
 const PRIVATE = { memberCidrs: DEFAULTS.memberCidrs };
@@ -356,10 +366,79 @@ test("layout: a removed route's backends stay until a reload is needed anyway", 
   const l1 = deriveLayout(d1, l2, 4);
   assert.equal(sameLayout(l1, l2), true, "removing a route is not structural");
   assert.deepEqual(
-    routedOnly(l1, d1).map((b) => b.name),
+    forReload(l1, d1, { ...POOL, pairs: 0 }).map((b) => b.name),
     ["be_shop_blue", "be_shop_green"],
   );
   assert.equal(sameLayout(deriveLayout(buildDesired(two, PRIVATE), l1, 4), l2), true, "nor bringing it back");
+});
+
+test("layout: a new app takes a free spare pair without a structural change, and frees it on removal", () => {
+  const shop = [routeKey("a.example.com"), serializeRoute(route("a.example.com", "shop"))] as [
+    string,
+    string,
+  ];
+  const cart = [routeKey("b.example.com"), serializeRoute(route("b.example.com", "cart"))] as [
+    string,
+    string,
+  ];
+  const dShop = buildDesired(records([shop]), PRIVATE);
+  const running = forReload(deriveLayout(dShop, [], 4), dShop, { ...POOL, pairs: 2 });
+  assert.deepEqual(
+    running.map((b) => [b.name, b.app ?? null]),
+    [
+      ["be_shop_blue", "shop"],
+      ["be_shop_green", "shop"],
+      ["spare_1_blue", null],
+      ["spare_1_green", null],
+      ["spare_2_blue", null],
+      ["spare_2_green", null],
+    ],
+  );
+  const withCart = deriveLayout(buildDesired(records([shop, cart]), PRIVATE), running, 4);
+  assert.equal(sameStructure(withCart, running), true, "binding a spare is run-time data");
+  assert.equal(boundNames(withCart).get("be_cart_blue"), "spare_1_blue");
+  assert.equal(boundNames(withCart).get("be_cart_green"), "spare_1_green");
+  const without = deriveLayout(dShop, withCart, 4);
+  assert.equal(sameStructure(without, running), true);
+  assert.equal(boundNames(without).has("be_cart_blue"), false, "the spare is free again");
+  // A reload keeps the binding (the backend keeps its name) and refills the pool.
+  const reloaded = forReload(withCart, buildDesired(records([shop, cart]), PRIVATE), { ...POOL, pairs: 2 });
+  assert.equal(boundNames(reloaded).get("be_cart_blue"), "spare_1_blue");
+  assert.equal(reloaded.filter((b) => b.app === undefined).length, 4);
+});
+
+test("layout: an exhausted pool or a different check timing is structural", () => {
+  const r = (host: string, app: string) =>
+    [routeKey(host), serializeRoute(route(host, app))] as [string, string];
+  const d0 = buildDesired(records([r("a.example.com", "shop")]), PRIVATE);
+  const running = forReload(deriveLayout(d0, [], 4), d0, { ...POOL, pairs: 1 });
+  const one = deriveLayout(
+    buildDesired(records([r("a.example.com", "shop"), r("b.example.com", "cart")]), PRIVATE),
+    running,
+    4,
+  );
+  assert.equal(sameStructure(one, running), true);
+  const two = deriveLayout(
+    buildDesired(
+      records([r("a.example.com", "shop"), r("b.example.com", "cart"), r("c.example.com", "pay")]),
+      PRIVATE,
+    ),
+    one,
+    4,
+  );
+  assert.equal(sameStructure(two, one), false, "no spare left: pay needs new backends");
+  assert.equal(boundNames(two).get("be_pay_blue"), "be_pay_blue");
+  const slow = route("b.example.com", "cart");
+  slow.backends.blue.healthCheck = { ...slow.backends.blue.healthCheck, intervalMs: 5000 };
+  const timed = deriveLayout(
+    buildDesired(
+      records([r("a.example.com", "shop"), [routeKey("b.example.com"), serializeRoute(slow)]]),
+      PRIVATE,
+    ),
+    running,
+    4,
+  );
+  assert.equal(sameStructure(timed, running), false, "check timing is rendered, so it needs a reload");
 });
 
 test("accepted values survive a restart through the state file; a tampered entry is dropped", () => {

@@ -5,6 +5,7 @@
  * healthy), must never start a second HAProxy itself when HAProxy dies, and must adopt the one
  * systemd starts again.
  */
+import { join } from "node:path";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -110,6 +111,8 @@ describe("agent with HAProxy supervised by systemd", { timeout: 120_000 }, () =>
       100,
     );
     assert.equal(await healthz(), 200);
-    assert.ok(readFileSync(paths.config, "utf8").includes("be_shop_green"));
+    // shop is served from a spare pair bound at run time; the binding is in the agent's layout.
+    const layout = JSON.parse(readFileSync(join(stateDir, "layout.json"), "utf8")) as { app?: string }[];
+    assert.ok(layout.some((b) => b.app === "shop"));
   });
 });

@@ -27,7 +27,7 @@ interface Fixture {
 }
 /** Takes a table of exports for Fixture; an object literal passed here gets excess-key checks. */
 declare function fixture(table: ExportsContract<Fixture>): void;
-type Spec = { secret: false; source: "network" };
+type Spec = { secret: false };
 declare const name: { shape: "string" } & Spec;
 declare const ids: { shape: "string[]" } & Spec;
 declare const byColour: { shape: "record"; keys: readonly string[] } & Spec;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { corednsValues } from "../../components/kubernetes/addons/plan";
-import { serviceAccountTrustPolicy } from "../../components/kubernetes/cluster/policies";
+import { serviceAccountTrustPolicy } from "../../components/kubernetes/controlPlane/policies";
 import type { PlannedResource } from "../../scripts/lib/evaluate";
 import { autoName } from "../../scripts/lib/mocks";
 import type { Plan } from "../helpers/plan";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { parseConfig } from "../../components/config";
-import { adminAccessName } from "../../components/kubernetes/cluster/access";
+import { adminAccessName } from "../../components/kubernetes/controlPlane/access";
 import { descendantsOf } from "../helpers/plan";
 import { clusterComponent, custom, CUSTOM, inCluster, inputs, one, prod } from "./support/fixtures";
 

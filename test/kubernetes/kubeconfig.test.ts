@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { renderKubeconfig } from "../../components/kubernetes/cluster/kubeconfig";
+import { renderKubeconfig } from "../../components/kubernetes/controlPlane/kubeconfig";
 import { SECRET_PLACEHOLDER } from "../../scripts/lib/evaluate";
 import { ofType } from "../helpers/plan";
 import { inCluster, one, prod } from "./support/fixtures";

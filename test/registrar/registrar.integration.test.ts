@@ -10,6 +10,7 @@ import { sleep, waitUntil } from "../../hosts/testbed/procs";
 import type { FakeKubeApi } from "./fakeKubeApi";
 import { buildBundles, endpoint, slice, startRegistrar } from "./support";
 import type { EndpointSlice } from "../../hosts/registrar/members";
+import { parseExposition, sampleValue } from "../helpers/prometheus";
 
 /** A slice of a Service without the routed label (one BlueGreenService did not declare). */
 function unlabelled(s: EndpointSlice): EndpointSlice {
@@ -36,9 +37,11 @@ describe("switchyard-registrar against real etcd and a Kubernetes list/watch sta
     waitUntil(what, 15_000, probe, 50).catch((e: Error) => {
       throw new Error(`${e.message}\nregistrar log:\n${run.log()}`);
     });
+  // Every scrape must parse as exposition text, as Telegraf's prometheus input reads it.
   const metric = async (name: string) => {
-    const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
-    return Number(new RegExp(`^switchyard_registrar_${name} (\\S+)$`, "m").exec(text)?.[1]);
+    const res = await fetch(`http://127.0.0.1:${httpPort}/metrics`);
+    assert.match(res.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
+    return Number(sampleValue(parseExposition(await res.text()), `switchyard_registrar_${name}`));
   };
   const pod = endpoint;
 

@@ -8,7 +8,8 @@ import { renderUnit } from "../../components/common/host/systemd";
 import { ConfigError, parseConfig } from "../../components/config";
 import { buildAgentBundle } from "../../components/edge/bundle";
 import { fleetSizes } from "../../components/edge/sizing";
-import { judgeTargetHealth, swapGateProvider, type SwapGateInputs } from "../../components/edge/swapGate";
+import type { SwapGateInputs } from "../../components/edge/swapGate";
+import { judgeTargetHealth, swapGateProvider } from "../../components/edge/swapGateProvider";
 import { planMembers } from "../../components/etcd/placement";
 import {
   etcdSettings,

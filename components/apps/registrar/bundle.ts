@@ -2,14 +2,13 @@
  * The switchyard-registrar bundle as the cluster receives it. The bundle (~2 MB: etcd3, gRPC and
  * the inlined protobuf definitions) is over the 1 MiB a ConfigMap may hold, and no image can be
  * built here, so it ships gzipped (~330 KiB) in a ConfigMap's binaryData and the container
- * inflates it into a memory-backed emptyDir at start. It is built by hosts/build.mjs, the same
- * script that builds the agent, so the file tested by test/registrar is the file the pods run.
+ * inflates it into a memory-backed emptyDir at start. It is built (and gzipped) by hosts/build.mjs,
+ * the same script that builds the agent, so the file tested by test/registrar is the file the pods
+ * run (components/common/hostBundles.ts).
  */
-import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { hostBundleFiles } from "../../common/hostBundles";
 
 /** ConfigMaps are limited to 1 MiB; the base64 form (what the API receives) stays well below it. */
 export const CONFIGMAP_LIMIT_BYTES = 900 * 1024;
@@ -23,9 +22,11 @@ export interface RegistrarBundle {
   gzipBytes: number;
 }
 
-export function describeRegistrarBundle(content: Buffer): RegistrarBundle {
-  // gzip output carries no timestamp from zlib.gzipSync, so the same bundle gives the same bytes.
-  const gz = gzipSync(content, { level: 9 });
+/** `gz` is the bundle gzipped as hosts/build.mjs does it; computed here when not given. */
+export function describeRegistrarBundle(
+  content: Buffer,
+  gz: Buffer = gzipSync(content, { level: 9 }),
+): RegistrarBundle {
   const gzipBase64 = gz.toString("base64");
   if (gzipBase64.length > CONFIGMAP_LIMIT_BYTES) {
     throw new Error(
@@ -41,9 +42,6 @@ export function describeRegistrarBundle(content: Buffer): RegistrarBundle {
 }
 
 export function buildRegistrarBundle(root: string): RegistrarBundle {
-  execFileSync(process.execPath, [join(root, "hosts/build.mjs")], {
-    cwd: root,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  return describeRegistrarBundle(readFileSync(join(root, "dist/registrar/switchyard-registrar.js")));
+  const files = hostBundleFiles(root);
+  return describeRegistrarBundle(files.registrar, files.registrarGzip);
 }

@@ -5,8 +5,7 @@
  * agents' health reports, verified on every live agent, and reverted when verification fails.
  */
 import * as http from "node:http";
-import { Etcd3 } from "etcd3";
-import type { IOptions } from "etcd3";
+import type { Etcd3 } from "etcd3";
 import {
   agentStatusPrefix,
   parseAgentStatus,
@@ -19,16 +18,16 @@ import {
 import { RouteClaims } from "../../../model/etcd/claims";
 import type { Colour, Route, RouteInput } from "../../../model/etcd/schema";
 import { explainEtcdError } from "../../../model/etcd/errors";
+import { connectEtcd } from "../../../model/etcd/connection";
+import type { EtcdConnection as ModelEtcdConnection } from "../../../model/etcd/connection";
 import { confirmation, healthGate } from "./gate";
 import type { AgentReport, Verdict } from "./gate";
 
-export interface EtcdConnection {
-  endpoints: string[];
-  /** PEM text. */
-  ca?: string;
-  cert?: string;
-  key?: string;
-}
+/**
+ * How the Route reaches etcd: PEM text from the stack (Pulumi secrets), never paths, so the state
+ * means the same on any machine. The client is the model's, with the agents' control-plane options.
+ */
+export type EtcdConnection = Pick<ModelEtcdConnection, "endpoints" | "ca" | "cert" | "key">;
 
 export interface GateSettings {
   healthTimeoutMs: number;
@@ -97,22 +96,8 @@ function written(olds: RouteOutputs): Written {
   return { modRevision: olds.modRevision, record: routeRecord(olds) };
 }
 
-export function connect(c: EtcdConnection): Etcd3 {
-  const options: IOptions = {
-    hosts: c.endpoints,
-    defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + 5000 }),
-  };
-  if (c.ca) {
-    options.credentials = {
-      rootCertificate: Buffer.from(c.ca),
-      ...(c.cert && c.key ? { certChain: Buffer.from(c.cert), privateKey: Buffer.from(c.key) } : {}),
-    };
-  }
-  return new Etcd3(options);
-}
-
 async function withClient<T>(c: EtcdConnection, fn: (client: Etcd3) => Promise<T>): Promise<T> {
-  const client = connect(c);
+  const client = connectEtcd(c);
   try {
     return await fn(client);
   } finally {

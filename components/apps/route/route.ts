@@ -5,8 +5,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Colour } from "../../../model/validators";
+import { ModuleProviderResource } from "../../common/dynamicProvider";
 import type { EtcdConnectionArgs, GateArgs } from "../types";
-import { routeProvider } from "./provider";
+
+const PROVIDER = { path: require.resolve("./provider"), exportName: "routeProvider" };
 
 export const DEFAULT_GATE = { healthTimeoutSeconds: 120, verifyTimeoutSeconds: 60 } as const;
 
@@ -26,7 +28,7 @@ export interface RouteArgs {
 }
 
 /** Registered as `pulumi-nodejs:dynamic/switchyard:Route`. */
-export class Route extends pulumi.dynamic.Resource {
+export class Route extends ModuleProviderResource {
   declare readonly key: pulumi.Output<string>;
   declare readonly live: pulumi.Output<Colour>;
   declare readonly modRevision: pulumi.Output<number>;
@@ -64,13 +66,10 @@ export class Route extends pulumi.dynamic.Resource {
     };
     // A replacement (the app behind a host changes) must remove the old record before writing the
     // new one: create refuses a key that already exists, as it would an edit made outside the stack.
-    super(
-      routeProvider,
-      name,
-      inputs,
-      { ...opts, additionalSecretOutputs: ["etcd"], deleteBeforeReplace: true },
-      "switchyard",
-      "Route",
-    );
+    super(PROVIDER, { module: "switchyard", type: "Route" }, name, inputs, {
+      ...opts,
+      additionalSecretOutputs: ["etcd"],
+      deleteBeforeReplace: true,
+    });
   }
 }

@@ -3,12 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { al2023Ami } from "../../common/ami";
 import { instanceArch } from "../../common/architecture";
 import type { HostAgent } from "../../common/host/cloudInit";
-import { createCa, createLeafCert, createTlsSecret } from "../../common/pki";
+import { createCa } from "../../common/pki";
 import { createVolumeSnapshotPolicy, snapshotTag } from "../../common/volumeSnapshots";
 import type { MongodbConfig } from "../../config/areas/databases";
 import { createCredentials } from "../credentials";
 import { createAppSecret, createDatabaseService, serviceDnsNames } from "../kubernetes";
-import { DataMember } from "../member";
+import { createDatabaseMember, type DataMember } from "../member";
 import { dataZoneName, planDataMembers } from "../placement";
 import { mongoRelease } from "./releases";
 import { MONGO_CREDENTIALS, MONGO_KEY_FILE, MONGO_SERVER_PEM, MONGODB_PORT } from "./render/layout";
@@ -70,68 +70,44 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
     const release = mongoRelease(cfg.version, arch);
     const serviceNames = serviceDnsNames(MONGODB_SERVICES.service, args.appsNamespace);
 
-    this.members = plans.map((plan) => {
-      const leaf = createLeafCert(
-        `${plan.name}-tls`,
+    this.members = plans.map((plan) =>
+      createDatabaseMember(this, {
+        plan,
+        role: "mongodb",
+        subnetId: args.subnets[plan.availabilityZone].id,
+        securityGroupId: args.securityGroupId,
+        zoneId: zone.zoneId,
+        amiId,
+        amiPinned: cfg.ami !== undefined,
+        instanceType: cfg.instanceType,
+        volume: cfg.volume,
+        volumeTags: snapshotTag(name),
+        protectData: args.protectData,
         ca,
-        {
-          commonName: plan.fqdn,
-          dnsNames: [plan.fqdn, "localhost", ...serviceNames],
-          ipAddresses: ["127.0.0.1"],
-        },
-        this,
-      );
-      const tlsSecret = createTlsSecret(
-        `${plan.name}-tls`,
-        `MongoDB member ${plan.name}`,
-        ca,
-        leaf,
-        this,
-        MONGO_SERVER_PEM,
-      );
-      return new DataMember(
-        plan.name,
-        {
-          plan,
-          role: "mongodb",
-          subnetId: args.subnets[plan.availabilityZone].id,
-          securityGroupId: args.securityGroupId,
-          zoneId: zone.zoneId,
-          amiId,
-          amiPinned: cfg.ami !== undefined,
-          instanceType: cfg.instanceType,
-          volume: cfg.volume,
-          volumeTags: snapshotTag(name),
-          protectData: args.protectData,
-          statements: [
-            {
-              Effect: "Allow",
-              Action: "secretsmanager:GetSecretValue",
-              Resource: [tlsSecret.arn, key.secret.arn, credentials.secret.arn],
-            },
-          ],
-          userData: (volumeId) =>
-            pulumi
-              .all([volumeId, tlsSecret.arn, key.secret.arn, credentials.secret.arn])
-              .apply(([volume, tlsArn, keyArn, credentialsArn]) =>
-                renderMongoMemberUserData({
-                  fqdn: plan.fqdn,
-                  release,
-                  members: plans.map((p) => p.fqdn),
-                  replicaSetName: cfg.replicaSetName,
-                  volumeId: volume,
-                  tlsSecretArn: tlsArn,
-                  keySecretArn: keyArn,
-                  credentialsSecretArn: credentialsArn,
-                  database: cfg.database,
-                  appUser: cfg.appUser,
-                  hostAgents: args.hostAgents ?? [],
-                }),
-              ),
-        },
-        { parent: this },
-      );
-    });
+        serviceNames,
+        tlsDescription: `MongoDB member ${plan.name}`,
+        combinedPemFile: MONGO_SERVER_PEM,
+        secretArns: [key.secret.arn, credentials.secret.arn],
+        userData: (volumeId, tlsSecretArn) =>
+          pulumi
+            .all([volumeId, tlsSecretArn, key.secret.arn, credentials.secret.arn])
+            .apply(([volume, tlsArn, keyArn, credentialsArn]) =>
+              renderMongoMemberUserData({
+                fqdn: plan.fqdn,
+                release,
+                members: plans.map((p) => p.fqdn),
+                replicaSetName: cfg.replicaSetName,
+                volumeId: volume,
+                tlsSecretArn: tlsArn,
+                keySecretArn: keyArn,
+                credentialsSecretArn: credentialsArn,
+                database: cfg.database,
+                appUser: cfg.appUser,
+                hostAgents: args.hostAgents ?? [],
+              }),
+            ),
+      }),
+    );
 
     createDatabaseService(
       name,

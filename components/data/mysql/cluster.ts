@@ -5,12 +5,12 @@ import { al2023Ami } from "../../common/ami";
 import { instanceArch } from "../../common/architecture";
 import type { HostAgent } from "../../common/host/cloudInit";
 import { TLS_FILES } from "../../common/host/secretFiles";
-import { createCa, createLeafCert, createTlsSecret } from "../../common/pki";
+import { createCa } from "../../common/pki";
 import { createVolumeSnapshotPolicy, snapshotTag } from "../../common/volumeSnapshots";
 import type { MysqlConfig } from "../../config/areas/databases";
 import { createCredentials } from "../credentials";
 import { createAppSecret, createDatabaseService, serviceDnsNames } from "../kubernetes";
-import { DataMember } from "../member";
+import { createDatabaseMember, type DataMember } from "../member";
 import { dataZoneName, planDataMembers } from "../placement";
 import { mysqlRelease } from "./releases";
 import { MYSQL_CREDENTIALS, MYSQL_PORT } from "./render/layout";
@@ -99,69 +99,45 @@ export class MysqlCluster extends pulumi.ComponentResource {
       serviceDnsNames(s, args.appsNamespace),
     );
 
-    this.members = plans.map((plan) => {
-      const leaf = createLeafCert(
-        `${plan.name}-tls`,
+    this.members = plans.map((plan) =>
+      createDatabaseMember(this, {
+        plan,
+        role: "mysql",
+        subnetId: args.subnets[plan.availabilityZone].id,
+        securityGroupId: args.securityGroupId,
+        zoneId: zone.zoneId,
+        amiId,
+        amiPinned: cfg.ami !== undefined,
+        instanceType: cfg.instanceType,
+        volume: cfg.volume,
+        volumeTags: snapshotTag(name),
+        protectData: args.protectData,
         ca,
         // Clients may name a member by its own name or by either Service; the bootstrap by 127.0.0.1.
-        {
-          commonName: plan.fqdn,
-          dnsNames: [plan.fqdn, "localhost", ...serviceNames],
-          ipAddresses: ["127.0.0.1"],
-        },
-        this,
-      );
-      const tlsSecret = createTlsSecret(
-        `${plan.name}-tls`,
-        `MySQL member ${plan.name}: ${Object.values(TLS_FILES).join(", ")}`,
-        ca,
-        leaf,
-        this,
-      );
-      return new DataMember(
-        plan.name,
-        {
-          plan,
-          role: "mysql",
-          subnetId: args.subnets[plan.availabilityZone].id,
-          securityGroupId: args.securityGroupId,
-          zoneId: zone.zoneId,
-          amiId,
-          amiPinned: cfg.ami !== undefined,
-          instanceType: cfg.instanceType,
-          volume: cfg.volume,
-          volumeTags: snapshotTag(name),
-          protectData: args.protectData,
-          statements: [
-            {
-              Effect: "Allow",
-              Action: "secretsmanager:GetSecretValue",
-              Resource: [tlsSecret.arn, credentials.secret.arn],
-            },
-            { Effect: "Allow", Action: "ssm:GetParameter", Resource: primaryParameter.arn },
-          ],
-          userData: (volumeId) =>
-            pulumi
-              .all([volumeId, tlsSecret.arn, credentials.secret.arn])
-              .apply(([volume, tlsArn, credentialsArn]) =>
-                renderMysqlMemberUserData({
-                  fqdn: plan.fqdn,
-                  // 0 is not a valid source id; +1 keeps ids unique and stable per member.
-                  serverId: plan.index + 1,
-                  release,
-                  volumeId: volume,
-                  tlsSecretArn: tlsArn,
-                  credentialsSecretArn: credentialsArn,
-                  primaryParameter: `/switchyard/${stack}/mysql/primary`,
-                  database: cfg.database,
-                  appUser: cfg.appUser,
-                  hostAgents: args.hostAgents ?? [],
-                }),
-              ),
-        },
-        { parent: this },
-      );
-    });
+        serviceNames,
+        tlsDescription: `MySQL member ${plan.name}: ${Object.values(TLS_FILES).join(", ")}`,
+        secretArns: [credentials.secret.arn],
+        statements: [{ Effect: "Allow", Action: "ssm:GetParameter", Resource: primaryParameter.arn }],
+        userData: (volumeId, tlsSecretArn) =>
+          pulumi
+            .all([volumeId, tlsSecretArn, credentials.secret.arn])
+            .apply(([volume, tlsArn, credentialsArn]) =>
+              renderMysqlMemberUserData({
+                fqdn: plan.fqdn,
+                // 0 is not a valid source id; +1 keeps ids unique and stable per member.
+                serverId: plan.index + 1,
+                release,
+                volumeId: volume,
+                tlsSecretArn: tlsArn,
+                credentialsSecretArn: credentialsArn,
+                primaryParameter: `/switchyard/${stack}/mysql/primary`,
+                database: cfg.database,
+                appUser: cfg.appUser,
+                hostAgents: args.hostAgents ?? [],
+              }),
+            ),
+      }),
+    );
     const byName = new Map(plans.map((p, i) => [p.name, this.members[i]]));
 
     createDatabaseService(

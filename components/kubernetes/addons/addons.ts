@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AddonName } from "../../config/areas/kubernetes";
-import { createServiceAccountRole } from "../cluster/serviceAccountRole";
+import { createServiceAccountRole } from "../controlPlane/serviceAccountRole";
 import type { AddonSpec } from "./plan";
 
 export interface AddonsArgs {

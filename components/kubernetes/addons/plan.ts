@@ -1,6 +1,6 @@
 /** Which EKS managed add-ons the cluster runs, in which phase, with which identity and settings. */
 import type { AddonName } from "../../config/areas/kubernetes";
-import { MANAGED_POLICIES } from "../cluster/policies";
+import { MANAGED_POLICIES } from "../controlPlane/policies";
 
 export interface AddonSpec {
   name: AddonName;

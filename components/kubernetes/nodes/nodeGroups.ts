@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { KubernetesConfig } from "../../config/areas/kubernetes";
-import { MANAGED_POLICIES, managedPolicyArn, serviceTrustPolicy } from "../cluster/policies";
+import { serviceTrustPolicy } from "../../common/trustPolicy";
+import { MANAGED_POLICIES, managedPolicyArn } from "../controlPlane/policies";
 import { amiTypeFor, NODE_GROUP_LABEL } from "./amiType";
 
 export interface NodeGroupsArgs {

@@ -3,20 +3,9 @@
  * certificate, key file and passwords come from Secrets Manager at boot. Extra host agents
  * (metrics, logs) are appended by the caller (withHostAgents).
  */
-import {
-  renderCloudConfig,
-  unitFile,
-  withHostAgents,
-  type HostAgent,
-  type WriteFile,
-} from "../../../common/host/cloudInit";
-import { renderPrepareDataScript } from "../../../common/host/dataVolume";
-import { renderInstallScript, renderYumRepo, repoFilePath } from "../../../common/host/packages";
-import {
-  FETCH_SECRET_FILES_PATH,
-  FETCH_SECRET_FILES_SCRIPT,
-  TLS_FILES,
-} from "../../../common/host/secretFiles";
+import { renderCloudConfig, unitFile, withHostAgents, type HostAgent } from "../../../common/host/cloudInit";
+import { TLS_FILES } from "../../../common/host/secretFiles";
+import { databaseHostFiles, rootFile as file } from "../../render/hostFiles";
 import type { MongoRelease } from "../releases";
 import { renderMongoBootstrapEnv, renderMongoBootstrapScript } from "./bootstrap";
 import { renderMongodConfig, renderMongoSysctl } from "./config";
@@ -38,13 +27,6 @@ export interface MongoMemberUserDataInput {
   hostAgents: readonly HostAgent[];
 }
 
-const file = (path: string, content: string, permissions = "0644"): WriteFile => ({
-  path,
-  content,
-  permissions,
-  owner: "root:root",
-});
-
 export function renderMongoMemberUserData(m: MongoMemberUserDataInput): string {
   const pki = (f: string) => `${MONGO_HOST.pkiDir}/${f}`;
   return renderCloudConfig(
@@ -52,25 +34,20 @@ export function renderMongoMemberUserData(m: MongoMemberUserDataInput): string {
       {
         hostname: m.fqdn,
         writeFiles: [
-          file(repoFilePath(m.release.repo), renderYumRepo(m.release.repo)),
-          file(FETCH_SECRET_FILES_PATH, FETCH_SECRET_FILES_SCRIPT, "0755"),
-          file(
-            MONGO_HOST.installScript,
-            renderInstallScript(m.release.packages, ["systemctl mask mongod.service"]),
-            "0755",
-          ),
-          file(
-            MONGO_HOST.prepareDataScript,
+          ...databaseHostFiles({
+            release: m.release,
+            vendorUnits: ["mongod.service"],
+            installScript: MONGO_HOST.installScript,
+            prepareDataScript: MONGO_HOST.prepareDataScript,
             // MongoDB's production notes: XFS, noatime, read-ahead of 8-32 sectors for WiredTiger.
-            renderPrepareDataScript({
+            dataVolume: {
               label: "mongo-data",
               mountPoint: MONGO_HOST.mountPoint,
               dataDir: MONGO_HOST.dataDir,
               owner: MONGO_HOST.user,
               readaheadSectors: 32,
-            }),
-            "0755",
-          ),
+            },
+          }),
           file(MONGO_HOST.sysctlFile, renderMongoSysctl(m.release.series)),
           file(MONGO_HOST.bootstrapScript, renderMongoBootstrapScript()),
           file(

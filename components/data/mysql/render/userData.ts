@@ -3,20 +3,9 @@
  * and configuration only: the certificate, key and every password come from Secrets Manager at
  * boot. Extra host agents (metrics, logs) are appended by the caller (withHostAgents).
  */
-import {
-  renderCloudConfig,
-  unitFile,
-  withHostAgents,
-  type HostAgent,
-  type WriteFile,
-} from "../../../common/host/cloudInit";
-import { renderPrepareDataScript } from "../../../common/host/dataVolume";
-import { renderInstallScript, renderYumRepo, repoFilePath } from "../../../common/host/packages";
-import {
-  FETCH_SECRET_FILES_PATH,
-  FETCH_SECRET_FILES_SCRIPT,
-  TLS_FILES,
-} from "../../../common/host/secretFiles";
+import { renderCloudConfig, unitFile, withHostAgents, type HostAgent } from "../../../common/host/cloudInit";
+import { TLS_FILES } from "../../../common/host/secretFiles";
+import { databaseHostFiles, rootFile } from "../../render/hostFiles";
 import type { MysqlRelease } from "../releases";
 import { renderBootstrapEnv, renderBootstrapScript } from "./bootstrap";
 import { renderMysqlConfig } from "./config";
@@ -37,18 +26,8 @@ export interface MysqlMemberUserDataInput {
   hostAgents: readonly HostAgent[];
 }
 
-const script = (path: string, content: string): WriteFile => ({
-  path,
-  content,
-  permissions: "0755",
-  owner: "root:root",
-});
-const config = (path: string, content: string): WriteFile => ({
-  path,
-  content,
-  permissions: "0644",
-  owner: "root:root",
-});
+const script = (path: string, content: string) => rootFile(path, content, "0755");
+const config = (path: string, content: string) => rootFile(path, content);
 
 export function renderMysqlMemberUserData(m: MysqlMemberUserDataInput): string {
   const engine = m.release.engine;
@@ -58,22 +37,18 @@ export function renderMysqlMemberUserData(m: MysqlMemberUserDataInput): string {
       {
         hostname: m.fqdn,
         writeFiles: [
-          config(repoFilePath(m.release.repo), renderYumRepo(m.release.repo)),
-          script(FETCH_SECRET_FILES_PATH, FETCH_SECRET_FILES_SCRIPT),
-          // The vendor's own units never run: ours reads only our option file, from the data volume.
-          script(
-            MYSQL_HOST.installScript,
-            renderInstallScript(m.release.packages, ["systemctl mask mysqld.service mariadb.service"]),
-          ),
-          script(
-            MYSQL_HOST.prepareDataScript,
-            renderPrepareDataScript({
+          ...databaseHostFiles({
+            release: m.release,
+            vendorUnits: ["mysqld.service", "mariadb.service"],
+            installScript: MYSQL_HOST.installScript,
+            prepareDataScript: MYSQL_HOST.prepareDataScript,
+            dataVolume: {
               label: "mysql-data",
               mountPoint: MYSQL_HOST.mountPoint,
               dataDir: MYSQL_HOST.dataDir,
               owner: MYSQL_HOST.user,
-            }),
-          ),
+            },
+          }),
           script(MYSQL_HOST.initScript, renderInitDatadirScript(engine)),
           script(MYSQL_HOST.sizingScript, renderSizingScript(MYSQL_HOST.sizingFile)),
           script(MYSQL_HOST.primaryScript, renderResolvePrimaryScript(MYSQL_HOST.primaryFile)),

@@ -14,14 +14,6 @@ export function managedPolicyArn(partition: string, name: string): string {
   return `arn:${partition}:iam::aws:policy/${name}`;
 }
 
-/** Trust policy for a role an AWS service assumes (eks.amazonaws.com, ec2.amazonaws.com). */
-export function serviceTrustPolicy(service: string): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
-  });
-}
-
 /**
  * IAM roles for service accounts: only the one Kubernetes service account, through the cluster's
  * OIDC provider and with the STS audience, may assume the role.

@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { KubernetesConfig } from "../../config/areas/kubernetes";
 import { adminAccessName, CLUSTER_ADMIN_POLICY, clusterAccessPolicyArn } from "./access";
-import { MANAGED_POLICIES, managedPolicyArn, secretsKeyUsePolicy, serviceTrustPolicy } from "./policies";
+import { serviceTrustPolicy } from "../../common/trustPolicy";
+import { MANAGED_POLICIES, managedPolicyArn, secretsKeyUsePolicy } from "./policies";
 
 /** The control-plane log streams kept: API calls, the audit trail and IAM authentication. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator"] as const;
