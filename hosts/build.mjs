@@ -1,5 +1,5 @@
-// Bundles switchyard-agent (dist/agent/switchyard-agent.js) and switchyard-registrar
-// (dist/registrar/switchyard-registrar.js), one file each, runnable with Node >= 20.
+// Bundles switchyard-agent (dist/agent/switchyard-agent.js), switchyard-registrar
+// (dist/registrar/switchyard-registrar.js) and graylog-configurator, one file each, runnable with Node >= 20.
 // etcd3 reads its .proto files from disk at start-up; the plugin inlines them as JSON so that the
 // bundle needs nothing beside it.
 import { readFileSync } from "node:fs";
@@ -31,9 +31,19 @@ const bundles = [
   { entry: "hosts/agent/main.ts", outfile: "dist/agent/switchyard-agent.js" },
   // The in-cluster member writer shares the agent's etcd, schema and logging code (docs/registrar.md).
   { entry: "hosts/registrar/main.ts", outfile: "dist/registrar/switchyard-registrar.js" },
+  // Graylog's input, stream and index set through its REST API (docs/logging.md).
+  {
+    entry: "hosts/graylog-configurator/main.ts",
+    outfile: "dist/graylog-configurator/graylog-configurator.js",
+  },
 ];
 
-for (const { entry, outfile } of bundles) {
+// `node hosts/build.mjs graylog-configurator` builds only the bundles whose file name matches.
+const only = process.argv.slice(2);
+const selected = bundles.filter((b) => only.length === 0 || only.some((name) => b.outfile.includes(name)));
+if (selected.length === 0) throw new Error(`no bundle matches ${only.join(" ")}`);
+
+for (const { entry, outfile } of selected) {
   await build({
     entryPoints: [entry],
     bundle: true,
