@@ -72,6 +72,14 @@ export function crossCheck(cfg: SwitchyardConfig): ConfigProblem[] {
       message: "production needs at least one contact point (email, slack or sns) so alerts reach someone",
     });
   }
+  // Graylog's own state (users, inputs, streams, index sets) lives in MongoDB.
+  if (cfg.logging.enabled && !cfg.databases.mongodb.enabled) {
+    problems.push({
+      path: "switchyard:logging.graylog",
+      message:
+        "Graylog needs MongoDB: enable databases.mongodb (its replica set gets a graylog database and user) or set logging.enabled to false",
+    });
+  }
   if (Object.keys(cfg.apps).length > 0 && cfg.etcd.deployRunnerCidrs.length === 0) {
     problems.push({
       path: "switchyard:etcd.deployRunnerCidrs",

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { arn, hostname } from "../fields";
+import { graylogSchema } from "./graylog";
 
 export const loggingSchema = z.strictObject({
   enabled: z.boolean().default(true),
@@ -14,13 +15,7 @@ export const loggingSchema = z.strictObject({
       retentionHours: z.number().int().min(1).default(72),
     })
     .prefault({}),
-  graylog: z
-    .strictObject({
-      replicas: z.number().int().min(1).default(2),
-      storageGiB: z.number().int().min(10).default(200),
-      host: hostname().optional(),
-    })
-    .prefault({}),
+  graylog: graylogSchema.prefault({}),
 });
 
 const secretText = z.string().min(1, { error: "expected a non-empty value (set it with --secret)" });
