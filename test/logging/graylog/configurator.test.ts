@@ -24,6 +24,7 @@ import {
 } from "../../../hosts/graylog-configurator/plan";
 import { applyRequests, configure, knownIds } from "../../../hosts/graylog-configurator/run";
 import { createLogger } from "../../../hosts/runtime/log";
+import { ROOT } from "../../helpers/plan";
 import { InMemoryGraylog } from "./graylogState";
 
 const ARGS: GraylogDesiredArgs = {
@@ -233,7 +234,7 @@ describe("Graylog configurator: helpers", () => {
 });
 
 describe("graylog-configurator bundle (the file the Job runs)", () => {
-  const root = join(import.meta.dirname, "../../..");
+  const root = ROOT;
   const bundle = buildConfiguratorBundle(root);
   const run = (env: Record<string, string>) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
@@ -265,7 +266,10 @@ describe("graylog-configurator bundle (the file the Job runs)", () => {
       let body = "";
       req.on("data", (d) => (body += d));
       req.on("end", () => {
-        if (req.url === "/api/system/lbstatus") return res.writeHead(200).end("ALIVE");
+        if (req.url === "/api/system/lbstatus") {
+          res.writeHead(200).end("ALIVE");
+          return;
+        }
         seen.push({
           method: req.method ?? "",
           auth: req.headers.authorization,
