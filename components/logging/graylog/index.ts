@@ -1,0 +1,3 @@
+export { Graylog } from "./graylog";
+export { buildConfiguratorBundle, type ConfiguratorBundle } from "./bundle";
+export type * from "./types";
