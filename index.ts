@@ -15,6 +15,7 @@ import { DatabaseNetwork, MongoReplicaSet, MysqlCluster } from "./components/dat
 import { Edge, buildAgentBundle } from "./components/edge";
 import { EtcdCluster } from "./components/etcd";
 import { Cluster, DEFAULT_STORAGE_CLASS, databaseClientPorts } from "./components/kubernetes";
+import { Logging, loggingArgsFromConfig } from "./components/logging";
 import { Monitoring, monitoringArgsFromConfig } from "./components/monitoring";
 import { Network } from "./components/network";
 import { SecurityGroups } from "./components/security";
@@ -75,6 +76,15 @@ const monitoring = config.monitoring.enabled
           writers: { haproxy: securityGroups.ids.haproxy, etcd: securityGroups.ids.etcd },
         },
       },
+      { providers: { kubernetes: kubernetes.provider, aws }, dependsOn: [kubernetes] },
+    )
+  : undefined;
+
+// Fluent Bit -> Kafka (Strimzi, KRaft) -> Graylog in the logging namespace (docs/logging.md).
+const logging = config.logging.enabled
+  ? new Logging(
+      "logging",
+      loggingArgsFromConfig(config, kubernetes.namespaces.logging, DEFAULT_STORAGE_CLASS),
       { providers: { kubernetes: kubernetes.provider, aws }, dependsOn: [kubernetes] },
     )
   : undefined;
@@ -235,3 +245,9 @@ export const metricsAppsDatabase = monitoring?.appsDatabase;
 export const metricsAppsWriteUsername = monitoring?.appsWriteUsername;
 export const metricsAppsWritePassword = monitoring?.appsWritePassword;
 export const grafanaAccess = monitoring?.grafanaAccess;
+// Logging: see components/contract/exports.ts (LoggingExports) and docs/exports.md.
+export const logsKafkaBootstrapServers = logging?.bootstrapServers ?? "";
+export const logsKafkaTopic = logging?.topic ?? "";
+export const logsKafkaUsername = logging?.appsUsername ?? "";
+export const logsKafkaPassword = logging?.appsPassword ?? "";
+export const logsKafkaCaCertPem = logging?.caCertPem ?? "";
