@@ -15,6 +15,13 @@ import { DatabaseNetwork, MongoReplicaSet, MysqlCluster } from "./components/dat
 import { Edge, buildAgentBundle } from "./components/edge";
 import { EtcdCluster } from "./components/etcd";
 import { Cluster, DEFAULT_STORAGE_CLASS, databaseClientPorts } from "./components/kubernetes";
+import {
+  GRAYLOG_MONGODB_USER,
+  Logging,
+  buildConfiguratorBundle,
+  graylogSettingsFromConfig,
+  loggingArgsFromConfig,
+} from "./components/logging";
 import { Monitoring, monitoringArgsFromConfig } from "./components/monitoring";
 import { Network } from "./components/network";
 import { SecurityGroups } from "./components/security";
@@ -79,6 +86,15 @@ const monitoring = config.monitoring.enabled
     )
   : undefined;
 
+// Fluent Bit -> Kafka (Strimzi, KRaft) -> Graylog in the logging namespace (docs/logging.md).
+const logging = config.logging.enabled
+  ? new Logging(
+      "logging",
+      loggingArgsFromConfig(config, kubernetes.namespaces.logging, DEFAULT_STORAGE_CLASS),
+      { providers: { kubernetes: kubernetes.provider, aws }, dependsOn: [kubernetes] },
+    )
+  : undefined;
+
 // Production keeps stateful and shared resources from being deleted or replaced by accident.
 const protect = config.environment === "production";
 
@@ -128,10 +144,29 @@ const mysql = databases.mysql.enabled
 const mongodb = databases.mongodb.enabled
   ? new MongoReplicaSet(
       "mongodb",
-      { ...dataArgs, config: databases.mongodb },
+      {
+        ...dataArgs,
+        config: databases.mongodb,
+        // Graylog keeps its state in a database of its own on the replica set.
+        serviceUsers: config.logging.enabled ? [GRAYLOG_MONGODB_USER] : [],
+      },
       { providers: { aws, kubernetes: kubernetes.provider } },
     )
   : undefined;
+
+// Graylog reads the logs topic; its state is on the replica set (the config requires MongoDB
+// with logging, so both exist together).
+const graylogDatabase = mongodb?.serviceCredentials[GRAYLOG_MONGODB_USER];
+if (logging && mongodb && graylogDatabase) {
+  logging.addGraylog(
+    graylogSettingsFromConfig(
+      config,
+      DEFAULT_STORAGE_CLASS,
+      { uri: graylogDatabase.uri, caCertPem: mongodb.caCertPem },
+      buildConfiguratorBundle(__dirname),
+    ),
+  );
+}
 
 const edge = new Edge(
   "edge",
@@ -235,3 +270,9 @@ export const metricsAppsDatabase = monitoring?.appsDatabase;
 export const metricsAppsWriteUsername = monitoring?.appsWriteUsername;
 export const metricsAppsWritePassword = monitoring?.appsWritePassword;
 export const grafanaAccess = monitoring?.grafanaAccess;
+// Logging: see components/contract/exports.ts (LoggingExports) and docs/exports.md.
+export const logsKafkaBootstrapServers = logging?.bootstrapServers ?? "";
+export const logsKafkaTopic = logging?.topic ?? "";
+export const logsKafkaUsername = logging?.appsUsername ?? "";
+export const logsKafkaPassword = logging?.appsPassword ?? "";
+export const logsKafkaCaCertPem = logging?.caCertPem ?? "";

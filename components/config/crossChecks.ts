@@ -1,6 +1,7 @@
 /** Rules that span areas, run once every area has parsed on its own. */
 import { overlaps, parseCidr } from "../../model/cidr";
 import { azSlot } from "../network/subnets";
+import { topicReplication } from "./areas/logging";
 import type { SwitchyardConfig } from "./schema";
 
 export interface ConfigProblem {
@@ -71,6 +72,20 @@ export function crossCheck(cfg: SwitchyardConfig): ConfigProblem[] {
       path: "switchyard:monitoring.alerts.contactPoints",
       message: "production needs at least one contact point (email, slack or sns) so alerts reach someone",
     });
+  }
+  const replication = topicReplication(cfg.logging.kafka);
+  if (cfg.logging.enabled && cfg.environment === "production") {
+    // One broker down (a zone, a rolling restart) must neither lose a log line nor stop writers.
+    if (replication.replicationFactor < 3)
+      problems.push({
+        path: "switchyard:logging.kafka.replicationFactor",
+        message: `production needs 3 or more copies of each log partition, got ${replication.replicationFactor}`,
+      });
+    if (replication.minInsyncReplicas < 2)
+      problems.push({
+        path: "switchyard:logging.kafka.minInsyncReplicas",
+        message: `production needs writes acknowledged by 2 or more replicas, got ${replication.minInsyncReplicas}`,
+      });
   }
   // Graylog's own state (users, inputs, streams, index sets) lives in MongoDB.
   if (cfg.logging.enabled && !cfg.databases.mongodb.enabled) {

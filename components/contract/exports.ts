@@ -69,6 +69,23 @@ export interface MonitoringExports {
 }
 
 /**
+ * Logging (components/logging): apps may write log records to Kafka directly, as GELF JSON on the
+ * logs topic (docs/exports.md, "Logging to Kafka from an app"). Empty when logging is disabled.
+ */
+export interface LoggingExports {
+  /** `host:port` of the in-cluster TLS listener's bootstrap (SASL_SSL, SCRAM-SHA-512). */
+  logsKafkaBootstrapServers: string;
+  /** The logs topic. */
+  logsKafkaTopic: string;
+  /** A Kafka user that may only write to (and describe) the logs topic. */
+  logsKafkaUsername: string;
+  /** Secret. Its password. */
+  logsKafkaPassword: string;
+  /** CA certificate (PEM, public) that signed the brokers' certificates. */
+  logsKafkaCaCertPem: string;
+}
+
+/**
  * Databases (components/data): where apps connect and which Kubernetes Secret (in the apps
  * namespace) holds their credentials. Empty strings and lists when an engine is disabled.
  */
@@ -90,7 +107,13 @@ export interface DatabaseExports {
 }
 
 export interface StackExports
-  extends NetworkExports, KubernetesExports, RoutingExports, DatabaseExports, MonitoringExports {}
+  extends
+    NetworkExports,
+    KubernetesExports,
+    RoutingExports,
+    DatabaseExports,
+    MonitoringExports,
+    LoggingExports {}
 
 export type ExportKey = keyof StackExports;
 
@@ -103,7 +126,8 @@ export type ExportSpec<S extends Shape = Shape> = {
   /** Exported as a Pulumi secret: a StackReference hands it back as a secret output. */
   secret: boolean;
   /** Component that produces the value. */
-  source: "network" | "security" | "kubernetes" | "etcd" | "edge" | "mysql" | "mongodb" | "monitoring";
+  source:
+    "network" | "security" | "kubernetes" | "etcd" | "edge" | "mysql" | "mongodb" | "monitoring" | "logging";
 } & (S extends "record" ? { keys: readonly string[] } : { keys?: never });
 
 /**
@@ -152,6 +176,11 @@ export const STACK_EXPORTS = {
   metricsAppsWriteUsername: { shape: "string", source: "monitoring", ...exported },
   metricsAppsWritePassword: { shape: "string", source: "monitoring", ...exported, secret: true },
   grafanaAccess: { shape: "string", source: "monitoring", ...exported },
+  logsKafkaBootstrapServers: { shape: "string", source: "logging", ...exported },
+  logsKafkaTopic: { shape: "string", source: "logging", ...exported },
+  logsKafkaUsername: { shape: "string", source: "logging", ...exported },
+  logsKafkaPassword: { shape: "string", source: "logging", ...exported, secret: true },
+  logsKafkaCaCertPem: { shape: "string", source: "logging", ...exported },
 } as const satisfies ExportsContract<StackExports>;
 
 export const STACK_EXPORT_KEYS = Object.keys(STACK_EXPORTS) as ExportKey[];

@@ -59,7 +59,7 @@ export class Graylog extends pulumi.ComponentResource {
     ).result;
 
     const secret = new k8s.core.v1.Secret(
-      `${name}-graylog`,
+      `${name}-server`,
       {
         metadata: meta("graylog"),
         type: "Opaque",
@@ -116,9 +116,12 @@ export class Graylog extends pulumi.ComponentResource {
         { parent: this },
       );
     }
-    for (const component of ["opensearch", "graylog"]) {
+    for (const [id, component] of [
+      ["opensearch", "opensearch"],
+      ["server", "graylog"],
+    ]) {
       new k8s.policy.v1.PodDisruptionBudget(
-        `${name}-${component}`,
+        `${name}-${id}`,
         {
           metadata: meta(component),
           spec: { maxUnavailable: 1, selector: { matchLabels: labelsFor(component) } },
@@ -145,7 +148,7 @@ export class Graylog extends pulumi.ComponentResource {
 
     const externalUri = args.host ? `https://${args.host}/` : `http://localhost:${GRAYLOG_PORT}/`;
     const graylog = new k8s.apps.v1.StatefulSet(
-      `${name}-graylog`,
+      `${name}-server`,
       {
         metadata: meta("graylog", { name: "graylog" }),
         spec: pulumi

@@ -1,3 +1,4 @@
 export { Graylog } from "./graylog";
 export { buildConfiguratorBundle, type ConfiguratorBundle } from "./bundle";
+export { GRAYLOG_MONGODB_USER, graylogSettingsFromConfig } from "./fromConfig";
 export type * from "./types";

@@ -39,3 +39,6 @@ export interface GraylogArgs {
   };
   configuratorBundle: ConfiguratorBundle;
 }
+
+/** What the Logging component does not supply itself (it adds the namespace and the Kafka side). */
+export type GraylogSettings = Omit<GraylogArgs, "namespace" | "kafka">;
