@@ -7,6 +7,7 @@ import { dataVolumesProtected } from "./dataVolumesProtected";
 import { ebsEncrypted } from "./ebsEncrypted";
 import { ec2Imdsv2 } from "./ec2Imdsv2";
 import { eksControlPlaneLogging, eksEndpointRestricted, eksSecretsEncryption } from "./eks";
+import { k8sConfigMapNoSecrets } from "./k8sConfigMapNoSecrets";
 import { k8sContainerResources } from "./k8sContainerResources";
 import { k8sImagePinned } from "./k8sImagePinned";
 import { k8sNoHostPorts } from "./k8sNoHostPorts";
@@ -29,6 +30,7 @@ export const policies: Policies = [
   k8sServingProbes,
   k8sImagePinned,
   k8sNoHostPorts,
+  k8sConfigMapNoSecrets,
   ec2Imdsv2,
   ebsEncrypted,
   userDataNoSecrets,
