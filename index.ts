@@ -5,8 +5,10 @@
 import {
   BlueGreenService,
   MemberRegistrar,
+  PlatformRoute,
   appArgsFromConfig,
   buildRegistrarBundle,
+  registrarNamespaces,
 } from "./components/apps";
 import type * as pulumi from "@pulumi/pulumi";
 import { awsProvider } from "./components/common/provider";
@@ -22,7 +24,7 @@ import {
   graylogSettingsFromConfig,
   loggingArgsFromConfig,
 } from "./components/logging";
-import { Monitoring, monitoringArgsFromConfig } from "./components/monitoring";
+import { Monitoring, monitoringArgsFromConfig, monitoringRoutedPorts } from "./components/monitoring";
 import { Network } from "./components/network";
 import { SecurityGroups } from "./components/security";
 
@@ -57,7 +59,9 @@ const kubernetes = new Cluster(
     privateSubnetIds: network.privateSubnetIds,
     securityGroupIds: securityGroups.ids,
     databasePorts: databaseClientPorts(config.databases),
-    appPorts: [...new Set(Object.values(config.apps).map((app) => app.port))].sort((a, b) => a - b),
+    appPorts: [
+      ...new Set([...Object.values(config.apps).map((app) => app.port), ...monitoringRoutedPorts(config)]),
+    ].sort((a, b) => a - b),
     owner: config.owner,
   },
   { providers: { aws } },
@@ -218,6 +222,20 @@ for (const [name, app] of Object.entries(config.apps)) {
   );
 }
 
+// Platform services under their own host through the same HAProxy tier (no second public load
+// balancer): single-colour routes whose members the registrar writes from their namespaces.
+const platformServices = [monitoring?.grafanaService].filter((s) => s !== undefined);
+for (const service of platformServices) {
+  new PlatformRoute(
+    service.app,
+    { service, etcd: etcdClientOf(etcd.deployerCredential) },
+    {
+      providers: { kubernetes: kubernetes.provider },
+      dependsOn: [edge, ...(monitoring ? [monitoring] : [])],
+    },
+  );
+}
+
 // The writer of the apps' member records (pod IP + container port) that the agents serve from.
 // Declared whenever the cluster is: it discovers the apps from their labelled Services, including
 // apps that app teams declare in their own stacks. This stack's apps are pinned (`--apps`), so
@@ -227,6 +245,7 @@ new MemberRegistrar(
   {
     namespace: kubernetes.namespaces.platform,
     appsNamespace: kubernetes.namespaces.apps,
+    platformNamespaces: registrarNamespaces(platformServices),
     apps: Object.keys(config.apps),
     etcd: etcdClientOf(etcd.registrarCredential),
     bundle: buildRegistrarBundle(__dirname),

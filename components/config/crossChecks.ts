@@ -1,5 +1,6 @@
 /** Rules that span areas, run once every area has parsed on its own. */
 import { overlaps, parseCidr } from "../../model/cidr";
+import { GRAFANA_ROUTE_APP } from "../monitoring/layout";
 import { azSlot } from "../network/subnets";
 import { topicReplication } from "./areas/logging";
 import type { SwitchyardConfig } from "./schema";
@@ -114,5 +115,27 @@ export function crossCheck(cfg: SwitchyardConfig): ConfigProblem[] {
       else hostOwners.set(host, name);
     }
   }
+  // Platform services routed through the HAProxy tier share its host and app name spaces.
+  for (const p of platformRoutes(cfg)) {
+    const owner = hostOwners.get(p.host);
+    if (owner) problems.push({ path: p.path, message: `host ${p.host} is already served by app ${owner}` });
+    else hostOwners.set(p.host, p.app);
+    if (p.app in cfg.apps)
+      problems.push({
+        path: `switchyard:apps.${p.app}`,
+        message: `the name ${p.app} is the route of the platform service at ${p.path}; choose another app name`,
+      });
+  }
   return problems;
+}
+
+/**
+ * The platform services this config routes through the HAProxy tier: their route app (the name
+ * components give the PlatformRoute) and host, with the key that sets the host.
+ */
+export function platformRoutes(cfg: SwitchyardConfig): { app: string; host: string; path: string }[] {
+  const grafana = cfg.monitoring.enabled ? cfg.monitoring.grafana.host : undefined;
+  return grafana
+    ? [{ app: GRAFANA_ROUTE_APP, host: grafana, path: "switchyard:monitoring.grafana.host" }]
+    : [];
 }
