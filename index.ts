@@ -21,6 +21,7 @@ import {
   GRAYLOG_MONGODB_USER,
   Logging,
   buildConfiguratorBundle,
+  graylogRoutedPorts,
   graylogSettingsFromConfig,
   loggingArgsFromConfig,
 } from "./components/logging";
@@ -60,7 +61,11 @@ const kubernetes = new Cluster(
     securityGroupIds: securityGroups.ids,
     databasePorts: databaseClientPorts(config.databases),
     appPorts: [
-      ...new Set([...Object.values(config.apps).map((app) => app.port), ...monitoringRoutedPorts(config)]),
+      ...new Set([
+        ...Object.values(config.apps).map((app) => app.port),
+        ...monitoringRoutedPorts(config),
+        ...graylogRoutedPorts(config),
+      ]),
     ].sort((a, b) => a - b),
     owner: config.owner,
   },
@@ -161,16 +166,17 @@ const mongodb = databases.mongodb.enabled
 // Graylog reads the logs topic; its state is on the replica set (the config requires MongoDB
 // with logging, so both exist together).
 const graylogDatabase = mongodb?.serviceCredentials[GRAYLOG_MONGODB_USER];
-if (logging && mongodb && graylogDatabase) {
-  logging.addGraylog(
-    graylogSettingsFromConfig(
-      config,
-      DEFAULT_STORAGE_CLASS,
-      { uri: graylogDatabase.uri, caCertPem: mongodb.caCertPem },
-      buildConfiguratorBundle(__dirname),
-    ),
-  );
-}
+const graylog =
+  logging && mongodb && graylogDatabase
+    ? logging.addGraylog(
+        graylogSettingsFromConfig(
+          config,
+          DEFAULT_STORAGE_CLASS,
+          { uri: graylogDatabase.uri, caCertPem: mongodb.caCertPem },
+          buildConfiguratorBundle(__dirname),
+        ),
+      )
+    : undefined;
 
 const edge = new Edge(
   "edge",
@@ -224,14 +230,14 @@ for (const [name, app] of Object.entries(config.apps)) {
 
 // Platform services under their own host through the same HAProxy tier (no second public load
 // balancer): single-colour routes whose members the registrar writes from their namespaces.
-const platformServices = [monitoring?.grafanaService].filter((s) => s !== undefined);
+const platformServices = [monitoring?.grafanaService, graylog?.service].filter((s) => s !== undefined);
 for (const service of platformServices) {
   new PlatformRoute(
     service.app,
     { service, etcd: etcdClientOf(etcd.deployerCredential) },
     {
       providers: { kubernetes: kubernetes.provider },
-      dependsOn: [edge, ...(monitoring ? [monitoring] : [])],
+      dependsOn: [edge, ...(monitoring ? [monitoring] : []), ...(graylog ? [graylog] : [])],
     },
   );
 }

@@ -1,5 +1,6 @@
 /** Rules that span areas, run once every area has parsed on its own. */
 import { overlaps, parseCidr } from "../../model/cidr";
+import { GRAYLOG_ROUTE_APP } from "../logging/graylog/layout";
 import { GRAFANA_ROUTE_APP } from "../monitoring/layout";
 import { azSlot } from "../network/subnets";
 import { topicReplication } from "./areas/logging";
@@ -135,7 +136,11 @@ export function crossCheck(cfg: SwitchyardConfig): ConfigProblem[] {
  */
 export function platformRoutes(cfg: SwitchyardConfig): { app: string; host: string; path: string }[] {
   const grafana = cfg.monitoring.enabled ? cfg.monitoring.grafana.host : undefined;
-  return grafana
-    ? [{ app: GRAFANA_ROUTE_APP, host: grafana, path: "switchyard:monitoring.grafana.host" }]
-    : [];
+  const graylog = cfg.logging.enabled ? cfg.logging.graylog.host : undefined;
+  return [
+    ...(grafana
+      ? [{ app: GRAFANA_ROUTE_APP, host: grafana, path: "switchyard:monitoring.grafana.host" }]
+      : []),
+    ...(graylog ? [{ app: GRAYLOG_ROUTE_APP, host: graylog, path: "switchyard:logging.graylog.host" }] : []),
+  ];
 }

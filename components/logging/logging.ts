@@ -4,6 +4,7 @@
  * (components/logging/graylog) reads the topic through `kafka` (KafkaForConsumers).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { createFluentBit } from "./fluentbit/daemonset";
 import { Graylog, type GraylogSettings } from "./graylog";
 import { createKafka } from "./kafka/cluster";
 import { KAFKA_USERS } from "./kafka/specs";
@@ -32,6 +33,19 @@ export class Logging extends pulumi.ComponentResource {
       name,
       { ...args.kafka, namespace: args.namespace, protect: args.protect },
       undefined,
+      this,
+    );
+    createFluentBit(
+      name,
+      {
+        ...args.fluentBit,
+        namespace: args.namespace,
+        bootstrapServers: kafka.consumers.bootstrapServers,
+        topic: args.kafka.topic.name,
+        user: kafka.users.fluentBit,
+        caSecret: kafka.consumers.clusterCaSecret,
+        dependsOn: kafka.ready,
+      },
       this,
     );
     this.kafka = kafka.consumers;

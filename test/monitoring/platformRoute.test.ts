@@ -91,8 +91,10 @@ describe("platform route (pure)", () => {
 describe("config checks for platform hosts", () => {
   const prod = parseConfig(readStackConfig(ROOT, join(ROOT, "Pulumi.prod.yaml")).values);
   test("prod routes Grafana under monitoring.grafana.host", () => {
+    // Graylog is the stack's other platform service (docs/logging.md).
     assert.deepEqual(platformRoutes(prod), [
       { app: GRAFANA_ROUTE_APP, host: "grafana.example.com", path: "switchyard:monitoring.grafana.host" },
+      { app: "graylog", host: "logs.example.com", path: "switchyard:logging.graylog.host" },
     ]);
     assert.deepEqual(crossCheck(prod), []);
   });
@@ -118,8 +120,9 @@ describe("config checks for platform hosts", () => {
   });
 
   test("without monitoring, or without a host, nothing is routed", () => {
-    assert.deepEqual(platformRoutes({ ...prod, monitoring: { ...prod.monitoring, enabled: false } }), []);
-    assert.deepEqual(platformRoutes({ ...prod, monitoring: { ...prod.monitoring, grafana: {} } }), []);
+    const grafana = (cfg: typeof prod) => platformRoutes(cfg).filter((p) => p.app === GRAFANA_ROUTE_APP);
+    assert.deepEqual(grafana({ ...prod, monitoring: { ...prod.monitoring, enabled: false } }), []);
+    assert.deepEqual(grafana({ ...prod, monitoring: { ...prod.monitoring, grafana: {} } }), []);
   });
 });
 
@@ -168,6 +171,16 @@ describe("Grafana routed in the prod plan", () => {
           ],
         ],
         [
+          "logging",
+          [
+            {
+              apiGroups: ["discovery.k8s.io"],
+              resources: ["endpointslices"],
+              verbs: ["get", "list", "watch"],
+            },
+          ],
+        ],
+        [
           "monitoring",
           [
             {
@@ -194,7 +207,7 @@ describe("Grafana routed in the prod plan", () => {
     const env = (deployment?.inputs as Json).spec.template.spec.containers[0].env as Json[];
     assert.deepEqual(
       env.find((e) => e.name === registrarEnvName("platform-namespaces")),
-      { name: registrarEnvName("platform-namespaces"), value: "monitoring" },
+      { name: registrarEnvName("platform-namespaces"), value: "logging,monitoring" },
     );
   });
 

@@ -55,6 +55,43 @@ describe("k8s-container-resources", () => {
     assert.equal((await checkResource(k8sContainerResources, pod)).length, 2);
   });
 
+  it("checks the pods Strimzi creates: node pools, the entity operator, Cruise Control when present", async () => {
+    const pool = (resources: unknown) =>
+      planned("kubernetes:kafka.strimzi.io/v1:KafkaNodePool", "brokers", {
+        spec: { replicas: 3, resources },
+      });
+    assert.deepEqual(await checkResource(k8sContainerResources, pool(RESOURCES)), []);
+    assert.deepEqual(await checkResource(k8sContainerResources, pool({ requests: RESOURCES.requests })), [
+      "KafkaNodePool pods (kafka and init containers) has no limits for cpu, memory.",
+    ]);
+    const kafka = planned("kubernetes:kafka.strimzi.io/v1:Kafka", "logs", {
+      spec: {
+        kafka: { version: "4.3.1" },
+        entityOperator: { topicOperator: { resources: RESOURCES }, userOperator: {} },
+        cruiseControl: {},
+      },
+    });
+    assert.deepEqual(await checkResource(k8sContainerResources, kafka), [
+      'entity operator container "user-operator" has no requests for cpu, memory.',
+      'entity operator container "user-operator" has no limits for cpu, memory.',
+      "Cruise Control has no requests for cpu, memory.",
+      "Cruise Control has no limits for cpu, memory.",
+    ]);
+  });
+
+  it("checks a Helm release's values.resources (the operator it installs)", async () => {
+    const release = (values: Record<string, unknown>) =>
+      planned("kubernetes:helm.sh/v3:Release", "strimzi", {
+        chart: "oci://quay.io/strimzi-helm/strimzi-kafka-operator",
+        values,
+      });
+    assert.deepEqual(await checkResource(k8sContainerResources, release({ resources: RESOURCES })), []);
+    assert.deepEqual(await checkResource(k8sContainerResources, release({ replicas: 1 })), [
+      "chart oci://quay.io/strimzi-helm/strimzi-kafka-operator (values.resources) has no requests for cpu, memory.",
+      "chart oci://quay.io/strimzi-helm/strimzi-kafka-operator (values.resources) has no limits for cpu, memory.",
+    ]);
+  });
+
   it("ignores resources that are not workloads", async () => {
     const service = planned("kubernetes:core/v1:Service", "shop", { spec: { ports: [{ port: 80 }] } });
     assert.deepEqual(await checkResource(k8sContainerResources, service), []);

@@ -2,6 +2,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { SwitchyardConfig } from "../../config";
 import type { ConfiguratorBundle } from "./bundle";
+import { GRAYLOG_PORT } from "./layout";
 import type { GraylogSettings } from "./types";
 
 export function graylogSettingsFromConfig(
@@ -26,3 +27,8 @@ export function graylogSettingsFromConfig(
 
 /** The MongoDB platform-service user (and database) Graylog keeps its state in. */
 export const GRAYLOG_MONGODB_USER = "graylog";
+
+/** Graylog's container port when HAProxy reaches it (routed under `logging.graylog.host`). */
+export function graylogRoutedPorts(cfg: SwitchyardConfig): number[] {
+  return cfg.logging.enabled && cfg.logging.graylog.host ? [GRAYLOG_PORT] : [];
+}

@@ -9,11 +9,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { platformServiceLabels, type PlatformServiceArgs } from "../../apps";
 import { CONFIGURATOR_BUNDLE_KEY } from "./bundle";
 import { desiredStateDigest, graylogDesiredState, renderDesiredState } from "./desired";
 import {
   DESIRED_STATE_FILE,
+  GRAYLOG_HEALTH_PATH,
   GRAYLOG_PORT,
+  GRAYLOG_ROUTE_APP,
   IMAGES,
   OPENSEARCH_HTTP_PORT,
   OPENSEARCH_TRANSPORT_PORT,
@@ -36,6 +39,8 @@ export class Graylog extends pulumi.ComponentResource {
   readonly access: pulumi.Output<string>;
   /** Secret: the root (admin) password, for the first sign-in and break-glass access. */
   readonly rootPassword: pulumi.Output<string>;
+  /** With a host: Graylog as a platform service for a PlatformRoute (the HAProxy tier). */
+  readonly service?: PlatformServiceArgs;
 
   constructor(name: string, args: GraylogArgs, opts?: pulumi.ComponentResourceOptions) {
     super("switchyard:logging:Graylog", name, {}, opts);
@@ -78,16 +83,26 @@ export class Graylog extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    this.service = args.host
+      ? {
+          app: GRAYLOG_ROUTE_APP,
+          host: args.host,
+          namespace: { key: "logging", name: args.namespace },
+          port: GRAYLOG_PORT,
+          healthCheckPath: GRAYLOG_HEALTH_PATH,
+        }
+      : undefined;
     const service = (
       id: string,
       component: string,
       port: { name: string; port: number }[],
       headless: boolean,
+      extraLabels: Record<string, string> = {},
     ) =>
       new k8s.core.v1.Service(
         `${name}-${id}`,
         {
-          metadata: meta(component, { name: id }),
+          metadata: { ...meta(component, { name: id }), labels: { ...labelsFor(component), ...extraLabels } },
           spec: {
             selector: labelsFor(component),
             ports: port.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: "TCP" })),
@@ -106,7 +121,14 @@ export class Graylog extends pulumi.ComponentResource {
     ];
     const graylogServices = [
       service(SERVICE_NAMES.graylogPods, "graylog", [{ name: "http", port: GRAYLOG_PORT }], true),
-      service(SERVICE_NAMES.graylog, "graylog", [{ name: "http", port: GRAYLOG_PORT }], false),
+      // The registrar registers the pods behind this labelled Service as the route's members.
+      service(
+        SERVICE_NAMES.graylog,
+        "graylog",
+        [{ name: "http", port: GRAYLOG_PORT }],
+        false,
+        this.service ? platformServiceLabels(this.service.app) : {},
+      ),
     ];
 
     for (const [id, policy] of Object.entries(graylogNetworkPolicies())) {

@@ -8,6 +8,10 @@ export const IMAGES = {
 } as const;
 
 export const GRAYLOG_PORT = 9000;
+/** Unauthenticated; 200 "ALIVE" while the node processes: the pods' readiness and HAProxy's check. */
+export const GRAYLOG_HEALTH_PATH = "/api/system/lbstatus";
+/** The route app Graylog is served as through the HAProxy tier (its members, its backends). */
+export const GRAYLOG_ROUTE_APP = "graylog";
 export const OPENSEARCH_HTTP_PORT = 9200;
 export const OPENSEARCH_TRANSPORT_PORT = 9300;
 

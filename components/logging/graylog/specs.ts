@@ -7,6 +7,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import { CONFIGURATOR_BUNDLE_KEY } from "./bundle";
 import {
   DESIRED_STATE_FILE,
+  GRAYLOG_HEALTH_PATH,
   GRAYLOG_PATHS,
   GRAYLOG_PORT,
   OPENSEARCH_DATA,
@@ -191,7 +192,7 @@ export function graylogStatefulSetSpec(i: GraylogSpecInput): StatefulSetSpec {
       `-Djavax.net.ssl.trustStore=${TRUSTSTORE} -Djavax.net.ssl.trustStoreType=PKCS12 -Djavax.net.ssl.trustStorePassword=changeit`,
     ].join(" "),
   };
-  const httpGet = { path: "/api/system/lbstatus", port: "http" };
+  const httpGet = { path: GRAYLOG_HEALTH_PATH, port: "http" };
   return {
     serviceName: SERVICE_NAMES.graylogPods,
     replicas: i.replicas,

@@ -54,6 +54,17 @@ describe("logging.graylog configuration", () => {
     ]);
   });
 
+  test("Graylog's host may not be an app's or Grafana's", () => {
+    const found = problemsOf({
+      "switchyard:logging": { graylog: { host: "ops.example.com" } },
+      "switchyard:monitoring": { grafana: { host: "ops.example.com" } },
+    });
+    assert.ok(
+      found.some((p) => p.path === "switchyard:logging.graylog.host" && /already served/.test(p.message)),
+      JSON.stringify(found),
+    );
+  });
+
   test("the plan exits 1 on the missing dependency, before any resource is declared", () => {
     const run = planVariant("prod", (cfg) => {
       cfg["switchyard:databases"] = { ...(cfg["switchyard:databases"] ?? {}), mongodb: { enabled: false } };

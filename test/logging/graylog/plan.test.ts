@@ -129,6 +129,37 @@ describe("Graylog in the prod plan", () => {
   });
 });
 
+describe("Graylog through the HAProxy tier (the platform-route mechanism)", () => {
+  const plan = planStack("prod");
+
+  test("a route for logging.graylog.host to Graylog's pods, checked on lbstatus", () => {
+    const route = byName(plan, "pulumi-nodejs:dynamic/switchyard:Route", "graylog").inputs as Json;
+    assert.equal(route.host, "logs.example.com");
+    assert.equal(route.live, "blue");
+    assert.deepEqual(route.backends.blue, { port: 9000, healthCheckPath: "/api/system/lbstatus" });
+    const svc = byName(plan, "kubernetes:core/v1:Service", "logging-graylog-graylog").inputs as Json;
+    assert.equal(svc.metadata.labels["switchyard.io/route-app"], "graylog");
+    assert.equal(svc.metadata.labels["switchyard.io/routed"], "true");
+    assert.equal(svc.spec.ports[0].name, "http");
+  });
+
+  test("the registrar may read EndpointSlices in the logging namespace; the nodes admit 9000 from HAProxy", () => {
+    const role = byName(plan, "kubernetes:rbac.authorization.k8s.io/v1:Role", "switchyard-registrar-logging");
+    assert.equal((role.inputs as Json).metadata.namespace, "logging");
+    byName(
+      plan,
+      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+      "switchyard-nodes-ingress-haproxy-9000",
+    );
+  });
+
+  test("Graylog's external URI is the routed https host (links and redirects point there)", () => {
+    const ss = byName(plan, "kubernetes:apps/v1:StatefulSet", "logging-graylog-server");
+    const env = (ss.inputs.spec as Json).template.spec.containers[0].env as Json[];
+    assert.equal(env.find((e) => e.name === "GRAYLOG_HTTP_EXTERNAL_URI").value, "https://logs.example.com/");
+  });
+});
+
 describe("Graylog's secrets across updates", () => {
   const first = planStack("prod");
   // A second evaluation of the same stack, in its own process: what `pulumi up` would see next time.
