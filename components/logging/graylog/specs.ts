@@ -64,6 +64,14 @@ const spread = (labels: Record<string, string>) => [
   },
 ];
 
+/** The StatefulSet fields both share: stable pod names, and volumes that outlive pods and set. */
+const statefulSetBase = (serviceName: string, replicas: number, labels: Record<string, string>) => ({
+  serviceName,
+  replicas,
+  selector: { matchLabels: labels },
+  persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+});
+
 const claim = (storageGiB: number, storageClass: string) => ({
   metadata: { name: "data" },
   spec: {
@@ -103,12 +111,9 @@ export function openSearchStatefulSetSpec(i: OpenSearchSpecInput): StatefulSetSp
     OPENSEARCH_JAVA_OPTS: `-Xms${heap}m -Xmx${heap}m`,
   };
   return {
-    serviceName: SERVICE_NAMES.opensearchPods,
-    replicas: i.nodes,
+    ...statefulSetBase(SERVICE_NAMES.opensearchPods, i.nodes, labels),
     // All nodes at once at creation: discovery needs the initial cluster-manager nodes up together.
     podManagementPolicy: "Parallel",
-    selector: { matchLabels: labels },
-    persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
     template: {
       metadata: { labels },
       spec: {
@@ -194,10 +199,7 @@ export function graylogStatefulSetSpec(i: GraylogSpecInput): StatefulSetSpec {
   };
   const httpGet = { path: GRAYLOG_HEALTH_PATH, port: "http" };
   return {
-    serviceName: SERVICE_NAMES.graylogPods,
-    replicas: i.replicas,
-    selector: { matchLabels: labels },
-    persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+    ...statefulSetBase(SERVICE_NAMES.graylogPods, i.replicas, labels),
     template: {
       metadata: { labels },
       spec: {
