@@ -172,6 +172,8 @@ describe("database hosts under mocks", () => {
     assert.deepEqual(passwords.map((p) => p.name).sort(), [
       "mongodb-credentials-admin",
       "mongodb-credentials-app",
+      // Graylog's platform-service user (logging is on in prod).
+      "mongodb-credentials-service-graylog",
       "mongodb-keyfile-keyfile",
       "mysql-credentials-app",
       "mysql-credentials-monitor",
