@@ -82,13 +82,18 @@ const monitoring = config.monitoring.enabled
         ...monitoringArgsFromConfig(config, kubernetes.namespaces.monitoring, DEFAULT_STORAGE_CLASS, [
           "edge",
           "etcd",
+          ...(config.databases.mysql.enabled ? (["mysql"] as const) : []),
         ]),
         hostEndpoint: {
           vpcId: network.vpcId,
           subnetIds: network.privateSubnetIds,
           nodeSecurityGroupId: kubernetes.nodeSecurityGroupId,
           nodeGroupAsgNames: kubernetes.nodeGroupAsgNames,
-          writers: { haproxy: securityGroups.ids.haproxy, etcd: securityGroups.ids.etcd },
+          writers: {
+            haproxy: securityGroups.ids.haproxy,
+            etcd: securityGroups.ids.etcd,
+            ...(config.databases.mysql.enabled ? { databases: securityGroups.ids.databases } : {}),
+          },
         },
       },
       { providers: { kubernetes: kubernetes.provider, aws }, dependsOn: [kubernetes] },
@@ -146,7 +151,7 @@ const dataArgs = {
 const mysql = databases.mysql.enabled
   ? new MysqlCluster(
       "mysql",
-      { ...dataArgs, config: databases.mysql },
+      { ...dataArgs, config: databases.mysql, metrics: monitoring?.hostMetrics },
       { providers: { aws, kubernetes: kubernetes.provider } },
     )
   : undefined;

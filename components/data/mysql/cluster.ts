@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { al2023Ami } from "../../common/ami";
 import { instanceArch } from "../../common/architecture";
 import type { HostAgent } from "../../common/host/cloudInit";
+import type { HostMetricsTarget } from "../../common/host/telegraf";
 import { TLS_FILES } from "../../common/host/secretFiles";
 import { createCa, createLeafCert, createTlsSecret } from "../../common/pki";
 import { createVolumeSnapshotPolicy, snapshotTag } from "../../common/volumeSnapshots";
@@ -12,7 +13,9 @@ import { createAppSecret, createDatabaseService, serviceDnsNames } from "../kube
 import { DataMember } from "../member";
 import { dataZoneName, planDataMembers } from "../placement";
 import { mysqlRelease } from "./releases";
-import { MYSQL_CREDENTIALS, MYSQL_PORT } from "./render/layout";
+import { dataTelegraf } from "../telegraf";
+import { MYSQL_CREDENTIALS, MYSQL_PORT, MYSQL_USERS } from "./render/layout";
+import { MYSQL_MONITOR_PASSWORD_ENV, mysqlTelegrafInputs } from "./render/telegraf";
 import { renderMysqlMemberUserData } from "./render/userData";
 
 export interface MysqlClusterArgs {
@@ -29,6 +32,8 @@ export interface MysqlClusterArgs {
   protectData: boolean;
   /** Extra agents every member runs (metrics, log shipping), appended to its user-data. */
   hostAgents?: HostAgent[];
+  /** Where the members' Telegraf writes (inputs.mysql with replica status); none: no Telegraf. */
+  metrics?: HostMetricsTarget;
 }
 
 /** Kubernetes names apps use (Services and the Secret in the apps namespace). */
@@ -85,6 +90,17 @@ export class MysqlCluster extends pulumi.ComponentResource {
       `MySQL accounts: ${MYSQL_CREDENTIALS.join(", ")}`,
       this,
     );
+    const telegraf = dataTelegraf(
+      `${name}-telegraf`,
+      {
+        role: "mysql",
+        metrics: args.metrics,
+        inputs: mysqlTelegrafInputs({ user: MYSQL_USERS.monitor, mariadb: cfg.engine === "mariadb" }),
+        envFile: "mysql.env",
+        env: credentials.passwords.monitor.apply((p) => `${MYSQL_MONITOR_PASSWORD_ENV}=${p}\n`),
+      },
+      this,
+    );
     const ca = createCa(name, this);
     createVolumeSnapshotPolicy(name, { days: args.snapshotRetentionDays }, this);
 
@@ -135,11 +151,12 @@ export class MysqlCluster extends pulumi.ComponentResource {
               Resource: [tlsSecret.arn, credentials.secret.arn],
             },
             { Effect: "Allow", Action: "ssm:GetParameter", Resource: primaryParameter.arn },
+            ...telegraf.statements,
           ],
           userData: (volumeId) =>
             pulumi
-              .all([volumeId, tlsSecret.arn, credentials.secret.arn])
-              .apply(([volume, tlsArn, credentialsArn]) =>
+              .all([volumeId, tlsSecret.arn, credentials.secret.arn, telegraf.agents])
+              .apply(([volume, tlsArn, credentialsArn, telegrafAgents]) =>
                 renderMysqlMemberUserData({
                   fqdn: plan.fqdn,
                   // 0 is not a valid source id; +1 keeps ids unique and stable per member.
@@ -151,7 +168,7 @@ export class MysqlCluster extends pulumi.ComponentResource {
                   primaryParameter: `/switchyard/${stack}/mysql/primary`,
                   database: cfg.database,
                   appUser: cfg.appUser,
-                  hostAgents: args.hostAgents ?? [],
+                  hostAgents: [...(args.hostAgents ?? []), ...telegrafAgents],
                 }),
               ),
         },
