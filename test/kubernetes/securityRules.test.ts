@@ -50,6 +50,8 @@ describe("network paths of the nodes and the control plane", () => {
       // Grafana is routed under monitoring.grafana.host: its container port.
       "nodes in haproxy tcp 3000",
       "nodes in haproxy tcp 8080",
+      // Graylog, routed under logging.graylog.host.
+      "nodes in haproxy tcp 9000",
       "nodes in nodes -1 all",
       "nodes out 0.0.0.0/0 tcp 443",
       "nodes out databases tcp 27017",
