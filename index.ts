@@ -5,8 +5,10 @@
 import {
   BlueGreenService,
   MemberRegistrar,
+  PlatformRoute,
   appArgsFromConfig,
   buildRegistrarBundle,
+  registrarNamespaces,
 } from "./components/apps";
 import type * as pulumi from "@pulumi/pulumi";
 import { awsProvider } from "./components/common/provider";
@@ -15,7 +17,15 @@ import { DatabaseNetwork, MongoReplicaSet, MysqlCluster } from "./components/dat
 import { Edge, buildAgentBundle } from "./components/edge";
 import { EtcdCluster } from "./components/etcd";
 import { Cluster, DEFAULT_STORAGE_CLASS, databaseClientPorts } from "./components/kubernetes";
-import { Monitoring, monitoringArgsFromConfig } from "./components/monitoring";
+import {
+  GRAYLOG_MONGODB_USER,
+  Logging,
+  buildConfiguratorBundle,
+  graylogRoutedPorts,
+  graylogSettingsFromConfig,
+  loggingArgsFromConfig,
+} from "./components/logging";
+import { Monitoring, monitoringArgsFromConfig, monitoringRoutedPorts } from "./components/monitoring";
 import { Network, RunnerAccess } from "./components/network";
 import { SecurityGroups } from "./components/security";
 
@@ -50,7 +60,13 @@ const kubernetes = new Cluster(
     privateSubnetIds: network.privateSubnetIds,
     securityGroupIds: securityGroups.ids,
     databasePorts: databaseClientPorts(config.databases),
-    appPorts: [...new Set(Object.values(config.apps).map((app) => app.port))].sort((a, b) => a - b),
+    appPorts: [
+      ...new Set([
+        ...Object.values(config.apps).map((app) => app.port),
+        ...monitoringRoutedPorts(config),
+        ...graylogRoutedPorts(config),
+      ]),
+    ].sort((a, b) => a - b),
     owner: config.owner,
   },
   { providers: { aws } },
@@ -66,15 +82,29 @@ const monitoring = config.monitoring.enabled
         ...monitoringArgsFromConfig(config, kubernetes.namespaces.monitoring, DEFAULT_STORAGE_CLASS, [
           "edge",
           "etcd",
+          ...(config.databases.mysql.enabled ? (["mysql"] as const) : []),
         ]),
         hostEndpoint: {
           vpcId: network.vpcId,
           subnetIds: network.privateSubnetIds,
           nodeSecurityGroupId: kubernetes.nodeSecurityGroupId,
           nodeGroupAsgNames: kubernetes.nodeGroupAsgNames,
-          writers: { haproxy: securityGroups.ids.haproxy, etcd: securityGroups.ids.etcd },
+          writers: {
+            haproxy: securityGroups.ids.haproxy,
+            etcd: securityGroups.ids.etcd,
+            ...(config.databases.mysql.enabled ? { databases: securityGroups.ids.databases } : {}),
+          },
         },
       },
+      { providers: { kubernetes: kubernetes.provider, aws }, dependsOn: [kubernetes] },
+    )
+  : undefined;
+
+// Fluent Bit -> Kafka (Strimzi, KRaft) -> Graylog in the logging namespace (docs/logging.md).
+const logging = config.logging.enabled
+  ? new Logging(
+      "logging",
+      loggingArgsFromConfig(config, kubernetes.namespaces.logging, DEFAULT_STORAGE_CLASS),
       { providers: { kubernetes: kubernetes.provider, aws }, dependsOn: [kubernetes] },
     )
   : undefined;
@@ -121,14 +151,19 @@ const dataArgs = {
 const mysql = databases.mysql.enabled
   ? new MysqlCluster(
       "mysql",
-      { ...dataArgs, config: databases.mysql },
+      { ...dataArgs, config: databases.mysql, metrics: monitoring?.hostMetrics },
       { providers: { aws, kubernetes: kubernetes.provider } },
     )
   : undefined;
 const mongodb = databases.mongodb.enabled
   ? new MongoReplicaSet(
       "mongodb",
-      { ...dataArgs, config: databases.mongodb },
+      {
+        ...dataArgs,
+        config: databases.mongodb,
+        // Graylog keeps its state in a database of its own on the replica set.
+        serviceUsers: config.logging.enabled ? [GRAYLOG_MONGODB_USER] : [],
+      },
       { providers: { aws, kubernetes: kubernetes.provider } },
     )
   : undefined;
@@ -152,6 +187,21 @@ if (config.network.deployRunners)
     },
     { providers: { aws } },
   );
+
+// Graylog reads the logs topic; its state is on the replica set (the config requires MongoDB
+// with logging, so both exist together).
+const graylogDatabase = mongodb?.serviceCredentials[GRAYLOG_MONGODB_USER];
+const graylog =
+  logging && mongodb && graylogDatabase
+    ? logging.addGraylog(
+        graylogSettingsFromConfig(
+          config,
+          DEFAULT_STORAGE_CLASS,
+          { uri: graylogDatabase.uri, caCertPem: mongodb.caCertPem },
+          buildConfiguratorBundle(__dirname),
+        ),
+      )
+    : undefined;
 
 const edge = new Edge(
   "edge",
@@ -204,6 +254,20 @@ for (const [name, app] of Object.entries(config.apps)) {
   );
 }
 
+// Platform services under their own host through the same HAProxy tier (no second public load
+// balancer): single-colour routes whose members the registrar writes from their namespaces.
+const platformServices = [monitoring?.grafanaService, graylog?.service].filter((s) => s !== undefined);
+for (const service of platformServices) {
+  new PlatformRoute(
+    service.app,
+    { service, etcd: etcdClientOf(etcd.deployerCredential) },
+    {
+      providers: { kubernetes: kubernetes.provider },
+      dependsOn: [edge, ...(monitoring ? [monitoring] : []), ...(graylog ? [graylog] : [])],
+    },
+  );
+}
+
 // The writer of the apps' member records (pod IP + container port) that the agents serve from.
 // Declared whenever the cluster is: it discovers the apps from their labelled Services, including
 // apps that app teams declare in their own stacks. This stack's apps are pinned (`--apps`), so
@@ -213,6 +277,7 @@ new MemberRegistrar(
   {
     namespace: kubernetes.namespaces.platform,
     appsNamespace: kubernetes.namespaces.apps,
+    platformNamespaces: registrarNamespaces(platformServices),
     apps: Object.keys(config.apps),
     etcd: etcdClientOf(etcd.registrarCredential),
     bundle: buildRegistrarBundle(__dirname),
@@ -256,3 +321,9 @@ export const metricsAppsDatabase = monitoring?.appsDatabase;
 export const metricsAppsWriteUsername = monitoring?.appsWriteUsername;
 export const metricsAppsWritePassword = monitoring?.appsWritePassword;
 export const grafanaAccess = monitoring?.grafanaAccess;
+// Logging: see components/contract/exports.ts (LoggingExports) and docs/exports.md.
+export const logsKafkaBootstrapServers = logging?.bootstrapServers ?? "";
+export const logsKafkaTopic = logging?.topic ?? "";
+export const logsKafkaUsername = logging?.appsUsername ?? "";
+export const logsKafkaPassword = logging?.appsPassword ?? "";
+export const logsKafkaCaCertPem = logging?.caCertPem ?? "";

@@ -1,6 +1,6 @@
-// Bundles switchyard-agent (dist/agent/switchyard-agent.js) and switchyard-registrar
-// (dist/registrar/switchyard-registrar.js, plus the gzipped copy the cluster receives), one file
-// each, runnable with Node >= 20.
+// Bundles switchyard-agent (dist/agent/switchyard-agent.js), switchyard-registrar
+// (dist/registrar/switchyard-registrar.js, plus the gzipped copy the cluster receives) and
+// graylog-configurator (dist/graylog-configurator/), one file each, runnable with Node >= 20.
 //
 // Content-hash cache: after a build, the manifest in node_modules/.cache/switchyard/ (or
 // --cache-dir) records the sha256 of every file the bundle was made from (esbuild's metafile:
@@ -29,6 +29,12 @@ export const BUNDLES = [
   // (docs/registrar.md). Over a ConfigMap's 1 MiB as is, so it also ships gzipped (level 9: built
   // once per change, read on every plan).
   { entry: "hosts/registrar/main.ts", outfile: "dist/registrar/switchyard-registrar.js", gzip: true },
+  // Graylog's input, stream and index set through its REST API (docs/logging.md); no dependencies.
+  {
+    entry: "hosts/graylog-configurator/main.ts",
+    outfile: "dist/graylog-configurator/graylog-configurator.js",
+    gzip: false,
+  },
 ];
 
 const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");

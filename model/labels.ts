@@ -32,3 +32,17 @@ export function serviceLabels(app: string, colour: Colour): Record<string, strin
 export function colourObjectName(app: string, colour: Colour): string {
   return `${app}-${colour}`;
 }
+
+/**
+ * A platform service (Grafana, Graylog) routed through the HAProxy tier has one colour: its
+ * Service carries ROUTED_LABEL and this label, whose value is the route's app. The registrar
+ * registers the Service's pods as that app's PLATFORM_COLOUR members; the route is pinned to it
+ * and never flips (docs/registrar.md, "Platform services").
+ */
+export const ROUTE_APP_LABEL = "switchyard.io/route-app";
+export const PLATFORM_COLOUR: Colour = "blue";
+
+/** Labels of a routed platform Service. */
+export function platformServiceLabels(app: string): Record<string, string> {
+  return { [ROUTED_LABEL]: ROUTED_VALUE, [ROUTE_APP_LABEL]: app };
+}

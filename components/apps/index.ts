@@ -13,3 +13,10 @@ export { MemberRegistrar } from "./registrar/registrar";
 export type { MemberRegistrarArgs } from "./registrar/registrar";
 export { buildRegistrarBundle, describeRegistrarBundle } from "./registrar/bundle";
 export type { RegistrarBundle } from "./registrar/bundle";
+export {
+  PlatformRoute,
+  platformRoute,
+  platformServiceLabels,
+  registrarNamespaces,
+} from "./platform/platformRoute";
+export type { PlatformRouteArgs, PlatformServiceArgs } from "./platform/platformRoute";

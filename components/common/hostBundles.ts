@@ -1,6 +1,6 @@
 /**
- * The host programs' bundles (switchyard-agent for the HAProxy hosts, switchyard-registrar for the
- * cluster) as files of this tree. They are built by the hosts' own build script (hosts/build.mjs,
+ * The host programs' bundles (switchyard-agent for the HAProxy hosts, switchyard-registrar and
+ * graylog-configurator for the cluster) as files of this tree. They are built by the hosts' own build script (hosts/build.mjs,
  * `npm run build:agent`), run as a child process: esbuild runs the plugin that inlines etcd3's
  * .proto files only in its asynchronous API, and the script keeps a content-hash cache, so this
  * costs one short process per program run (and per root) and esbuild only after a change to the
@@ -16,6 +16,8 @@ export interface HostBundleFiles {
   registrar: Buffer;
   /** The registrar bundle gzipped (level 9), as its ConfigMap carries it. */
   registrarGzip: Buffer;
+  /** Graylog's configurator Job (components/logging/graylog). */
+  graylogConfigurator: Buffer;
 }
 
 const built = new Set<string>();
@@ -33,5 +35,6 @@ export function hostBundleFiles(root: string): HostBundleFiles {
     agent: read("dist/agent/switchyard-agent.js"),
     registrar: read("dist/registrar/switchyard-registrar.js"),
     registrarGzip: read("dist/registrar/switchyard-registrar.js.gz"),
+    graylogConfigurator: read("dist/graylog-configurator/graylog-configurator.js"),
   };
 }

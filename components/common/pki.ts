@@ -15,8 +15,15 @@ export interface ClusterCa {
   cert: tls.SelfSignedCert;
 }
 
-export function createCa(name: string, parent: pulumi.Resource): ClusterCa {
-  const key = new tls.PrivateKey(`${name}-ca`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent });
+/** The CA's key type; ECDSA P-256 unless a consumer needs RSA (Strimzi signs with the CA key as given). */
+export type CaKeyType = { algorithm: "ECDSA"; ecdsaCurve: "P256" } | { algorithm: "RSA"; rsaBits: 4096 };
+
+export function createCa(
+  name: string,
+  parent: pulumi.Resource,
+  keyType: CaKeyType = { algorithm: "ECDSA", ecdsaCurve: "P256" },
+): ClusterCa {
+  const key = new tls.PrivateKey(`${name}-ca`, keyType, { parent });
   const cert = new tls.SelfSignedCert(
     `${name}-ca`,
     {

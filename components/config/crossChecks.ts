@@ -3,8 +3,11 @@
  * parsed, so one run reports every problem: a typo in one area does not hide a cross-area one.
  */
 import { contains, overlaps, parseCidr } from "../../model/cidr";
+import { GRAYLOG_ROUTE_APP } from "../logging/graylog/layout";
+import { GRAFANA_ROUTE_APP } from "../monitoring/layout";
 import { azSlot } from "../network/subnets";
 import { appHostNames } from "./areas/apps";
+import { topicReplication } from "./areas/logging";
 import type { SwitchyardConfig } from "./schema";
 
 export interface ConfigProblem {
@@ -135,6 +138,53 @@ const rules: CrossRule[] = [
     });
     return problems;
   }),
+  rule(["logging", "environment"], (cfg) => {
+    if (!cfg.logging.enabled || cfg.environment !== "production") return [];
+    // One broker down (a zone, a rolling restart) must neither lose a log line nor stop writers.
+    const replication = topicReplication(cfg.logging.kafka);
+    const problems: ConfigProblem[] = [];
+    if (replication.replicationFactor < 3)
+      problems.push({
+        path: "switchyard:logging.kafka.replicationFactor",
+        message: `production needs 3 or more copies of each log partition, got ${replication.replicationFactor}`,
+      });
+    if (replication.minInsyncReplicas < 2)
+      problems.push({
+        path: "switchyard:logging.kafka.minInsyncReplicas",
+        message: `production needs writes acknowledged by 2 or more replicas, got ${replication.minInsyncReplicas}`,
+      });
+    return problems;
+  }),
+  // Graylog's own state (users, inputs, streams, index sets) lives in MongoDB.
+  rule(["logging", "databases"], (cfg) =>
+    cfg.logging.enabled && !cfg.databases.mongodb.enabled
+      ? [
+          {
+            path: "switchyard:logging.graylog",
+            message:
+              "Graylog needs MongoDB: enable databases.mongodb (its replica set gets a graylog database and user) or set logging.enabled to false",
+          },
+        ]
+      : [],
+  ),
+  // Platform services routed through the HAProxy tier share its host and app name spaces.
+  rule(["apps", "monitoring", "logging"], (cfg) => {
+    const problems: ConfigProblem[] = [];
+    const hostOwners = new Map<string, string>();
+    for (const [name, app] of Object.entries(cfg.apps))
+      for (const host of appHostNames(app)) if (!hostOwners.has(host)) hostOwners.set(host, name);
+    for (const p of platformRoutes(cfg)) {
+      const owner = hostOwners.get(p.host);
+      if (owner) problems.push({ path: p.path, message: `host ${p.host} is already served by app ${owner}` });
+      else hostOwners.set(p.host, p.app);
+      if (p.app in cfg.apps)
+        problems.push({
+          path: `switchyard:apps.${p.app}`,
+          message: `the name ${p.app} is the route of the platform service at ${p.path}; choose another app name`,
+        });
+    }
+    return problems;
+  }),
   rule(["apps", "etcd"], (cfg) =>
     Object.keys(cfg.apps).length > 0 && cfg.etcd.deployRunnerCidrs.length === 0
       ? [
@@ -185,4 +235,18 @@ export function crossCheck(cfg: Partial<SwitchyardConfig>): ConfigProblem[] {
   return rules
     .filter((r) => r.needs.every((k) => cfg[k] !== undefined))
     .flatMap((r) => r.check(cfg as SwitchyardConfig));
+}
+
+/** The platform services this stack routes through the HAProxy tier, with the key naming each host. */
+export function platformRoutes(
+  cfg: Pick<SwitchyardConfig, "monitoring" | "logging">,
+): { app: string; host: string; path: string }[] {
+  const grafana = cfg.monitoring.enabled ? cfg.monitoring.grafana.host : undefined;
+  const graylog = cfg.logging.enabled ? cfg.logging.graylog.host : undefined;
+  return [
+    ...(grafana
+      ? [{ app: GRAFANA_ROUTE_APP, host: grafana, path: "switchyard:monitoring.grafana.host" }]
+      : []),
+    ...(graylog ? [{ app: GRAYLOG_ROUTE_APP, host: graylog, path: "switchyard:logging.graylog.host" }] : []),
+  ];
 }

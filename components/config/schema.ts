@@ -6,7 +6,8 @@ import { edgeSchema } from "./areas/edge";
 import { etcdSchema } from "./areas/etcd";
 import { kubernetesSchema } from "./areas/kubernetes";
 import { networkSchema } from "./areas/network";
-import { loggingSchema, monitoringSchema } from "./areas/observability";
+import { loggingSchema } from "./areas/logging";
+import { monitoringSchema } from "./areas/observability";
 import { reviewSchema } from "./areas/review";
 
 /** Object-valued keys, one per area (`switchyard:network`, ...). */

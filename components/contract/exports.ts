@@ -69,6 +69,23 @@ export interface MonitoringExports {
 }
 
 /**
+ * Logging (components/logging): apps may write log records to Kafka directly, as GELF JSON on the
+ * logs topic (docs/exports.md, "Logging to Kafka from an app"). Empty when logging is disabled.
+ */
+export interface LoggingExports {
+  /** `host:port` of the in-cluster TLS listener's bootstrap (SASL_SSL, SCRAM-SHA-512). */
+  logsKafkaBootstrapServers: string;
+  /** The logs topic. */
+  logsKafkaTopic: string;
+  /** A Kafka user that may only write to (and describe) the logs topic. */
+  logsKafkaUsername: string;
+  /** Secret. Its password. */
+  logsKafkaPassword: string;
+  /** CA certificate (PEM, public) that signed the brokers' certificates. */
+  logsKafkaCaCertPem: string;
+}
+
+/**
  * Databases (components/data): where apps connect and which Kubernetes Secret (in the apps
  * namespace) holds their credentials. Empty strings and lists when an engine is disabled.
  */
@@ -90,7 +107,13 @@ export interface DatabaseExports {
 }
 
 export interface StackExports
-  extends NetworkExports, KubernetesExports, RoutingExports, DatabaseExports, MonitoringExports {}
+  extends
+    NetworkExports,
+    KubernetesExports,
+    RoutingExports,
+    DatabaseExports,
+    MonitoringExports,
+    LoggingExports {}
 
 export type ExportKey = keyof StackExports;
 
@@ -150,6 +173,11 @@ export const STACK_EXPORTS = {
   metricsAppsWriteUsername: { shape: "string", ...exported },
   metricsAppsWritePassword: { shape: "string", ...exported, secret: true },
   grafanaAccess: { shape: "string", ...exported },
+  logsKafkaBootstrapServers: { shape: "string", ...exported },
+  logsKafkaTopic: { shape: "string", ...exported },
+  logsKafkaUsername: { shape: "string", ...exported },
+  logsKafkaPassword: { shape: "string", ...exported, secret: true },
+  logsKafkaCaCertPem: { shape: "string", ...exported },
 } as const satisfies ExportsContract<StackExports>;
 
 export const STACK_EXPORT_KEYS = Object.keys(STACK_EXPORTS) as ExportKey[];

@@ -1,6 +1,7 @@
 /** Maps `switchyard:monitoring` (and the apps it watches) onto the component's arguments. */
 import type { SwitchyardConfig } from "../config";
 import type { DataSource } from "./alerts/rules";
+import { GRAFANA_PORT } from "./layout";
 import type { MonitoringArgs } from "./types";
 
 /** The host Telegrafs' sources per host role, with a field each of their points carries. */
@@ -45,4 +46,12 @@ export function monitoringArgsFromConfig(
       provisionedIops: Math.min(cfg.databases.mysql.volume.iops, cfg.databases.mongodb.volume.iops),
     },
   };
+}
+
+/**
+ * Container ports of the monitoring services HAProxy reaches directly (the nodes' security group
+ * admits them from the HAProxy fleets): Grafana's, when it is routed under `grafana.host`.
+ */
+export function monitoringRoutedPorts(cfg: SwitchyardConfig): number[] {
+  return cfg.monitoring.enabled && cfg.monitoring.grafana.host ? [GRAFANA_PORT] : [];
 }

@@ -1,3 +1,3 @@
 export { Monitoring } from "./monitoring";
-export { monitoringArgsFromConfig, HOST_SOURCES, type HostRole } from "./fromConfig";
+export { monitoringArgsFromConfig, monitoringRoutedPorts, HOST_SOURCES, type HostRole } from "./fromConfig";
 export type * from "./types";

@@ -11,6 +11,10 @@ export const IMAGES = {
 
 export const INFLUXDB_PORT = 8086;
 export const GRAFANA_PORT = 3000;
+/** Grafana's unauthenticated health endpoint: the pod's probes and HAProxy's check. */
+export const GRAFANA_HEALTH_PATH = "/api/health";
+/** The route app Grafana is served as through the HAProxy tier (its members, its backends). */
+export const GRAFANA_ROUTE_APP = "grafana";
 /** Telegraf's outputs.health endpoint, the Telegraf pods' probes. */
 export const TELEGRAF_HEALTH_PORT = 8080;
 /** NodePort the internal load balancer forwards host Telegrafs' writes to (docs/monitoring.md). */

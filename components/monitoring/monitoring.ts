@@ -31,7 +31,9 @@ import {
 import {
   DATABASES,
   DATASOURCE_UIDS,
+  GRAFANA_HEALTH_PATH,
   GRAFANA_PORT,
+  GRAFANA_ROUTE_APP,
   IMAGES,
   INFLUX_USERS,
   INFLUXDB_PORT,
@@ -42,6 +44,7 @@ import {
 import type { MonitoringArgs } from "./types";
 import { TELEGRAF_HOST, type HostMetricsTarget } from "../common/host/telegraf";
 import { createHostEndpoint } from "./hostEndpoint";
+import { platformServiceLabels, type PlatformServiceArgs } from "../apps";
 
 /** The Kubernetes collectors: the cluster Telegraf (inventory) and each node's (kubelet). */
 const KUBERNETES_SOURCES = [
@@ -79,6 +82,8 @@ export class Monitoring extends pulumi.ComponentResource {
   readonly hostMetrics?: HostMetricsTarget;
   /** How to reach Grafana: its routed URL, or the port-forward command. */
   readonly grafanaAccess: pulumi.Output<string>;
+  /** With `grafana.host`: Grafana as a platform service for a PlatformRoute (the HAProxy tier). */
+  readonly grafanaService?: PlatformServiceArgs;
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("switchyard:monitoring:Monitoring", name, {}, opts);
@@ -344,10 +349,27 @@ export class Monitoring extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [influxdb] },
     );
+    this.grafanaService = args.grafana.host
+      ? {
+          app: GRAFANA_ROUTE_APP,
+          host: args.grafana.host,
+          namespace: { key: "monitoring", name: args.namespace },
+          port: GRAFANA_PORT,
+          healthCheckPath: GRAFANA_HEALTH_PATH,
+        }
+      : undefined;
     new k8s.core.v1.Service(
       `${name}-grafana`,
       {
-        metadata: { ...meta("grafana"), name: SERVICE_NAMES.grafana },
+        metadata: {
+          ...meta("grafana"),
+          name: SERVICE_NAMES.grafana,
+          // The registrar registers the pods of a labelled Service as the route's members.
+          labels: {
+            ...labelsFor("grafana"),
+            ...(this.grafanaService ? platformServiceLabels(this.grafanaService.app) : {}),
+          },
+        },
         spec: {
           selector: labelsFor("grafana"),
           ports: [{ name: "http", port: GRAFANA_PORT, targetPort: "http", protocol: "TCP" }],

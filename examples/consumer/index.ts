@@ -86,6 +86,11 @@ new k8s.core.v1.ConfigMap(
       METRICS_WRITE_URL: platform.metricsWriteUrl,
       METRICS_DATABASE: platform.metricsAppsDatabase,
       METRICS_USERNAME: platform.metricsAppsWriteUsername,
+      // Records the app produces itself (GELF JSON) go to the platform's logs topic, write-only.
+      LOGS_KAFKA_BOOTSTRAP: platform.logsKafkaBootstrapServers,
+      LOGS_KAFKA_TOPIC: platform.logsKafkaTopic,
+      LOGS_KAFKA_USERNAME: platform.logsKafkaUsername,
+      "logs-kafka-ca.crt": platform.logsKafkaCaCertPem,
     },
   },
   { provider: cluster },
@@ -96,7 +101,10 @@ new k8s.core.v1.Secret(
   {
     metadata: { name: "reports-metrics", namespace },
     type: "Opaque",
-    stringData: { METRICS_PASSWORD: platform.metricsAppsWritePassword },
+    stringData: {
+      METRICS_PASSWORD: platform.metricsAppsWritePassword,
+      LOGS_KAFKA_PASSWORD: platform.logsKafkaPassword,
+    },
   },
   { provider: cluster },
 );

@@ -21,6 +21,7 @@ const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 const configSchema = z.strictObject({
   apps: z.array(z.string().refine((v) => isDnsLabel(v), "must be DNS-1123 labels")),
   namespace: z.string().refine((v) => isDnsLabel(v), "must be a DNS-1123 label"),
+  platformNamespaces: z.array(z.string().refine((v) => isDnsLabel(v), "must be DNS-1123 labels")),
   portName: z.string().min(1),
   kubeApiUrl: z.string().regex(/^https:\/\/[A-Za-z0-9.:[\]-]+\/?$/, "must be https://host[:port]"),
   kubeTokenFile: z.string().min(1),
@@ -33,6 +34,7 @@ export type RegistrarConfig = z.infer<typeof configSchema>;
 
 export const DEFAULTS: Omit<RegistrarConfig, "namespace" | "etcdEndpoints"> = {
   apps: [],
+  platformNamespaces: [],
   portName: "http",
   kubeApiUrl: "https://kubernetes.default.svc",
   kubeTokenFile: `${SERVICE_ACCOUNT_DIR}/token`,
@@ -51,6 +53,11 @@ const FLAGS: Flags<keyof RegistrarConfig> = {
     help: "comma-separated apps managed besides those discovered from labelled slices",
   },
   namespace: { key: "namespace", type: "string", help: "namespace of the apps' Services" },
+  "platform-namespaces": {
+    key: "platformNamespaces",
+    type: "list",
+    help: "comma-separated namespaces of routed platform Services (switchyard.io/route-app)",
+  },
   "port-name": { key: "portName", type: "string", help: "EndpointSlice port name that members use" },
   "kube-api": { key: "kubeApiUrl", type: "string", help: "Kubernetes API base URL" },
   "kube-token-file": {
@@ -68,7 +75,8 @@ export function usage(): string {
     "Usage: switchyard-registrar [flags]",
     "",
     "Writes /switchyard/v1/members/<app>/<colour>/<id> in etcd from the EndpointSlices of the apps'",
-    "per-colour Services labelled switchyard.io/routed=true (see docs/registrar.md). Every flag can also be given as",
+    "per-colour Services labelled switchyard.io/routed=true, and from the single-colour platform Services",
+    "labelled switchyard.io/route-app in --platform-namespaces (see docs/registrar.md). Every flag can also be given as",
     "SWITCHYARD_REGISTRAR_<FLAG> (e.g. SWITCHYARD_REGISTRAR_ETCD_ENDPOINTS); flags win.",
     "",
     "  --help                        print this help",

@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     {
       apps: config.apps,
       namespace: config.namespace,
+      platformNamespaces: config.platformNamespaces,
       portName: config.portName,
       kube: { apiUrl: config.kubeApiUrl, tokenFile: config.kubeTokenFile, caFile: config.kubeCaFile },
       httpAddress: config.httpAddress,
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     pinnedApps: config.apps,
     selector: labelSelector(),
     namespace: config.namespace,
+    platformNamespaces: config.platformNamespaces,
     httpPort: registrar.httpPort(),
     etcd: config.etcdEndpoints,
   });

@@ -11,6 +11,8 @@ import {
   APP_LABEL,
   colourObjectName,
   COLOUR_LABEL,
+  PLATFORM_COLOUR,
+  ROUTE_APP_LABEL,
   ROUTED_LABEL,
   ROUTED_VALUE,
   SERVICE_NAME_LABEL,
@@ -51,23 +53,64 @@ export function labelSelector(): string {
 }
 
 /**
- * The app and colour a slice registers members for, or a reason it cannot: it must carry the
- * routed label, an app that is a DNS-1123 label and a colour, and belong to that colour's own
- * Service (`<app>-<colour>`): another Service that happens to carry the same labels (a metrics
- * Service, say) must not add its endpoints to the colour.
+ * Server-side filter in the platform namespaces (`--platform-namespaces`): the slices of Services
+ * labelled as routed with a route app, i.e. single-colour platform services such as Grafana.
  */
-export function sliceOwner(
-  slice: EndpointSlice,
-): { app: string; colour: Colour } | { skip: string } | undefined {
+export function platformLabelSelector(): string {
+  return `${ROUTED_LABEL}=${ROUTED_VALUE},${ROUTE_APP_LABEL}`;
+}
+
+export interface SliceOwner {
+  app: string;
+  colour: Colour;
+  /** `<namespace>/<Service>`: one Service registers an app's colour (see `desiredMembers`). */
+  service: string;
+  /** A blue-green app's per-colour Service, or a platform service pinned to PLATFORM_COLOUR. */
+  kind: "blue-green" | "platform";
+}
+
+/**
+ * The app and colour a slice registers members for, or a reason it cannot. A blue-green slice must
+ * carry the routed label, an app that is a DNS-1123 label and a colour, and belong to that colour's
+ * own Service (`<app>-<colour>`): another Service that happens to carry the same labels (a metrics
+ * Service, say) must not add its endpoints to the colour. A platform slice carries the routed label
+ * and a route app (ROUTE_APP_LABEL); its members are the app's PLATFORM_COLOUR members.
+ */
+export function sliceOwner(slice: EndpointSlice): SliceOwner | { skip: string } | undefined {
   const labels = slice.metadata.labels ?? {};
+  if (labels[ROUTED_LABEL] !== ROUTED_VALUE) return undefined;
+  const service = labels[SERVICE_NAME_LABEL];
+  const where = (name: string) => `${slice.metadata.namespace ?? ""}/${name}`;
+  const routeApp = labels[ROUTE_APP_LABEL];
+  if (routeApp !== undefined) {
+    if (!isDnsLabel(routeApp))
+      return { skip: `${ROUTE_APP_LABEL} ${JSON.stringify(routeApp)} is not a DNS-1123 label` };
+    if (service === undefined) return { skip: `slice names no Service (${SERVICE_NAME_LABEL})` };
+    return { app: routeApp, colour: PLATFORM_COLOUR, service: where(service), kind: "platform" };
+  }
   const app = labels[APP_LABEL];
   const colour = labels[COLOUR_LABEL];
-  if (labels[ROUTED_LABEL] !== ROUTED_VALUE || app === undefined || !isColour(colour)) return undefined;
+  if (app === undefined || !isColour(colour)) return undefined;
   if (!isDnsLabel(app)) return { skip: `app label ${JSON.stringify(app)} is not a DNS-1123 label` };
-  const service = labels[SERVICE_NAME_LABEL];
   if (service !== colourObjectName(app, colour))
     return { skip: `Service ${service ?? "(none)"} is not ${colourObjectName(app, colour)}` };
-  return { app, colour };
+  return { app, colour, service: where(service), kind: "blue-green" };
+}
+
+/**
+ * Which Service registers each app colour when several claim it (a platform service named like
+ * an app, the same route app on two Services): the blue-green Service first, then the first by
+ * `<namespace>/<Service>`. A fixed order, so two replicas with the same view agree.
+ */
+function registeringServices(owners: Iterable<SliceOwner>): Map<string, string> {
+  const rank = (o: SliceOwner) => `${o.kind === "blue-green" ? 0 : 1}${o.service}`;
+  const best = new Map<string, SliceOwner>();
+  for (const o of owners) {
+    const key = `${o.app}/${o.colour}`;
+    const held = best.get(key);
+    if (!held || rank(o) < rank(held)) best.set(key, o);
+  }
+  return new Map([...best].map(([key, o]) => [key, o.service]));
 }
 
 /**
@@ -79,7 +122,7 @@ export function discoveredApps(slices: Iterable<EndpointSlice>): Set<string> {
   const apps = new Set<string>();
   for (const slice of slices) {
     const owner = sliceOwner(slice);
-    if (owner && "app" in owner) apps.add(owner.app);
+    if (owner && !("skip" in owner)) apps.add(owner.app);
   }
   return apps;
 }
@@ -138,8 +181,11 @@ export function desiredMembers(
 ): DesiredMembers {
   const members = new Map<string, string>();
   const skipped: SkippedSlice[] = [];
-  for (const slice of slices) {
-    const owner = sliceOwner(slice);
+  const owned = [...slices].map((slice) => ({ slice, owner: sliceOwner(slice) }));
+  const registering = registeringServices(
+    owned.flatMap(({ owner }) => (owner && !("skip" in owner) ? [owner] : [])),
+  );
+  for (const { slice, owner } of owned) {
     if (owner === undefined) continue;
     const where = `${slice.metadata.namespace ?? ""}/${slice.metadata.name}`;
     if ("skip" in owner) {
@@ -148,6 +194,11 @@ export function desiredMembers(
     }
     const { app, colour } = owner;
     if (!apps.has(app)) continue;
+    const winner = registering.get(`${app}/${colour}`);
+    if (winner !== owner.service) {
+      skipped.push({ slice: where, reason: `${app}/${colour} is registered from Service ${winner}` });
+      continue;
+    }
     if (slice.addressType !== "IPv4") {
       skipped.push({ slice: where, reason: `addressType ${slice.addressType}: members are IPv4` });
       continue;

@@ -22,13 +22,22 @@ import type { Logger } from "../runtime/log";
 import { EndpointSliceSource, MAX_BACKOFF_MS } from "./kube";
 import type { KubeAccess } from "./kube";
 import { explainEtcdError, type EtcdAccess } from "../../model/etcd/errors";
-import { desiredMembers, discoveredApps, labelSelector, managedPrefixes, memberWrites } from "./members";
+import {
+  desiredMembers,
+  discoveredApps,
+  labelSelector,
+  managedPrefixes,
+  memberWrites,
+  platformLabelSelector,
+} from "./members";
 import type { EndpointSlice } from "./members";
 
 export interface RegistrarOptions {
   /** Apps managed even before (or without) any labelled slice of theirs is seen. */
   apps: string[];
   namespace: string;
+  /** Namespaces whose labelled single-colour Services are routed too (platform services). */
+  platformNamespaces: string[];
   portName: string;
   kube: KubeAccess;
   httpAddress: string;
@@ -48,7 +57,10 @@ export class Registrar {
   /** Pinned apps plus every app discovered on labelled slices since start; only ever grows. */
   private readonly apps = new Set<string>();
   private readonly slices = new Map<string, EndpointSlice>();
-  private readonly source: EndpointSliceSource;
+  /** One list/watch per namespace: the apps namespace, then each platform namespace. */
+  private readonly sources: EndpointSliceSource[];
+  /** A list per source; reconciles wait until every source has listed once. */
+  private readonly listed = new Set<EndpointSliceSource>();
   private synced = false;
   private ready = false;
   private running = false;
@@ -68,24 +80,41 @@ export class Registrar {
   ) {
     for (const app of options.apps) this.apps.add(app);
     const key = (s: EndpointSlice) => `${s.metadata.namespace ?? ""}/${s.metadata.name}`;
-    this.source = new EndpointSliceSource(options.kube, options.namespace, labelSelector(), log, {
-      replace: (items) => {
-        this.slices.clear();
-        for (const s of items) this.slices.set(key(s), s);
-        this.synced = true;
-        this.request();
-      },
-      upsert: (s) => {
-        this.slices.set(key(s), s);
-        this.request();
-      },
-      remove: (s) => {
-        this.slices.delete(key(s));
-        this.request();
-      },
-      connection: (ok) => {
-        this.progress.kubernetesConnected = ok;
-      },
+    const connected = new Map<EndpointSliceSource, boolean>();
+    const watched: [string, string][] = [
+      [options.namespace, labelSelector()],
+      ...options.platformNamespaces
+        .filter((ns) => ns !== options.namespace)
+        .map((ns): [string, string] => [ns, platformLabelSelector()]),
+    ];
+    this.sources = watched.map(([namespace, selector]) => {
+      // The namespace is the one listed: Services are told apart by <namespace>/<name>.
+      const inNamespace = (s: EndpointSlice) => ({ ...s, metadata: { ...s.metadata, namespace } });
+      const source: EndpointSliceSource = new EndpointSliceSource(options.kube, namespace, selector, log, {
+        // A list replaces this namespace's slices only.
+        replace: (items) => {
+          for (const k of [...this.slices.keys()]) if (k.startsWith(`${namespace}/`)) this.slices.delete(k);
+          for (const s of items.map(inNamespace)) this.slices.set(key(s), s);
+          this.listed.add(source);
+          this.synced = this.listed.size === this.sources.length;
+          this.request();
+        },
+        upsert: (s) => {
+          const slice = inNamespace(s);
+          this.slices.set(key(slice), slice);
+          this.request();
+        },
+        remove: (s) => {
+          this.slices.delete(key(inNamespace(s)));
+          this.request();
+        },
+        connection: (ok) => {
+          connected.set(source, ok);
+          this.progress.kubernetesConnected =
+            connected.size === this.sources.length && [...connected.values()].every(Boolean);
+        },
+      });
+      return source;
     });
   }
 
@@ -95,7 +124,7 @@ export class Registrar {
       metrics: this.metrics,
       healthy: () => this.ready,
     });
-    this.sourceDone = this.source.run();
+    this.sourceDone = Promise.all(this.sources.map((s) => s.run())).then(() => undefined);
     this.resyncTimer = setInterval(() => this.request(), this.options.resyncMs);
   }
 
@@ -109,6 +138,7 @@ export class Registrar {
       apps: [...this.apps].sort(),
       pinnedApps: [...this.options.apps].sort(),
       namespace: this.options.namespace,
+      platformNamespaces: this.options.platformNamespaces,
       synced: this.synced,
       kubernetesConnected: this.progress.kubernetesConnected,
       slices: this.slices.size,
@@ -122,7 +152,7 @@ export class Registrar {
     this.stopped = true;
     clearInterval(this.resyncTimer);
     clearTimeout(this.retryTimer);
-    this.source.stop();
+    for (const source of this.sources) source.stop();
     await this.sourceDone;
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }

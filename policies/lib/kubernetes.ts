@@ -73,3 +73,47 @@ export function validateWorkloads(
     check({ kind, podSpec, containers: containersOf(podSpec) }, args, report);
   };
 }
+
+/**
+ * Pods an operator or chart creates from a resource we declare, whose sizing that resource
+ * carries: a Strimzi node pool's `spec.resources` (its Kafka and init containers), the Kafka
+ * resource's entity operator, Cruise Control and Kafka Exporter, a Helm release's
+ * `values.resources`. Each entry is what the pods will get, as a container's `resources` would be.
+ */
+export interface SizedTemplate {
+  label: string;
+  resources: unknown;
+}
+
+export function operatorTemplates(type: string, props: Props): SizedTemplate[] {
+  const [, group, kind] = type.split(":");
+  if (group?.startsWith("kafka.strimzi.io/")) {
+    if (kind === "KafkaNodePool")
+      return [
+        {
+          label: "KafkaNodePool pods (kafka and init containers)",
+          resources: at(props, "spec", "resources"),
+        },
+      ];
+    if (kind === "Kafka") {
+      const spec = record(props.spec) ?? {};
+      const optional = (path: string[], label: string): SizedTemplate[] =>
+        record(at(spec, ...path)) ? [{ label, resources: at(spec, ...path, "resources") }] : [];
+      return [
+        ...optional(["entityOperator", "topicOperator"], 'entity operator container "topic-operator"'),
+        ...optional(["entityOperator", "userOperator"], 'entity operator container "user-operator"'),
+        ...optional(["cruiseControl"], "Cruise Control"),
+        ...optional(["kafkaExporter"], "Kafka Exporter"),
+      ];
+    }
+    return [];
+  }
+  if (type === "kubernetes:helm.sh/v3:Release")
+    return [
+      {
+        label: `chart ${text(props.chart) ?? "?"} (values.resources)`,
+        resources: at(props, "values", "resources"),
+      },
+    ];
+  return [];
+}

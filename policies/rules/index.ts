@@ -8,6 +8,7 @@ import { ebsEncrypted } from "./ebsEncrypted";
 import { ec2Imdsv2 } from "./ec2Imdsv2";
 import { edgeTlsInProduction } from "./edgeTls";
 import { eksControlPlaneLogging, eksEndpointRestricted, eksSecretsEncryption } from "./eks";
+import { k8sConfigMapNoSecrets } from "./k8sConfigMapNoSecrets";
 import { k8sContainerResources } from "./k8sContainerResources";
 import { k8sImagePinned } from "./k8sImagePinned";
 import { k8sNoHostPorts } from "./k8sNoHostPorts";
@@ -30,6 +31,7 @@ export const policies: Policies = [
   k8sServingProbes,
   k8sImagePinned,
   k8sNoHostPorts,
+  k8sConfigMapNoSecrets,
   ec2Imdsv2,
   ebsEncrypted,
   userDataNoSecrets,

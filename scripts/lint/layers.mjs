@@ -18,6 +18,11 @@ export const LAYERS = [
     may: ["model", "host runtime", "registrar"],
   },
   {
+    name: "graylog configurator",
+    match: (p) => p.startsWith("hosts/graylog-configurator/"),
+    may: ["model", "host runtime", "graylog configurator"],
+  },
+  {
     name: "testbed",
     match: (p) => p.startsWith("hosts/testbed/"),
     may: ["model", "host runtime", "testbed"],

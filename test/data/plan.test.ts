@@ -114,6 +114,8 @@ describe("database hosts under mocks", () => {
       `egress tcp ${MONGODB_PORT}-${MONGODB_PORT} sg:switchyard-databases-id`,
       `egress tcp ${MYSQL_PORT}-${MYSQL_PORT} sg:switchyard-databases-id`,
       "egress tcp 443-443 cidr:0.0.0.0/0",
+      // The members' Telegraf writes to the monitoring stack's internal metrics NLB, nothing else.
+      "egress tcp 8086-8086 sg:monitoring-metrics-lb-id",
       `ingress tcp ${MONGODB_PORT}-${MONGODB_PORT} sg:switchyard-databases-id`,
       `ingress tcp ${MONGODB_PORT}-${MONGODB_PORT} sg:switchyard-nodes-id`,
       `ingress tcp ${MYSQL_PORT}-${MYSQL_PORT} sg:switchyard-databases-id`,
@@ -172,6 +174,8 @@ describe("database hosts under mocks", () => {
     assert.deepEqual(passwords.map((p) => p.name).sort(), [
       "mongodb-credentials-admin",
       "mongodb-credentials-app",
+      // Graylog's platform-service user (logging is on in prod).
+      "mongodb-credentials-service-graylog",
       "mongodb-keyfile-keyfile",
       "mysql-credentials-app",
       "mysql-credentials-monitor",
@@ -183,7 +187,13 @@ describe("database hosts under mocks", () => {
     const policy = JSON.parse(String(byName(prod, "aws:iam/rolePolicy:RolePolicy", "mysql-1").inputs.policy));
     assert.deepEqual(
       policy.Statement.map((s: any) => s.Action),
-      ["secretsmanager:GetSecretValue", "ssm:GetParameter"],
+      // Its TLS and credentials secrets, the primary's parameter, then Telegraf's two secrets.
+      [
+        "secretsmanager:GetSecretValue",
+        "ssm:GetParameter",
+        "secretsmanager:GetSecretValue",
+        "secretsmanager:GetSecretValue",
+      ],
     );
     for (const m of [...members(prod, "mysql"), ...members(prod, "mongodb")]) {
       const userData = String(byName(prod, INSTANCE, m).inputs.userData);

@@ -15,7 +15,12 @@ import { renderBootstrapScript } from "../../components/data/mysql/render/bootst
 import { renderMysqlConfig, type MysqlConfigInput } from "../../components/data/mysql/render/config";
 import { renderInitDatadirScript } from "../../components/data/mysql/render/scripts";
 import { mysqlRelease } from "../../components/data/mysql/releases";
-import { DECIDE_SOURCE, renderMongoBootstrapScript } from "../../components/data/mongodb/render/bootstrap";
+import {
+  DECIDE_SOURCE,
+  SERVICE_USERS_SOURCE,
+  renderMongoBootstrapScript,
+} from "../../components/data/mongodb/render/bootstrap";
+import { MONGO_SERVICE_PREFIX } from "../../components/data/mongodb/render/layout";
 import { renderMongodConfig, renderMongoSysctl } from "../../components/data/mongodb/render/config";
 import { mongoUnits } from "../../components/data/mongodb/render/units";
 import { planDataMembers } from "../../components/data/placement";
@@ -216,6 +221,24 @@ describe("MongoDB rendering", () => {
     assert.equal(decide({ ...fresh, initialized: true }), "wait", "until a primary is elected");
     assert.equal(decide({ ...fresh, initialized: true, hasPrimary: true, isPrimary: true }), "users");
     assert.equal(decide({ ...fresh, initialized: true, hasPrimary: true }), "done");
+  });
+
+  test("platform services' users come from the credential files service-<name>, nothing else", () => {
+    const serviceUsers = new Function(
+      `const SERVICE_PREFIX = ${JSON.stringify(MONGO_SERVICE_PREFIX)}; ${SERVICE_USERS_SOURCE}; return serviceUsers;`,
+    )() as (files: string[]) => string[];
+    assert.deepEqual(serviceUsers(["admin", "app", "service-graylog", "service-Bad-Name", "keyfile"]), [
+      "graylog",
+    ]);
+    assert.deepEqual(serviceUsers(["admin", "app"]), []);
+    const script = renderMongoBootstrapScript();
+    assert.ok(script.includes(SERVICE_USERS_SOURCE), "the bootstrap runs this exact function");
+    assert.match(script, /ensureUser\(admin, name, name, SERVICE_PREFIX \+ name\)/);
+    assert.match(
+      script,
+      /roles: \[\{ role: "readWrite", db: database \}\]/,
+      "readWrite on its own database only",
+    );
   });
 
   test("the bootstrap is valid JavaScript and creates users only after initiating", () => {

@@ -110,6 +110,11 @@ describe("EKS managed add-ons", () => {
     assert.equal(corednsValues(2).replicaCount, 2);
   });
 
+  test("the VPC CNI enforces NetworkPolicies (the logging stack's OpenSearch relies on them)", () => {
+    const values = JSON.parse(inputs(addon(prod(), "vpc-cni")).configurationValues);
+    assert.equal(values.enableNetworkPolicy, "true");
+  });
+
   test("a pinned add-on version is used; unpinned add-ons take the cluster version's default", () => {
     const plan = custom();
     assert.equal(inputs(addon(plan, "coredns")).addonVersion, "v1.12.4-eksbuild.1");

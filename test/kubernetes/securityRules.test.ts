@@ -48,7 +48,11 @@ describe("network paths of the nodes and the control plane", () => {
       "nodes in controlPlane tcp 443",
       "nodes in controlPlane tcp 9443",
       // No NodePort range: members are pod IP + container port, and shop's port comes from appPorts.
+      // Grafana is routed under monitoring.grafana.host: its container port.
+      "nodes in haproxy tcp 3000",
       "nodes in haproxy tcp 8080",
+      // Graylog, routed under logging.graylog.host.
+      "nodes in haproxy tcp 9000",
       "nodes in nodes -1 all",
       "nodes out 0.0.0.0/0 tcp 443",
       "nodes out databases tcp 27017",
@@ -67,6 +71,7 @@ describe("network paths of the nodes and the control plane", () => {
       "controlPlane out nodes tcp 9443",
       "nodes in controlPlane tcp 10250",
       "nodes in controlPlane tcp 9443",
+      "nodes in haproxy tcp 3000",
       "nodes in haproxy tcp 30000-32767",
       "nodes in haproxy tcp 8080",
       "nodes in nodes -1 all",

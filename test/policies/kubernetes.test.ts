@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { k8sConfigMapNoSecrets } from "../../policies/rules/k8sConfigMapNoSecrets";
 import { k8sContainerResources } from "../../policies/rules/k8sContainerResources";
 import { k8sImagePinned, parseImage } from "../../policies/rules/k8sImagePinned";
 import { k8sNoHostPorts } from "../../policies/rules/k8sNoHostPorts";
@@ -52,6 +53,43 @@ describe("k8s-container-resources", () => {
     const pod = planned("kubernetes:core/v1:Pod", "debug", { spec: bare });
     assert.equal((await checkResource(k8sContainerResources, cron)).length, 2);
     assert.equal((await checkResource(k8sContainerResources, pod)).length, 2);
+  });
+
+  it("checks the pods Strimzi creates: node pools, the entity operator, Cruise Control when present", async () => {
+    const pool = (resources: unknown) =>
+      planned("kubernetes:kafka.strimzi.io/v1:KafkaNodePool", "brokers", {
+        spec: { replicas: 3, resources },
+      });
+    assert.deepEqual(await checkResource(k8sContainerResources, pool(RESOURCES)), []);
+    assert.deepEqual(await checkResource(k8sContainerResources, pool({ requests: RESOURCES.requests })), [
+      "KafkaNodePool pods (kafka and init containers) has no limits for cpu, memory.",
+    ]);
+    const kafka = planned("kubernetes:kafka.strimzi.io/v1:Kafka", "logs", {
+      spec: {
+        kafka: { version: "4.3.1" },
+        entityOperator: { topicOperator: { resources: RESOURCES }, userOperator: {} },
+        cruiseControl: {},
+      },
+    });
+    assert.deepEqual(await checkResource(k8sContainerResources, kafka), [
+      'entity operator container "user-operator" has no requests for cpu, memory.',
+      'entity operator container "user-operator" has no limits for cpu, memory.',
+      "Cruise Control has no requests for cpu, memory.",
+      "Cruise Control has no limits for cpu, memory.",
+    ]);
+  });
+
+  it("checks a Helm release's values.resources (the operator it installs)", async () => {
+    const release = (values: Record<string, unknown>) =>
+      planned("kubernetes:helm.sh/v3:Release", "strimzi", {
+        chart: "oci://quay.io/strimzi-helm/strimzi-kafka-operator",
+        values,
+      });
+    assert.deepEqual(await checkResource(k8sContainerResources, release({ resources: RESOURCES })), []);
+    assert.deepEqual(await checkResource(k8sContainerResources, release({ replicas: 1 })), [
+      "chart oci://quay.io/strimzi-helm/strimzi-kafka-operator (values.resources) has no requests for cpu, memory.",
+      "chart oci://quay.io/strimzi-helm/strimzi-kafka-operator (values.resources) has no limits for cpu, memory.",
+    ]);
   });
 
   it("ignores resources that are not workloads", async () => {
@@ -131,5 +169,41 @@ describe("k8s-no-host-ports", () => {
       "The Deployment runs in the host network namespace.",
       'container "web" publishes host port 80.',
     ]);
+  });
+});
+
+describe("k8s-configmap-no-secrets", () => {
+  const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
+  const configMap = (data: Record<string, unknown>) => planned(CONFIG_MAP, "settings", { data });
+
+  it("passes configuration that points at its secrets", async () => {
+    const ok = configMap({
+      "telegraf.conf": 'password = "$INFLUX_PASSWORD"\n',
+      "desired-state.json": JSON.stringify({ input: { username: "graylog", topic: "logs" } }),
+      // A bundle names passwords in its code; only key material counts there.
+      "graylog-configurator.js": 'const password = need("GRAYLOG_PASSWORD");',
+    });
+    assert.deepEqual(await checkResource(k8sConfigMapNoSecrets, ok), []);
+  });
+
+  it("reports a literal password, a private key and a Pulumi secret, naming the key", async () => {
+    const found = await checkResource(
+      k8sConfigMapNoSecrets,
+      configMap({
+        "app.ini": "admin_password = hunter2hunter2\n",
+        "tls.pem": "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n",
+        uri: "[secret]",
+      }),
+    );
+    assert.equal(found.length, 3);
+    assert.match(found[0], /^data\["app\.ini"\] contains a literal value for "admin_password"/);
+    assert.match(found[1], /^data\["tls\.pem"\] contains a private key/);
+    assert.match(found[2], /^data\["uri"\] contains a Pulumi secret/);
+  });
+
+  it("leaves other kinds and not-yet-known values alone", async () => {
+    const secret = planned("kubernetes:core/v1:Secret", "s", { stringData: { password: "x" } });
+    assert.deepEqual(await checkResource(k8sConfigMapNoSecrets, secret), []);
+    assert.deepEqual(await checkResource(k8sConfigMapNoSecrets, configMap({ pending: undefined })), []);
   });
 });

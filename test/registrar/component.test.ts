@@ -61,20 +61,32 @@ describe("MemberRegistrar in the prod plan", () => {
     );
   });
 
-  test("RBAC: read-only on endpointslices, in the apps namespace only; runs in platform", () => {
-    const role = one("kubernetes:rbac.authorization.k8s.io/v1:Role");
-    assert.equal(role.metadata.namespace, "apps");
-    assert.deepEqual(role.rules, [
-      { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
+  test("RBAC: read-only on endpointslices, a Role per namespace it reads (apps, routed monitoring); runs in platform", () => {
+    const named = (type: string) => children(type).map((r) => ({ name: r.name, inputs: r.inputs as Inputs }));
+    const roles = named("kubernetes:rbac.authorization.k8s.io/v1:Role");
+    const bindings = named("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding");
+    // Names of the apps namespace's Role and RoleBinding are unchanged: the Role stays in place.
+    assert.deepEqual(roles.map((r) => [r.name, r.inputs.metadata.namespace]).sort(), [
+      ["switchyard-registrar", "apps"],
+      ["switchyard-registrar-monitoring", "monitoring"],
     ]);
+    for (const role of roles) {
+      assert.deepEqual(role.inputs.rules, [
+        { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
+      ]);
+    }
     assert.equal(children("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").length, 0);
-    const binding = one("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding");
-    assert.equal(binding.metadata.namespace, "apps");
-    assert.equal(binding.roleRef.kind, "Role");
-    assert.deepEqual(
-      binding.subjects.map((s: Inputs) => [s.kind, s.namespace]),
-      [["ServiceAccount", "platform"]],
-    );
+    assert.deepEqual(bindings.map((b) => [b.name, b.inputs.metadata.namespace]).sort(), [
+      ["switchyard-registrar", "apps"],
+      ["switchyard-registrar-monitoring", "monitoring"],
+    ]);
+    for (const binding of bindings) {
+      assert.equal(binding.inputs.roleRef.kind, "Role");
+      assert.deepEqual(
+        binding.inputs.subjects.map((s: Inputs) => [s.kind, s.namespace]),
+        [["ServiceAccount", "platform"]],
+      );
+    }
     assert.equal(one("kubernetes:core/v1:ServiceAccount").metadata.namespace, "platform");
   });
 

@@ -15,8 +15,9 @@ export interface FakeKubeApi {
   url: string;
   /** Requests seen, as `list` / `watch@<rv>` (to assert re-lists). */
   readonly requests: string[];
+  /** Stores a slice in its metadata.namespace (default: the `namespace` option). */
   apply(slice: EndpointSlice): void;
-  remove(name: string): void;
+  remove(name: string, namespace?: string): void;
   /** Ends every open watch with a 410 "too old resource version" event, as after etcd compaction. */
   expireWatches(): void;
   /** Unreachable: open connections are cut and new ones are dropped until up(). */
@@ -37,11 +38,14 @@ export async function startFakeKubeApi(opts: {
   const watches = new Set<ServerResponse>();
   const sockets = new Set<Socket>();
   const requests: string[] = [];
-  const base = `/apis/discovery.k8s.io/v1/namespaces/${opts.namespace}/endpointslices`;
+  // Any namespace: the registrar lists the apps namespace and each platform namespace.
+  const path = /^\/apis\/discovery\.k8s\.io\/v1\/namespaces\/([a-z0-9-]+)\/endpointslices$/;
+  const nsOf = (s: EndpointSlice) => s.metadata.namespace ?? opts.namespace;
+  const keyOf = (s: EndpointSlice) => `${nsOf(s)}/${s.metadata.name}`;
 
   const stamp = (s: EndpointSlice): EndpointSlice => ({
     ...s,
-    metadata: { ...s.metadata, namespace: opts.namespace, resourceVersion: String(++rv) },
+    metadata: { ...s.metadata, namespace: nsOf(s), resourceVersion: String(++rv) },
   });
   const matches = (s: EndpointSlice, selector: string) => {
     // Label-selector terms of the forms the registrar uses: `k=v`, `k` (exists), `k in (a,b)`.
@@ -60,10 +64,12 @@ export async function startFakeKubeApi(opts: {
       })
     );
   };
-  let selectorOf = new WeakMap<ServerResponse, string>();
+  let selectorOf = new WeakMap<ServerResponse, { namespace: string; selector: string }>();
   const broadcast = (type: string, object: EndpointSlice) => {
     for (const res of watches) {
-      if (matches(object, selectorOf.get(res) ?? "")) res.write(JSON.stringify({ type, object }) + "\n");
+      const w = selectorOf.get(res);
+      if (w && w.namespace === nsOf(object) && matches(object, w.selector))
+        res.write(JSON.stringify({ type, object }) + "\n");
     }
   };
 
@@ -79,7 +85,8 @@ export async function startFakeKubeApi(opts: {
         res.writeHead(401).end('{"kind":"Status","code":401}');
         return;
       }
-      if (url.pathname !== base) {
+      const namespace = path.exec(url.pathname)?.[1];
+      if (namespace === undefined) {
         res.writeHead(404).end();
         return;
       }
@@ -88,13 +95,13 @@ export async function startFakeKubeApi(opts: {
         const from = Number(url.searchParams.get("resourceVersion"));
         requests.push(`watch@${from}`);
         res.writeHead(200, { "content-type": "application/json" });
-        selectorOf.set(res, selector);
+        selectorOf.set(res, { namespace, selector });
         watches.add(res);
         res.on("close", () => watches.delete(res));
         return;
       }
       requests.push("list");
-      const items = [...slices.values()].filter((s) => matches(s, selector));
+      const items = [...slices.values()].filter((s) => nsOf(s) === namespace && matches(s, selector));
       res
         .writeHead(200, { "content-type": "application/json" })
         .end(JSON.stringify({ kind: "EndpointSliceList", metadata: { resourceVersion: String(rv) }, items }));
@@ -112,14 +119,14 @@ export async function startFakeKubeApi(opts: {
     requests,
     apply(slice) {
       const stamped = stamp(slice);
-      const type = slices.has(slice.metadata.name) ? "MODIFIED" : "ADDED";
-      slices.set(slice.metadata.name, stamped);
+      const type = slices.has(keyOf(stamped)) ? "MODIFIED" : "ADDED";
+      slices.set(keyOf(stamped), stamped);
       broadcast(type, stamped);
     },
-    remove(name) {
-      const old = slices.get(name);
+    remove(name, namespace = opts.namespace) {
+      const old = slices.get(`${namespace}/${name}`);
       if (!old) return;
-      slices.delete(name);
+      slices.delete(`${namespace}/${name}`);
       broadcast("DELETED", stamp(old));
     },
     expireWatches() {

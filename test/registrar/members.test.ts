@@ -7,13 +7,14 @@ import {
   labelSelector,
   memberId,
   memberWrites,
+  platformLabelSelector,
 } from "../../hosts/registrar/members";
 import { loadConfig } from "../../hosts/registrar/config";
 import { registrarEnvName } from "../../model/registrar";
 import { parseKey, parseMember } from "../../model/etcd/schema";
 import { isDnsLabel } from "../../model/validators";
-import { colourObjectName, serviceLabels } from "../../model/labels";
-import { endpoint, slice } from "./support";
+import { colourObjectName, platformServiceLabels, serviceLabels } from "../../model/labels";
+import { endpoint, platformSlice, slice } from "./support";
 
 const APPS = new Set(["shop"]);
 const KEY = "/switchyard/v1/members/shop/blue";
@@ -177,5 +178,72 @@ describe("registrar: configuration", () => {
     const bad = loadConfig(["--apps", "Shop"], { [registrarEnvName("namespace")]: "apps" });
     assert.equal(bad.kind, "error");
     assert.equal(loadConfig(["--help"], {}).kind, "help");
+  });
+});
+
+describe("registrar: single-colour platform services", () => {
+  const grafana = (service = "grafana", namespace = "monitoring", app = "grafana") =>
+    platformSlice(namespace, service, app, [endpoint("grafana-0", "10.0.5.5")], 3000);
+
+  test("a labelled platform Service registers its pods as the route app's blue members", () => {
+    assert.equal(platformLabelSelector(), "switchyard.io/routed=true,switchyard.io/route-app");
+    assert.deepEqual(platformServiceLabels("grafana"), {
+      "switchyard.io/routed": "true",
+      "switchyard.io/route-app": "grafana",
+    });
+    const slices = [grafana()];
+    assert.deepEqual([...discoveredApps(slices)], ["grafana"]);
+    const { members, skipped } = desiredMembers(slices, new Set(["grafana"]), "http");
+    assert.deepEqual(skipped, []);
+    assert.deepEqual(Object.fromEntries(members), {
+      "/switchyard/v1/members/grafana/blue/grafana-0": '{"address":"10.0.5.5","port":3000}',
+    });
+  });
+
+  test("one Service registers an app colour: the blue-green Service first, then by namespace/name", () => {
+    const shopAsPlatform = platformSlice("monitoring", "shop", "shop", [endpoint("x-1", "10.0.7.7")], 9000);
+    const app = slice("shop", "blue", [endpoint("shop-blue-a", "10.0.1.1")]);
+    // Order of the slices does not matter: two replicas with the same view write the same records.
+    for (const slices of [
+      [shopAsPlatform, app],
+      [app, shopAsPlatform],
+    ]) {
+      const { members, skipped } = desiredMembers(slices, APPS, "http");
+      assert.deepEqual([...members.keys()], [`${KEY}/shop-blue-a`]);
+      assert.deepEqual(skipped, [
+        { slice: "monitoring/shop-x1", reason: "shop/blue is registered from Service apps/shop-blue" },
+      ]);
+    }
+    const copies = desiredMembers([grafana("zz-copy"), grafana()], new Set(["grafana"]), "http");
+    assert.deepEqual(
+      copies.skipped.map((s) => s.slice),
+      ["monitoring/zz-copy-x1"],
+    );
+    assert.equal(copies.members.size, 1);
+  });
+
+  test("a route app that is not a DNS-1123 label is skipped with the reason", () => {
+    const { members, skipped } = desiredMembers(
+      [grafana("grafana", "monitoring", "Grafana")],
+      new Set(["Grafana"]),
+      "http",
+    );
+    assert.equal(members.size, 0);
+    assert.match(skipped[0].reason, /switchyard.io\/route-app "Grafana" is not a DNS-1123 label/);
+  });
+
+  test("--platform-namespaces (or its environment variable) lists DNS-1123 namespaces", () => {
+    const env = {
+      [registrarEnvName("namespace")]: "apps",
+      [registrarEnvName("etcd-endpoints")]: "https://e:2379",
+    };
+    const ok = loadConfig([], { ...env, [registrarEnvName("platform-namespaces")]: "monitoring,logging" });
+    assert.equal(ok.kind, "config");
+    assert.deepEqual(ok.kind === "config" && ok.config.platformNamespaces, ["monitoring", "logging"]);
+    const none = loadConfig([], env);
+    assert.deepEqual(none.kind === "config" && none.config.platformNamespaces, []);
+    const bad = loadConfig(["--platform-namespaces", "Monitoring"], env);
+    assert.equal(bad.kind, "error");
+    assert.match(bad.kind === "error" ? bad.message : "", /platformNamespaces/);
   });
 });

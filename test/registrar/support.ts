@@ -5,6 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { platformServiceLabels } from "../../model/labels";
 import { registrarEnvName } from "../../model/registrar";
 import type { Endpoint, EndpointSlice } from "../../hosts/registrar/members";
 import type { EtcdCluster } from "../../hosts/testbed/etcd-cluster";
@@ -19,6 +20,26 @@ export function endpoint(
   conditions: Endpoint["conditions"] = { ready: true, serving: true, terminating: false },
 ): Endpoint {
   return { addresses: [address], conditions, targetRef: { kind: "Pod", name: pod, namespace: "apps" } };
+}
+
+/** A slice of a platform Service labelled for a single-colour route (components/apps/platform). */
+export function platformSlice(
+  namespace: string,
+  service: string,
+  app: string,
+  endpoints: Endpoint[],
+  port: number,
+): EndpointSlice {
+  return {
+    metadata: {
+      name: `${service}-x1`,
+      namespace,
+      labels: { ...platformServiceLabels(app), "kubernetes.io/service-name": service },
+    },
+    addressType: "IPv4",
+    endpoints,
+    ports: [{ name: "http", port, protocol: "TCP" }],
+  };
 }
 
 export function slice(app: string, colour: string, endpoints: Endpoint[], port = 8080): EndpointSlice {
@@ -54,7 +75,12 @@ export function buildBundles(): void {
 
 export async function startRegistrar(
   etcd: EtcdCluster,
-  opts: { apps?: string[]; resyncSeconds: number; beforeStart?: (kube: FakeKubeApi) => void | Promise<void> },
+  opts: {
+    apps?: string[];
+    platformNamespaces?: string[];
+    resyncSeconds: number;
+    beforeStart?: (kube: FakeKubeApi) => void | Promise<void>;
+  },
 ): Promise<RegistrarRun> {
   const tls = etcd.tls;
   if (!tls) throw new Error("the registrar tests run etcd with mTLS, as production does");
@@ -74,6 +100,9 @@ export async function startRegistrar(
     ...process.env,
     ...(opts.apps ? { [registrarEnvName("apps")]: opts.apps.join(",") } : {}),
     [registrarEnvName("namespace")]: "apps",
+    ...(opts.platformNamespaces
+      ? { [registrarEnvName("platform-namespaces")]: opts.platformNamespaces.join(",") }
+      : {}),
     [registrarEnvName("kube-api")]: kube.url,
     [registrarEnvName("kube-token-file")]: tokenFile,
     [registrarEnvName("kube-ca-file")]: tls.caFile,

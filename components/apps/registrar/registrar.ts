@@ -4,7 +4,8 @@
  * from, out of the EndpointSlices of the per-colour Services that BlueGreenService labels
  * `switchyard.io/routed=true`, in whichever stack the app is declared (docs/registrar.md).
  *
- * Lives in the platform namespace; may only read EndpointSlices, and only in the apps namespace.
+ * Lives in the platform namespace; may only read EndpointSlices, and only in the apps namespace and
+ * the platform namespaces whose single-colour Services are routed (a Role and RoleBinding in each).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -15,8 +16,13 @@ import { BUNDLE_KEY, DEFAULT_IMAGE, registrarDeploymentSpec, registrarLabels, re
 export interface MemberRegistrarArgs {
   /** Namespace the registrar runs in (the platform namespace). */
   namespace: pulumi.Input<string>;
-  /** Namespace of the apps' Services, the only one it may read. */
+  /** Namespace of the apps' Services. */
   appsNamespace: pulumi.Input<string>;
+  /**
+   * Namespaces of routed platform Services (PlatformRoute), keyed by a stable name that names the
+   * Role and RoleBinding there (e.g. `{ monitoring: namespaces.monitoring }`).
+   */
+  platformNamespaces?: Record<string, pulumi.Input<string>>;
   /**
    * Apps it manages even before any labelled Service of theirs is seen (`--apps`): their stale
    * members are deleted from the start. Optional: apps with labelled Services are discovered.
@@ -44,20 +50,26 @@ export class MemberRegistrar extends pulumi.ComponentResource {
     const meta = { namespace: args.namespace, labels };
 
     const account = new k8s.core.v1.ServiceAccount(name, { metadata: meta }, { parent: this });
-    const role = new k8s.rbac.v1.Role(
-      name,
-      { metadata: { namespace: args.appsNamespace, labels }, rules: registrarRules() },
-      { parent: this },
-    );
-    new k8s.rbac.v1.RoleBinding(
-      name,
-      {
-        metadata: { namespace: args.appsNamespace, labels },
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
-        subjects: [{ kind: "ServiceAccount", name: account.metadata.name, namespace: args.namespace }],
-      },
-      { parent: this },
-    );
+    // Read access where it reads and nowhere else: no ClusterRole.
+    const readSlices = (resourceName: string, namespace: pulumi.Input<string>) => {
+      const role = new k8s.rbac.v1.Role(
+        resourceName,
+        { metadata: { namespace, labels }, rules: registrarRules() },
+        { parent: this },
+      );
+      new k8s.rbac.v1.RoleBinding(
+        resourceName,
+        {
+          metadata: { namespace, labels },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+          subjects: [{ kind: "ServiceAccount", name: account.metadata.name, namespace: args.namespace }],
+        },
+        { parent: this },
+      );
+    };
+    readSlices(name, args.appsNamespace);
+    const platform = Object.entries(args.platformNamespaces ?? {}).sort(([a], [b]) => a.localeCompare(b));
+    for (const [key, namespace] of platform) readSlices(`${name}-${key}`, namespace);
     const etcdSecret = new k8s.core.v1.Secret(
       `${name}-etcd`,
       {
@@ -88,23 +100,33 @@ export class MemberRegistrar extends pulumi.ComponentResource {
           .all([
             account.metadata.name,
             args.appsNamespace,
+            pulumi.all(platform.map(([, namespace]) => namespace)),
             args.etcd.endpoints,
             bundle.metadata.name,
             etcdSecret.metadata.name,
           ])
-          .apply(([serviceAccountName, appsNamespace, etcdEndpoints, bundleConfigMap, secretName]) =>
-            registrarDeploymentSpec({
-              name,
-              image: args.image ?? DEFAULT_IMAGE,
-              replicas,
+          .apply(
+            ([
               serviceAccountName,
-              apps: [...(args.apps ?? [])].sort(),
               appsNamespace,
+              platformNamespaces,
               etcdEndpoints,
               bundleConfigMap,
-              bundleSha256: args.bundle.sha256,
-              etcdSecret: secretName,
-            }),
+              secretName,
+            ]) =>
+              registrarDeploymentSpec({
+                name,
+                image: args.image ?? DEFAULT_IMAGE,
+                replicas,
+                serviceAccountName,
+                apps: [...(args.apps ?? [])].sort(),
+                appsNamespace,
+                platformNamespaces,
+                etcdEndpoints,
+                bundleConfigMap,
+                bundleSha256: args.bundle.sha256,
+                etcdSecret: secretName,
+              }),
           ),
       },
       { parent: this },

@@ -18,7 +18,7 @@ const BUNDLE_DIR = "/opt/switchyard";
 const RUN_DIR = "/run/switchyard";
 const TLS_DIR = "/etc/switchyard/etcd";
 
-/** Read-only, and only the one resource the registrar reads (namespaced: only the apps namespace). */
+/** Read-only, and only the one resource the registrar reads (a Role in each namespace it reads). */
 export function registrarRules(): k8s.types.input.rbac.v1.PolicyRule[] {
   return [
     { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
@@ -37,6 +37,8 @@ export interface RegistrarPodArgs {
   /** Pinned apps (`--apps`); empty: only the apps discovered from labelled slices. */
   apps: string[];
   appsNamespace: string;
+  /** Namespaces of routed platform Services (`--platform-namespaces`). */
+  platformNamespaces: string[];
   etcdEndpoints: string[];
   bundleConfigMap: string;
   bundleSha256: string;
@@ -52,6 +54,9 @@ export function registrarDeploymentSpec(a: RegistrarPodArgs): k8s.types.input.ap
   const env: Record<string, string> = {
     ...(a.apps.length > 0 ? { [registrarEnvName("apps")]: a.apps.join(",") } : {}),
     [registrarEnvName("namespace")]: a.appsNamespace,
+    ...(a.platformNamespaces.length > 0
+      ? { [registrarEnvName("platform-namespaces")]: [...a.platformNamespaces].sort().join(",") }
+      : {}),
     [registrarEnvName("etcd-endpoints")]: a.etcdEndpoints.join(","),
     [registrarEnvName("etcd-ca")]: `${TLS_DIR}/ca.crt`,
     [registrarEnvName("etcd-cert")]: `${TLS_DIR}/tls.crt`,

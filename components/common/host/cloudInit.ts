@@ -100,6 +100,8 @@ export function renderCloudConfig(c: CloudConfig): string {
  */
 export interface HostAgent {
   name: string;
+  /** Package repositories the agent's packages come from (cloud-init `yum_repos`). */
+  yumRepos?: CloudConfig["yumRepos"];
   packages?: string[];
   writeFiles: WriteFile[];
   units: UnitFile[];
@@ -117,6 +119,9 @@ export function withHostAgents(c: CloudConfig, agents: readonly HostAgent[]): Cl
   const enable = agents.flatMap((a) => a.enable);
   return {
     ...c,
+    yumRepos: agents.some((a) => a.yumRepos)
+      ? Object.assign({}, c.yumRepos, ...agents.map((a) => a.yumRepos ?? {}))
+      : c.yumRepos,
     packages: [...(c.packages ?? []), ...agents.flatMap((a) => a.packages ?? [])],
     writeFiles: [...c.writeFiles, ...agents.flatMap((a) => [...a.writeFiles, ...a.units.map(unitFile)])],
     runcmd: [

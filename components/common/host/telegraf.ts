@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { renderTelegrafConfig, type PluginOptions, type TelegrafConfig } from "../telegraf/config";
 import type { InputPlugin } from "../telegraf/plugins";
-import type { CloudConfigPart } from "./cloudInit";
+import type { CloudConfigPart, HostAgent } from "./cloudInit";
 import { FETCH_SECRET_FILES_PATH } from "./secretFiles";
 import { renderUnit } from "./systemd";
 
@@ -36,6 +36,11 @@ export interface HostTelegrafInput {
   credentialsSecretArn: string;
   /** Run as this user instead of telegraf (a socket only that user may read). */
   runAs?: string;
+  /**
+   * The input's own credential (a database's monitoring password), fetched at boot like
+   * InfluxDB's: a Secrets Manager secret whose JSON key `envFile` holds `NAME=value` lines.
+   */
+  serviceCredentials?: { secretArn: string; envFile: string };
 }
 
 /** Where a host component's Telegraf writes, as the monitoring component hands it out. */
@@ -108,6 +113,12 @@ export function renderHostTelegrafConfig(i: HostTelegrafInput): string {
 }
 
 export function hostTelegraf(i: HostTelegrafInput): CloudConfigPart {
+  const secrets = [
+    { arn: i.credentialsSecretArn, envFile: TELEGRAF_HOST.envFile },
+    ...(i.serviceCredentials
+      ? [{ arn: i.serviceCredentials.secretArn, envFile: i.serviceCredentials.envFile }]
+      : []),
+  ];
   const credentials = renderUnit({
     name: TELEGRAF_HOST.credentialsUnit,
     sections: [
@@ -124,10 +135,10 @@ export function hostTelegraf(i: HostTelegrafInput): CloudConfigPart {
         [
           ["Type", "oneshot"],
           ["RemainAfterExit", true],
-          [
-            "ExecStart",
-            `${FETCH_SECRET_FILES_PATH} ${i.credentialsSecretArn} ${TELEGRAF_HOST.secretsDir} root`,
-          ],
+          ...secrets.map(
+            (c) =>
+              ["ExecStart", `${FETCH_SECRET_FILES_PATH} ${c.arn} ${TELEGRAF_HOST.secretsDir} root`] as const,
+          ),
         ],
       ],
     ],
@@ -147,7 +158,7 @@ export function hostTelegraf(i: HostTelegrafInput): CloudConfigPart {
       [
         "Service",
         [
-          ["EnvironmentFile", `${TELEGRAF_HOST.secretsDir}/${TELEGRAF_HOST.envFile}`],
+          ...secrets.map((c) => ["EnvironmentFile", `${TELEGRAF_HOST.secretsDir}/${c.envFile}`] as const),
           ...(i.runAs ? ([["User", i.runAs] as const, ["Group", i.runAs] as const] as const) : []),
         ],
       ],
@@ -192,4 +203,21 @@ export function hostTelegraf(i: HostTelegrafInput): CloudConfigPart {
 /** The instance-role statement a host with Telegraf needs: read its one credentials secret. */
 export function telegrafCredentialsStatement(target: HostMetricsTarget): Record<string, unknown> {
   return { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: target.credentialsSecretArn };
+}
+
+/**
+ * The same Telegraf as a HostAgent, for hosts whose renderer takes extra agents
+ * (withHostAgents: the database members).
+ */
+export function telegrafHostAgent(i: HostTelegrafInput): HostAgent {
+  const part = hostTelegraf(i);
+  return {
+    name: "telegraf",
+    yumRepos: part.yumRepos,
+    packages: part.packages,
+    writeFiles: part.writeFiles,
+    units: [],
+    runcmd: part.runcmd,
+    enable: [],
+  };
 }

@@ -1,28 +1,6 @@
 import { z } from "zod";
 import { arn, hostname } from "../fields";
 
-export const loggingSchema = z.strictObject({
-  enabled: z.boolean().default(true),
-  kafka: z
-    .strictObject({
-      brokers: z.number().int().min(1).max(9).default(3),
-      storageGiB: z.number().int().min(10).default(100),
-      topic: z
-        .string()
-        .regex(/^[a-zA-Z0-9._-]{1,249}$/, { error: "expected a Kafka topic name" })
-        .default("logs"),
-      retentionHours: z.number().int().min(1).default(72),
-    })
-    .prefault({}),
-  graylog: z
-    .strictObject({
-      replicas: z.number().int().min(1).default(2),
-      storageGiB: z.number().int().min(10).default(200),
-      host: hostname().optional(),
-    })
-    .prefault({}),
-});
-
 const secretText = z.string().min(1, { error: "expected a non-empty value (set it with --secret)" });
 
 /** Where alerts go. Every URL and key is handled as a Pulumi secret by the component. */
@@ -69,5 +47,4 @@ export const monitoringSchema = z.strictObject({
     .prefault({}),
 });
 
-export type LoggingConfig = z.infer<typeof loggingSchema>;
 export type MonitoringConfig = z.infer<typeof monitoringSchema>;

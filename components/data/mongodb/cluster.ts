@@ -11,7 +11,13 @@ import { createAppSecret, createDatabaseService, serviceDnsNames } from "../kube
 import { createDatabaseMember, type DataMember } from "../member";
 import { dataZoneName, planDataMembers } from "../placement";
 import { mongoRelease } from "./releases";
-import { MONGO_CREDENTIALS, MONGO_KEY_FILE, MONGO_SERVER_PEM, MONGODB_PORT } from "./render/layout";
+import {
+  MONGO_CREDENTIALS,
+  MONGO_KEY_FILE,
+  MONGO_SERVER_PEM,
+  MONGO_SERVICE_PREFIX,
+  MONGODB_PORT,
+} from "./render/layout";
 import { renderMongoMemberUserData } from "./render/userData";
 
 export interface MongoReplicaSetArgs {
@@ -24,6 +30,21 @@ export interface MongoReplicaSetArgs {
   appsNamespace: pulumi.Input<string>;
   protectData: boolean;
   hostAgents?: HostAgent[];
+  /**
+   * Platform services that keep their state here (Graylog): each gets a database and a user of
+   * its name, readWrite on that database only, its password generated like the others.
+   */
+  serviceUsers?: string[];
+}
+
+/** How a platform service reaches its database: every member by name, TLS, the replica set. */
+export interface MongoServiceCredential {
+  username: string;
+  database: string;
+  /** Secret. */
+  password: pulumi.Output<string>;
+  /** mongodb://user:password@members/database?replicaSet=…&tls=true&authSource=database (secret). */
+  uri: pulumi.Output<string>;
 }
 
 export const MONGODB_SERVICES = { service: "mongodb", secret: "mongodb" } as const;
@@ -42,6 +63,8 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
   readonly caCertPem: pulumi.Output<string>;
   readonly secretName: string = MONGODB_SERVICES.secret;
   readonly members: DataMember[];
+  /** Credentials of each `serviceUsers` entry, by name. */
+  readonly serviceCredentials: Record<string, MongoServiceCredential>;
 
   constructor(name: string, args: MongoReplicaSetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("switchyard:data:MongoReplicaSet", name, {}, opts);
@@ -54,9 +77,10 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
     );
     this.zoneId = zone.zoneId;
     const plans = planDataMembers("mongodb", cfg.members, args.availabilityZones, zoneName);
+    const serviceUsers = args.serviceUsers ?? [];
     const credentials = createCredentials(
       `${name}-credentials`,
-      MONGO_CREDENTIALS,
+      [...MONGO_CREDENTIALS, ...serviceUsers.map((u) => `${MONGO_SERVICE_PREFIX}${u}`)],
       "MongoDB users: admin, app",
       this,
     );
@@ -121,6 +145,11 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
       this,
     );
     this.hosts = plans.map((p) => `${p.fqdn}:${MONGODB_PORT}`);
+    // Drivers connect to the names in rs.conf(), so URLs list them rather than the Service.
+    const urlOf = (user: string, password: pulumi.Output<string>, database: string) =>
+      pulumi.secret(
+        pulumi.interpolate`mongodb://${user}:${password}@${this.hosts.join(",")}/${database}?replicaSet=${cfg.replicaSetName}&tls=true&authSource=${database}`,
+      );
     const app = credentials.passwords.app;
     createAppSecret(
       name,
@@ -128,10 +157,7 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
         namespace: args.appsNamespace,
         secret: MONGODB_SERVICES.secret,
         data: {
-          // Drivers connect to the names in rs.conf(), so the URL lists them rather than the Service.
-          url: pulumi.secret(
-            pulumi.interpolate`mongodb://${cfg.appUser}:${app}@${this.hosts.join(",")}/${cfg.database}?replicaSet=${cfg.replicaSetName}&tls=true&authSource=${cfg.database}`,
-          ),
+          url: urlOf(cfg.appUser, app, cfg.database),
           hosts: this.hosts.join(","),
           replicaSet: cfg.replicaSetName,
           database: cfg.database,
@@ -141,6 +167,12 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
         },
       },
       this,
+    );
+    this.serviceCredentials = Object.fromEntries(
+      serviceUsers.map((u) => {
+        const password = pulumi.secret(credentials.passwords[`${MONGO_SERVICE_PREFIX}${u}`]);
+        return [u, { username: u, database: u, password, uri: urlOf(u, password, u) }];
+      }),
     );
     this.replicaSetName = cfg.replicaSetName;
     this.caCertPem = ca.cert.certPem;

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { al2023Ami } from "../../common/ami";
 import { instanceArch } from "../../common/architecture";
 import type { HostAgent } from "../../common/host/cloudInit";
+import type { HostMetricsTarget } from "../../common/host/telegraf";
 import { TLS_FILES } from "../../common/host/secretFiles";
 import { createCa } from "../../common/pki";
 import { createVolumeSnapshotPolicy, snapshotTag } from "../../common/volumeSnapshots";
@@ -13,7 +14,9 @@ import { createAppSecret, createDatabaseService, serviceDnsNames } from "../kube
 import { createDatabaseMember, type DataMember } from "../member";
 import { dataZoneName, planDataMembers } from "../placement";
 import { mysqlRelease } from "./releases";
-import { MYSQL_CREDENTIALS, MYSQL_PORT } from "./render/layout";
+import { dataTelegraf } from "../telegraf";
+import { MYSQL_CREDENTIALS, MYSQL_PORT, MYSQL_USERS } from "./render/layout";
+import { MYSQL_MONITOR_PASSWORD_ENV, mysqlTelegrafInputs } from "./render/telegraf";
 import { renderMysqlMemberUserData } from "./render/userData";
 
 export interface MysqlClusterArgs {
@@ -30,6 +33,8 @@ export interface MysqlClusterArgs {
   protectData: boolean;
   /** Extra agents every member runs (metrics, log shipping), appended to its user-data. */
   hostAgents?: HostAgent[];
+  /** Where the members' Telegraf writes (inputs.mysql with replica status); none: no Telegraf. */
+  metrics?: HostMetricsTarget;
 }
 
 /** Kubernetes names apps use (Services and the Secret in the apps namespace). */
@@ -89,6 +94,17 @@ export class MysqlCluster extends pulumi.ComponentResource {
       `MySQL accounts: ${MYSQL_CREDENTIALS.join(", ")}`,
       this,
     );
+    const telegraf = dataTelegraf(
+      `${name}-telegraf`,
+      {
+        role: "mysql",
+        metrics: args.metrics,
+        inputs: mysqlTelegrafInputs({ user: MYSQL_USERS.monitor, mariadb: cfg.engine === "mariadb" }),
+        envFile: "mysql.env",
+        env: credentials.passwords.monitor.apply((p) => `${MYSQL_MONITOR_PASSWORD_ENV}=${p}\n`),
+      },
+      this,
+    );
     const ca = createCa(name, this);
     createVolumeSnapshotPolicy(name, { days: args.snapshotRetentionDays }, this);
 
@@ -117,11 +133,14 @@ export class MysqlCluster extends pulumi.ComponentResource {
         serviceNames,
         tlsDescription: `MySQL member ${plan.name}: ${Object.values(TLS_FILES).join(", ")}`,
         secretArns: [credentials.secret.arn],
-        statements: [{ Effect: "Allow", Action: "ssm:GetParameter", Resource: primaryParameter.arn }],
+        statements: [
+          { Effect: "Allow", Action: "ssm:GetParameter", Resource: primaryParameter.arn },
+          ...telegraf.statements,
+        ],
         userData: (volumeId, tlsSecretArn) =>
           pulumi
-            .all([volumeId, tlsSecretArn, credentials.secret.arn])
-            .apply(([volume, tlsArn, credentialsArn]) =>
+            .all([volumeId, tlsSecretArn, credentials.secret.arn, telegraf.agents])
+            .apply(([volume, tlsArn, credentialsArn, telegrafAgents]) =>
               renderMysqlMemberUserData({
                 fqdn: plan.fqdn,
                 // 0 is not a valid source id; +1 keeps ids unique and stable per member.
@@ -133,7 +152,7 @@ export class MysqlCluster extends pulumi.ComponentResource {
                 primaryParameter: `/switchyard/${stack}/mysql/primary`,
                 database: cfg.database,
                 appUser: cfg.appUser,
-                hostAgents: args.hostAgents ?? [],
+                hostAgents: [...(args.hostAgents ?? []), ...telegrafAgents],
               }),
             ),
       }),

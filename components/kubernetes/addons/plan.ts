@@ -25,6 +25,9 @@ export function planAddons(args: { availabilityZones: number }): AddonSpec[] {
         name: "aws-node",
         managedPolicies: MANAGED_POLICIES.vpcCni,
       },
+      // NetworkPolicies are enforced (by the CNI's node agent); pods without one stay open.
+      // The logging stack relies on it: only Graylog reaches OpenSearch (docs/logging.md).
+      configurationValues: { enableNetworkPolicy: "true" },
     },
     { name: "kube-proxy", phase: "beforeNodes" },
     { name: "eks-pod-identity-agent", phase: "beforeNodes" },

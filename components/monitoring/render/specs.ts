@@ -4,7 +4,13 @@
  * without Pulumi. Every container runs as non-root with a read-only root filesystem.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import { GRAFANA_PORT, INFLUXDB_PORT, TELEGRAF_HEALTH_PORT, type InfluxUser } from "../layout";
+import {
+  GRAFANA_HEALTH_PATH,
+  GRAFANA_PORT,
+  INFLUXDB_PORT,
+  TELEGRAF_HEALTH_PORT,
+  type InfluxUser,
+} from "../layout";
 import { passwordEnv } from "./influxdb";
 import { TELEGRAF_PASSWORD_ENV } from "./telegraf";
 
@@ -223,7 +229,7 @@ const GRAFANA_UID = 472;
 
 export function grafanaDeploymentSpec(i: GrafanaSpecInput): k8s.types.input.apps.v1.DeploymentSpec {
   const labels = labelsFor("grafana");
-  const httpGet = { path: "/api/health", port: "http" };
+  const httpGet = { path: GRAFANA_HEALTH_PATH, port: "http" };
   return {
     // SQLite on an emptyDir: everything Grafana serves is provisioned, so one replica that is
     // replaced on update loses nothing but sessions and silences (docs/monitoring.md).

@@ -53,6 +53,8 @@ export function custom(): Plan {
   const run = planVariant("prod", (cfg) => {
     cfg["switchyard:kubernetes"] = CUSTOM;
     cfg["switchyard:databases"] = { ...(cfg["switchyard:databases"] ?? {}), mongodb: { enabled: false } };
+    // Graylog needs MongoDB (a config error otherwise): this variant runs without both.
+    cfg["switchyard:logging"] = { ...(cfg["switchyard:logging"] ?? {}), enabled: false };
   });
   if (!run.plan) throw new Error(`custom plan failed (exit ${run.status}):\n${run.stderr}`);
   customPlan = run.plan;

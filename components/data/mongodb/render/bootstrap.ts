@@ -3,12 +3,14 @@
  * packages and runs JavaScript with Node's fs), run by systemd at every boot. Check, then act:
  * it reads `hello` from itself and its peers and changes only what is missing — `rs.initiate`
  * exactly once (by mongodb-0, only when no member belongs to a set yet, before any user exists),
- * the admin user through the localhost exception, the apps' user, and a member adding itself
+ * the admin user through the localhost exception, the apps' user, the platform services' users
+ * (one per `service-<name>` credential), and a member adding itself
  * to an existing set when it is new (growing 3 -> 5). The decision is one pure function,
  * `decide`, that the tests run against observed states.
  *
  * Passwords are read from the files fetch-secret-files wrote and never printed.
  */
+import { MONGO_SERVICE_PREFIX } from "./layout";
 
 export interface MongoBootstrapEnvInput {
   selfHost: string;
@@ -62,6 +64,20 @@ export const DECIDE_SOURCE = `function decide(s) {
   return s.isPrimary ? "users" : "done";
 }`;
 
+/**
+ * Platform services' users (Graylog's), one per credential file `service-<name>` in the
+ * credentials directory: user and database `<name>`. Read from the secret rather than from
+ * user-data, so enabling a service on running members needs no instance replacement, only a
+ * re-run of the bootstrap (docs/databases.md). Pure (the tests evaluate this exact text).
+ */
+export const SERVICE_USERS_SOURCE = `function serviceUsers(files) {
+  return files
+    .filter((f) => f.startsWith(SERVICE_PREFIX))
+    .map((f) => f.slice(SERVICE_PREFIX.length))
+    .filter((name) => /^[a-z][a-z0-9_]{0,31}$/.test(name))
+    .sort();
+}`;
+
 export function renderMongoBootstrapScript(): string {
   return `// Switchyard MongoDB member bootstrap (components/data/mongodb/render/bootstrap.ts).
 // Check, then act: safe at every boot and when run twice.
@@ -76,6 +92,9 @@ const changed = (m) => {
 };
 
 ${DECIDE_SOURCE}
+
+const SERVICE_PREFIX = ${JSON.stringify(MONGO_SERVICE_PREFIX)};
+${SERVICE_USERS_SOURCE}
 
 function secret(name) {
   const value = fs.readFileSync(env.CREDENTIALS_DIR + "/" + name, "utf8").trim();
@@ -167,14 +186,22 @@ function ensureUsers() {
     }
     changed("admin user created through the localhost exception");
   }
-  const app = adminDb(local).getSiblingDB(env.APP_DATABASE);
-  const appSecret = secret("app");
-  if (app.getUser(env.APP_USER) === null) {
-    app.createUser({ user: env.APP_USER, pwd: appSecret, roles: [{ role: "readWrite", db: env.APP_DATABASE }] });
-    changed("user " + env.APP_USER + " created");
-  } else if (!canLogin(local, env.APP_DATABASE, env.APP_USER, appSecret)) {
-    app.updateUser(env.APP_USER, { pwd: appSecret });
-    changed("user " + env.APP_USER + ": password set to the current credential");
+  const admin = adminDb(local);
+  ensureUser(admin, env.APP_DATABASE, env.APP_USER, "app");
+  for (const name of serviceUsers(fs.readdirSync(env.CREDENTIALS_DIR))) ensureUser(admin, name, name, SERVICE_PREFIX + name);
+}
+
+// A user owning its own database, readWrite there only; its password set again when a login
+// with the current credential fails (rotation).
+function ensureUser(admin, database, user, credential) {
+  const db = admin.getSiblingDB(database);
+  const pwd = secret(credential);
+  if (db.getUser(user) === null) {
+    db.createUser({ user, pwd, roles: [{ role: "readWrite", db: database }] });
+    changed("user " + user + " created");
+  } else if (!canLogin(local, database, user, pwd)) {
+    db.updateUser(user, { pwd });
+    changed("user " + user + ": password set to the current credential");
   }
 }
 

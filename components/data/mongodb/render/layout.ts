@@ -21,5 +21,7 @@ export const MONGO_HOST = {
 
 export const MONGO_SERVER_PEM = "server.pem";
 export const MONGO_KEY_FILE = "keyfile";
-/** Keys of the credentials secret. */
+/** Keys of the credentials secret (plus one `service-<name>` per platform service's user). */
 export const MONGO_CREDENTIALS = ["admin", "app"] as const;
+/** Credential key prefix of a platform service's user (e.g. `service-graylog`). */
+export const MONGO_SERVICE_PREFIX = "service-";

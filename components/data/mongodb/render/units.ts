@@ -185,7 +185,7 @@ export function mongoUnits(input: MongoUnitsInput): UnitFile[] {
     ),
     fetch(
       "mongodb-credentials.service",
-      "admin and app credentials",
+      "user credentials (admin, app, platform services)",
       input.credentialsSecretArn,
       MONGO_HOST.credentialsDir,
       "root",

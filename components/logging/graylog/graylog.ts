@@ -1,0 +1,265 @@
+/**
+ * switchyard:logging:Graylog — the read side of the logging stack: OpenSearch (StatefulSet on
+ * gp3, one node per zone) as the search backend, Graylog (StatefulSet: each node keeps its
+ * message journal on its own gp3 volume), its state in a database on the MongoDB replica set, and
+ * the configurator Job that creates the GELF Kafka input, the stream and the index set through
+ * Graylog's REST API. Secrets are generated here once and kept in Pulumi state, so every update
+ * renders the same password_secret and root password (docs/logging.md, "Graylog").
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { platformServiceLabels, type PlatformServiceArgs } from "../../apps";
+import { CONFIGURATOR_BUNDLE_KEY } from "./bundle";
+import { desiredStateDigest, graylogDesiredState, renderDesiredState } from "./desired";
+import {
+  DESIRED_STATE_FILE,
+  GRAYLOG_HEALTH_PATH,
+  GRAYLOG_PORT,
+  GRAYLOG_ROUTE_APP,
+  IMAGES,
+  OPENSEARCH_HTTP_PORT,
+  OPENSEARCH_TRANSPORT_PORT,
+  SECRET_KEYS,
+  SERVICE_NAMES,
+  labelsFor,
+} from "./layout";
+import { graylogNetworkPolicies } from "./network";
+import { rootPasswordSha2 } from "./secrets";
+import { configuratorJobSpec, graylogStatefulSetSpec, openSearchStatefulSetSpec } from "./specs";
+import type { GraylogArgs } from "./types";
+
+/** The configurator runs on the same pinned Node.js image as the registrar. */
+const CONFIGURATOR_IMAGE = "node:20.20.2-alpine3.22";
+
+export class Graylog extends pulumi.ComponentResource {
+  /** In-cluster URL of the web interface and REST API. */
+  readonly url: pulumi.Output<string>;
+  /** How people reach Graylog: its routed URL, or the port-forward command. */
+  readonly access: pulumi.Output<string>;
+  /** Secret: the root (admin) password, for the first sign-in and break-glass access. */
+  readonly rootPassword: pulumi.Output<string>;
+  /** With a host: Graylog as a platform service for a PlatformRoute (the HAProxy tier). */
+  readonly service?: PlatformServiceArgs;
+
+  constructor(name: string, args: GraylogArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("switchyard:logging:Graylog", name, {}, opts);
+    const ns = pulumi.output(args.namespace);
+    const meta = (component: string, extra: { name?: string } = {}) => ({
+      namespace: args.namespace,
+      labels: labelsFor(component),
+      ...extra,
+    });
+
+    // Generated once; their state is the only source, so no update can rotate them by accident.
+    const passwordSecret = new random.RandomPassword(
+      `${name}-password-secret`,
+      { length: 96, special: false },
+      { parent: this },
+    ).result;
+    const rootPassword = new random.RandomPassword(
+      `${name}-root-password`,
+      { length: 32, special: false },
+      { parent: this },
+    ).result;
+
+    const secret = new k8s.core.v1.Secret(
+      `${name}-server`,
+      {
+        metadata: meta("graylog"),
+        type: "Opaque",
+        stringData: pulumi.secret(
+          pulumi
+            .all([passwordSecret, rootPassword, args.mongodb.uri, args.mongodb.caCertPem])
+            .apply(([pepper, root, uri, ca]) => ({
+              [SECRET_KEYS.passwordSecret]: pepper,
+              [SECRET_KEYS.rootPassword]: root,
+              [SECRET_KEYS.rootPasswordSha2]: rootPasswordSha2(root),
+              [SECRET_KEYS.mongodbUri]: uri,
+              [SECRET_KEYS.mongodbCa]: ca,
+            })),
+        ),
+      },
+      { parent: this },
+    );
+
+    this.service = args.host
+      ? {
+          app: GRAYLOG_ROUTE_APP,
+          host: args.host,
+          namespace: { key: "logging", name: args.namespace },
+          port: GRAYLOG_PORT,
+          healthCheckPath: GRAYLOG_HEALTH_PATH,
+        }
+      : undefined;
+    const service = (
+      id: string,
+      component: string,
+      port: { name: string; port: number }[],
+      headless: boolean,
+      extraLabels: Record<string, string> = {},
+    ) =>
+      new k8s.core.v1.Service(
+        `${name}-${id}`,
+        {
+          metadata: { ...meta(component, { name: id }), labels: { ...labelsFor(component), ...extraLabels } },
+          spec: {
+            selector: labelsFor(component),
+            ports: port.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: "TCP" })),
+            ...(headless ? { clusterIP: "None", publishNotReadyAddresses: true } : {}),
+          },
+        },
+        { parent: this },
+      );
+    const searchPorts = [
+      { name: "http", port: OPENSEARCH_HTTP_PORT },
+      { name: "transport", port: OPENSEARCH_TRANSPORT_PORT },
+    ];
+    const searchServices = [
+      service(SERVICE_NAMES.opensearchPods, "opensearch", searchPorts, true),
+      service(SERVICE_NAMES.opensearch, "opensearch", [searchPorts[0]], false),
+    ];
+    const graylogServices = [
+      service(SERVICE_NAMES.graylogPods, "graylog", [{ name: "http", port: GRAYLOG_PORT }], true),
+      // The registrar registers the pods behind this labelled Service as the route's members.
+      service(
+        SERVICE_NAMES.graylog,
+        "graylog",
+        [{ name: "http", port: GRAYLOG_PORT }],
+        false,
+        this.service ? platformServiceLabels(this.service.app) : {},
+      ),
+    ];
+
+    for (const [id, policy] of Object.entries(graylogNetworkPolicies())) {
+      new k8s.networking.v1.NetworkPolicy(
+        `${name}-${id}`,
+        { metadata: meta(id), spec: policy },
+        { parent: this },
+      );
+    }
+    for (const [id, component] of [
+      ["opensearch", "opensearch"],
+      ["server", "graylog"],
+    ]) {
+      new k8s.policy.v1.PodDisruptionBudget(
+        `${name}-${id}`,
+        {
+          metadata: meta(component),
+          spec: { maxUnavailable: 1, selector: { matchLabels: labelsFor(component) } },
+        },
+        { parent: this },
+      );
+    }
+
+    const opensearch = new k8s.apps.v1.StatefulSet(
+      `${name}-opensearch`,
+      {
+        metadata: meta("opensearch", { name: "opensearch" }),
+        spec: openSearchStatefulSetSpec({
+          image: IMAGES.opensearch,
+          nodes: args.search.nodes,
+          storageGiB: args.search.storageGiB,
+          storageClass: args.storageClass,
+          resources: args.search.resources,
+        }),
+      },
+      // The claim template cannot change in place; a new size is a volume expansion (docs/logging.md).
+      { parent: this, dependsOn: searchServices, ignoreChanges: ["spec.volumeClaimTemplates"] },
+    );
+
+    const externalUri = args.host ? `https://${args.host}/` : `http://localhost:${GRAYLOG_PORT}/`;
+    const graylog = new k8s.apps.v1.StatefulSet(
+      `${name}-server`,
+      {
+        metadata: meta("graylog", { name: "graylog" }),
+        spec: pulumi
+          .all([secret.metadata.name, args.kafka.clusterCaSecret, ns])
+          .apply(([secretName, kafkaCaSecret, n]) =>
+            graylogStatefulSetSpec({
+              image: IMAGES.graylog,
+              replicas: args.replicas,
+              journalGiB: args.journalGiB,
+              storageClass: args.storageClass,
+              resources: args.resources,
+              secret: secretName,
+              kafkaCaSecret,
+              externalUri,
+              opensearchUrl: `http://${SERVICE_NAMES.opensearch}.${n}.svc.cluster.local:${OPENSEARCH_HTTP_PORT}`,
+            }),
+          ),
+      },
+      {
+        parent: this,
+        dependsOn: [opensearch, ...graylogServices],
+        ignoreChanges: ["spec.volumeClaimTemplates"],
+      },
+    );
+
+    // The configurator: what it applies and its code in one ConfigMap (no secret in either); the
+    // Job's name carries their digest, so any change runs it again (a Job's pod spec is immutable).
+    const desired = pulumi.output(args.kafka.bootstrapServers).apply((bootstrapServers) =>
+      renderDesiredState(
+        graylogDesiredState({
+          retentionDays: args.retentionDays,
+          searchNodes: args.search.nodes,
+          graylogReplicas: args.replicas,
+          kafka: { ...args.kafka, bootstrapServers },
+        }),
+      ),
+    );
+    const configuratorFiles = new k8s.core.v1.ConfigMap(
+      `${name}-configurator`,
+      {
+        metadata: meta("graylog-configurator"),
+        data: { [DESIRED_STATE_FILE]: desired, [CONFIGURATOR_BUNDLE_KEY]: args.configuratorBundle.source },
+      },
+      { parent: this },
+    );
+    this.url = ns.apply((n) => `http://${SERVICE_NAMES.graylog}.${n}.svc.cluster.local:${GRAYLOG_PORT}`);
+    new k8s.batch.v1.Job(
+      `${name}-configurator`,
+      {
+        metadata: {
+          ...meta("graylog-configurator"),
+          annotations: {
+            "switchyard.io/configurator-digest": desired.apply((d) =>
+              desiredStateDigest(d + args.configuratorBundle.sha256),
+            ),
+          },
+        },
+        spec: pulumi
+          .all([
+            configuratorFiles.metadata.name,
+            secret.metadata.name,
+            args.kafka.credentialsSecret,
+            this.url,
+          ])
+          .apply(([configMap, secretName, kafkaUserSecret, graylogUrl]) =>
+            configuratorJobSpec({
+              image: CONFIGURATOR_IMAGE,
+              configMap,
+              secret: secretName,
+              kafkaUserSecret,
+              graylogUrl,
+            }),
+          ),
+      },
+      {
+        parent: this,
+        dependsOn: [graylog],
+        deleteBeforeReplace: true,
+        // A new digest is a new run: the finished Job is replaced, never patched.
+        replaceOnChanges: ["metadata.annotations", "spec"],
+      },
+    );
+
+    this.rootPassword = pulumi.secret(rootPassword);
+    this.access = ns.apply((n) =>
+      args.host
+        ? externalUri
+        : `kubectl -n ${n} port-forward svc/${SERVICE_NAMES.graylog} ${GRAYLOG_PORT}:${GRAYLOG_PORT}`,
+    );
+    this.registerOutputs({ url: this.url, access: this.access });
+  }
+}

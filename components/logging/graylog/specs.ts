@@ -1,0 +1,333 @@
+/**
+ * Graylog's, OpenSearch's and the configurator's Kubernetes specs as pure functions, so what
+ * reaches the cluster (limits, probes, spread over zones, volumes, where every credential comes
+ * from) is tested without Pulumi. Credentials reach containers only through Secret references.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import { CONFIGURATOR_BUNDLE_KEY } from "./bundle";
+import {
+  DESIRED_STATE_FILE,
+  GRAYLOG_HEALTH_PATH,
+  GRAYLOG_PATHS,
+  GRAYLOG_PORT,
+  OPENSEARCH_DATA,
+  OPENSEARCH_HTTP_PORT,
+  OPENSEARCH_TRANSPORT_PORT,
+  ROOT_USERNAME,
+  SECRET_KEYS,
+  SERVICE_NAMES,
+  UIDS,
+  labelsFor,
+} from "./layout";
+
+type StatefulSetSpec = k8s.types.input.apps.v1.StatefulSetSpec;
+type Resources = { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
+
+const MEBIBYTES: Record<string, number> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024 };
+
+/** JVM heap for a memory limit: half of it (the rest: off-heap, threads, and for OpenSearch the file cache). */
+export function heapMiB(memoryLimit: string): number {
+  const m = /^(\d+)(Ki|Mi|Gi|Ti)$/.exec(memoryLimit);
+  if (!m) throw new Error(`expected a binary memory quantity such as 2Gi for a JVM heap, got ${memoryLimit}`);
+  return Math.floor((Number(m[1]) * MEBIBYTES[m[2]]) / 2);
+}
+
+const secretEnv = (name: string, secret: string, key: string) => ({
+  name,
+  valueFrom: { secretKeyRef: { name: secret, key } },
+});
+
+const noEscalation = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
+
+const podSecurity = (uid: number) => ({
+  runAsNonRoot: true,
+  runAsUser: uid,
+  runAsGroup: uid,
+  fsGroup: uid,
+  fsGroupChangePolicy: "OnRootMismatch",
+  seccompProfile: { type: "RuntimeDefault" },
+});
+
+/** One pod per zone where possible, and never two on one node when avoidable. */
+const spread = (labels: Record<string, string>) => [
+  {
+    maxSkew: 1,
+    topologyKey: "topology.kubernetes.io/zone",
+    whenUnsatisfiable: "ScheduleAnyway",
+    labelSelector: { matchLabels: labels },
+  },
+  {
+    maxSkew: 1,
+    topologyKey: "kubernetes.io/hostname",
+    whenUnsatisfiable: "ScheduleAnyway",
+    labelSelector: { matchLabels: labels },
+  },
+];
+
+/** The StatefulSet fields both share: stable pod names, and volumes that outlive pods and set. */
+const statefulSetBase = (serviceName: string, replicas: number, labels: Record<string, string>) => ({
+  serviceName,
+  replicas,
+  selector: { matchLabels: labels },
+  persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+});
+
+const claim = (storageGiB: number, storageClass: string) => ({
+  metadata: { name: "data" },
+  spec: {
+    accessModes: ["ReadWriteOnce"],
+    storageClassName: storageClass,
+    resources: { requests: { storage: `${storageGiB}Gi` } },
+  },
+});
+
+export interface OpenSearchSpecInput {
+  image: string;
+  nodes: number;
+  storageGiB: number;
+  storageClass: string;
+  resources: Resources;
+}
+
+/** Pod names of the OpenSearch StatefulSet: the initial cluster-manager nodes. */
+export const openSearchPodNames = (nodes: number): string[] =>
+  Array.from({ length: nodes }, (_, i) => `opensearch-${i}`);
+
+export function openSearchStatefulSetSpec(i: OpenSearchSpecInput): StatefulSetSpec {
+  const labels = labelsFor("opensearch");
+  const heap = heapMiB(i.resources.limits.memory);
+  const env: Record<string, string> = {
+    "cluster.name": "switchyard-graylog",
+    "discovery.seed_hosts": SERVICE_NAMES.opensearchPods,
+    "cluster.initial_cluster_manager_nodes": openSearchPodNames(i.nodes).join(","),
+    "network.host": "0.0.0.0",
+    // Graylog creates its indices itself, with its own templates.
+    "action.auto_create_index": "false",
+    // No vm.max_map_count tuning (a privileged init container): niofs instead of mmapfs.
+    "node.store.allow_mmap": "false",
+    // Isolation by NetworkPolicy (only Graylog reaches 9200, only OpenSearch 9300): docs/logging.md.
+    DISABLE_SECURITY_PLUGIN: "true",
+    DISABLE_INSTALL_DEMO_CONFIG: "true",
+    OPENSEARCH_JAVA_OPTS: `-Xms${heap}m -Xmx${heap}m`,
+  };
+  return {
+    ...statefulSetBase(SERVICE_NAMES.opensearchPods, i.nodes, labels),
+    // All nodes at once at creation: discovery needs the initial cluster-manager nodes up together.
+    podManagementPolicy: "Parallel",
+    template: {
+      metadata: { labels },
+      spec: {
+        automountServiceAccountToken: false,
+        securityContext: podSecurity(UIDS.opensearch),
+        topologySpreadConstraints: spread(labels),
+        terminationGracePeriodSeconds: 120,
+        containers: [
+          {
+            name: "opensearch",
+            image: i.image,
+            env: [
+              { name: "node.name", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+              ...Object.entries(env).map(([name, value]) => ({ name, value })),
+            ],
+            ports: [
+              { name: "http", containerPort: OPENSEARCH_HTTP_PORT, protocol: "TCP" },
+              { name: "transport", containerPort: OPENSEARCH_TRANSPORT_PORT, protocol: "TCP" },
+            ],
+            resources: i.resources,
+            // Ready once this node is part of a cluster that answers; yellow is enough to index.
+            readinessProbe: {
+              httpGet: { path: "/_cluster/health?local=true", port: "http" },
+              periodSeconds: 10,
+              timeoutSeconds: 5,
+              failureThreshold: 3,
+            },
+            startupProbe: { tcpSocket: { port: "http" }, periodSeconds: 10, failureThreshold: 60 },
+            livenessProbe: {
+              tcpSocket: { port: "transport" },
+              periodSeconds: 20,
+              timeoutSeconds: 5,
+              failureThreshold: 6,
+            },
+            securityContext: noEscalation,
+            volumeMounts: [{ name: "data", mountPath: OPENSEARCH_DATA }],
+          },
+        ],
+      },
+    },
+    volumeClaimTemplates: [claim(i.storageGiB, i.storageClass)],
+  };
+}
+
+export interface GraylogSpecInput {
+  image: string;
+  replicas: number;
+  journalGiB: number;
+  storageClass: string;
+  resources: Resources;
+  /** The Secret with password_secret, root_password_sha2, the MongoDB URI and its CA. */
+  secret: string;
+  /** Strimzi's cluster CA Secret (key ca.crt), for the Kafka input's PEM truststore. */
+  kafkaCaSecret: string;
+  /** https://<host>/ when routed through the HAProxy tier; http://localhost:9000/ otherwise. */
+  externalUri: string;
+  opensearchUrl: string;
+}
+
+/** The JVM truststore built at start: the JDK's CAs plus the MongoDB CA (TLS to the replica set). */
+const TRUSTSTORE = "/truststore/cacerts";
+
+export function graylogStatefulSetSpec(i: GraylogSpecInput): StatefulSetSpec {
+  const labels = labelsFor("graylog");
+  const heap = heapMiB(i.resources.limits.memory);
+  const settings: Record<string, string> = {
+    GRAYLOG_HTTP_BIND_ADDRESS: `0.0.0.0:${GRAYLOG_PORT}`,
+    GRAYLOG_HTTP_EXTERNAL_URI: i.externalUri,
+    GRAYLOG_ELASTICSEARCH_HOSTS: i.opensearchUrl,
+    GRAYLOG_ROOT_USERNAME: ROOT_USERNAME,
+    GRAYLOG_NODE_ID_FILE: GRAYLOG_PATHS.nodeIdFile,
+    GRAYLOG_MESSAGE_JOURNAL_DIR: GRAYLOG_PATHS.data,
+    // The journal may use most of its volume; Graylog stops reading inputs when it is full.
+    GRAYLOG_MESSAGE_JOURNAL_MAX_SIZE: `${Math.max(1, i.journalGiB - 2)}gb`,
+    // Only the HAProxy tier proxies; its X-Forwarded-For is trusted from the cluster network.
+    GRAYLOG_TRUSTED_PROXIES: "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16",
+    GRAYLOG_SERVER_JAVA_OPTS: [
+      `-Xms${heap}m -Xmx${heap}m`,
+      "-XX:+UseG1GC -Dlog4j2.formatMsgNoLookups=true -Djdk.tls.acknowledgeCloseNotify=true",
+      // The truststore holds public certificates only; its password is the JDK's well-known default.
+      `-Djavax.net.ssl.trustStore=${TRUSTSTORE} -Djavax.net.ssl.trustStoreType=PKCS12 -Djavax.net.ssl.trustStorePassword=changeit`,
+    ].join(" "),
+  };
+  const httpGet = { path: GRAYLOG_HEALTH_PATH, port: "http" };
+  return {
+    ...statefulSetBase(SERVICE_NAMES.graylogPods, i.replicas, labels),
+    template: {
+      metadata: { labels },
+      spec: {
+        automountServiceAccountToken: false,
+        securityContext: podSecurity(UIDS.graylog),
+        topologySpreadConstraints: spread(labels),
+        terminationGracePeriodSeconds: 60,
+        initContainers: [
+          {
+            name: "truststore",
+            image: i.image,
+            command: [
+              "/bin/sh",
+              "-c",
+              `cp "$JAVA_HOME/lib/security/cacerts" ${TRUSTSTORE} && chmod 0600 ${TRUSTSTORE} && ` +
+                `keytool -importcert -noprompt -alias switchyard-mongodb-ca -file /mongodb/${SECRET_KEYS.mongodbCa} ` +
+                `-keystore ${TRUSTSTORE} -storetype PKCS12 -storepass changeit`,
+            ],
+            resources: {
+              requests: { cpu: "100m", memory: "128Mi" },
+              limits: { cpu: "500m", memory: "256Mi" },
+            },
+            securityContext: { ...noEscalation, readOnlyRootFilesystem: true },
+            volumeMounts: [
+              { name: "truststore", mountPath: "/truststore" },
+              { name: "mongodb-ca", mountPath: "/mongodb", readOnly: true },
+            ],
+          },
+        ],
+        containers: [
+          {
+            name: "graylog",
+            image: i.image,
+            // Node 0 runs the leader's periodical jobs (index rotation, retention); the others not.
+            command: [
+              "tini",
+              "--",
+              "/bin/bash",
+              "-c",
+              'if [ "${HOSTNAME##*-}" = 0 ]; then export GRAYLOG_IS_LEADER=true; else export GRAYLOG_IS_LEADER=false; fi; exec /docker-entrypoint.sh server',
+            ],
+            env: [
+              ...Object.entries(settings).map(([name, value]) => ({ name, value })),
+              secretEnv("GRAYLOG_PASSWORD_SECRET", i.secret, SECRET_KEYS.passwordSecret),
+              secretEnv("GRAYLOG_ROOT_PASSWORD_SHA2", i.secret, SECRET_KEYS.rootPasswordSha2),
+              secretEnv("GRAYLOG_MONGODB_URI", i.secret, SECRET_KEYS.mongodbUri),
+            ],
+            ports: [{ name: "http", containerPort: GRAYLOG_PORT, protocol: "TCP" }],
+            resources: i.resources,
+            // lbstatus answers ALIVE once the node processes messages, DEAD while it shuts down.
+            readinessProbe: { httpGet, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
+            // Migrations and index checks on a first start take minutes.
+            startupProbe: { httpGet, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 90 },
+            livenessProbe: {
+              tcpSocket: { port: "http" },
+              periodSeconds: 20,
+              timeoutSeconds: 5,
+              failureThreshold: 6,
+            },
+            securityContext: noEscalation,
+            volumeMounts: [
+              { name: "data", mountPath: GRAYLOG_PATHS.data },
+              { name: "truststore", mountPath: "/truststore", readOnly: true },
+              { name: "kafka-ca", mountPath: GRAYLOG_PATHS.kafkaCaDir, readOnly: true },
+            ],
+          },
+        ],
+        volumes: [
+          { name: "truststore", emptyDir: { medium: "Memory", sizeLimit: "8Mi" } },
+          {
+            name: "mongodb-ca",
+            secret: {
+              secretName: i.secret,
+              items: [{ key: SECRET_KEYS.mongodbCa, path: SECRET_KEYS.mongodbCa }],
+            },
+          },
+          {
+            name: "kafka-ca",
+            secret: { secretName: i.kafkaCaSecret, items: [{ key: "ca.crt", path: "ca.crt" }] },
+          },
+        ],
+      },
+    },
+    volumeClaimTemplates: [claim(i.journalGiB, i.storageClass)],
+  };
+}
+
+export interface ConfiguratorJobInput {
+  /** A pinned Node.js >= 20 image (global fetch). */
+  image: string;
+  /** ConfigMap holding the bundle and the desired state (no secret in either). */
+  configMap: string;
+  secret: string;
+  /** The Graylog KafkaUser's Secret (Strimzi writes the SCRAM password under `password`). */
+  kafkaUserSecret: string;
+  graylogUrl: string;
+}
+
+export function configuratorJobSpec(i: ConfiguratorJobInput): k8s.types.input.batch.v1.JobSpec {
+  return {
+    // Graylog may take minutes to be ALIVE; a failed run is retried, then fails `pulumi up`.
+    backoffLimit: 4,
+    activeDeadlineSeconds: 1800,
+    template: {
+      metadata: { labels: labelsFor("graylog-configurator") },
+      spec: {
+        restartPolicy: "Never",
+        automountServiceAccountToken: false,
+        securityContext: podSecurity(1000),
+        containers: [
+          {
+            name: "configurator",
+            image: i.image,
+            command: ["node", `/etc/graylog-configurator/${CONFIGURATOR_BUNDLE_KEY}`],
+            env: [
+              { name: "GRAYLOG_URL", value: i.graylogUrl },
+              { name: "GRAYLOG_USERNAME", value: ROOT_USERNAME },
+              { name: "DESIRED_STATE_FILE", value: `/etc/graylog-configurator/${DESIRED_STATE_FILE}` },
+              secretEnv("GRAYLOG_PASSWORD", i.secret, SECRET_KEYS.rootPassword),
+              secretEnv("KAFKA_PASSWORD", i.kafkaUserSecret, "password"),
+            ],
+            resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "128Mi" } },
+            securityContext: { ...noEscalation, readOnlyRootFilesystem: true },
+            volumeMounts: [{ name: "configurator", mountPath: "/etc/graylog-configurator", readOnly: true }],
+          },
+        ],
+        volumes: [{ name: "configurator", configMap: { name: i.configMap } }],
+      },
+    },
+  };
+}
