@@ -301,9 +301,17 @@ export class Testbed {
     return load;
   }
 
-  async stop(): Promise<void> {
-    // A test that failed half-way never stopped its load; it would spin against dead ports forever.
+  /**
+   * Stops every load still running. A test that failed half-way never stopped its own, and left
+   * running it would starve the next test's backends (they share this process) into failing checks.
+   */
+  async stopLoads(): Promise<void> {
     await Promise.allSettled([...this.loads].map((l) => l.stop()));
+    this.loads.clear();
+  }
+
+  async stop(): Promise<void> {
+    await this.stopLoads();
     this.probeAgent.destroy();
     await Promise.allSettled(this.agents.map((a) => a.destroy()));
     await Promise.allSettled(this.ownedBackends.map((b) => b.close()));

@@ -1,5 +1,5 @@
 // Real etcd (3 members), two agents each with a real HAProxy, real blue/green HTTP backends.
-import { after, before, test } from "node:test";
+import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { memberKey, routeKey, serializeMember } from "../../../model/etcd/schema";
 import { Testbed, get, startBackend } from "../../../hosts/testbed";
@@ -26,6 +26,9 @@ after(async () => {
   await bed?.stop();
   await Promise.all(extra.map((b) => b.close()));
 });
+
+// A test that fails half-way leaves its load running: stop it before the next test starts.
+afterEach(() => bed?.stopLoads());
 
 test("flips under concurrent keep-alive load fail no request and never reload", async () => {
   const reloadsBefore = await Promise.all(

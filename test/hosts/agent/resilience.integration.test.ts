@@ -1,5 +1,5 @@
 // Failure behaviour against real etcd members and real HAProxy processes killed with SIGKILL.
-import { after, before, test } from "node:test";
+import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { connectEtcd } from "../../../model/etcd/connection";
 import { routeKey, serializeRoute } from "../../../model/etcd/schema";
@@ -19,6 +19,9 @@ before(async () => {
 after(async () => {
   await bed?.stop();
 });
+
+// A test that fails half-way leaves its load running: stop it before the next test starts.
+afterEach(() => bed?.stopLoads());
 
 async function flip(): Promise<Colour> {
   const next = bed.otherColourOf((await bed.readRoute(HOST)).liveColour);
