@@ -29,11 +29,11 @@ export const TEST_FILES = [
   "test/policies/network.test.ts",
   "test/policies/tagsAndEks.test.ts",
   "test/policies/catalogue.test.ts",
-  "test/agent/schema.test.ts",
-  "test/agent/plan.test.ts",
+  "test/hosts/agent/schema.test.ts",
+  "test/hosts/agent/plan.test.ts",
   "test/apps/gate.test.ts",
-  "test/apps/operations.test.ts",
-  "test/apps/operationsEdgeCases.test.ts",
+  "test/apps/operations.integration.test.ts",
+  "test/apps/operationsEdgeCases.integration.test.ts",
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */

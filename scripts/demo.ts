@@ -10,7 +10,13 @@ import { routeProvider } from "../components/apps/route/provider";
 import { RouteError } from "../components/apps/route/operations";
 import type { RouteInputs, RouteOutputs } from "../components/apps/route/operations";
 import type { Colour } from "../model/validators";
-import { HEALTH_PATH, closeBackends, deployColours, routeInputs, setMembers } from "../test/apps/dataPlane";
+import {
+  HEALTH_PATH,
+  closeBackends,
+  deployColours,
+  routeInputs,
+  setMembers,
+} from "../test/apps/support/dataPlane";
 
 const APP = "shop";
 const HOST = "shop.example.test";

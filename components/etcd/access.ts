@@ -3,7 +3,7 @@
  * client certificate (etcd's `--client-cert-auth` makes the CN the user when no token is sent),
  * holding one role with the narrowest key ranges its program uses. Pure data: the members' boot
  * script (render/authScript.ts) creates exactly this, and the real-cluster test
- * (test/routing-tier/etcd-auth.test.ts) proves each identity can do its job and nothing more.
+ * (test/etcd/auth.integration.test.ts) proves each identity can do its job and nothing more.
  */
 import { agentStatusPrefix, membersPrefix, routesPrefix } from "../../model/etcd/schema";
 import { COLOURS, type Colour } from "../../model/validators";

@@ -12,7 +12,7 @@
  *    registrar's identity writing members), the bootstrap turns authentication on underneath,
  *    and the Route then flips the app, confirmed by the agent: no request fails.
  *
- * Shared by `npm run check:etcd-auth` and test/routing-tier/etcd-auth.test.ts.
+ * Shared by `npm run check:etcd-auth` and test/etcd/auth.integration.test.ts.
  */
 import { readFileSync } from "node:fs";
 import { request as httpsRequest } from "node:https";

@@ -7,7 +7,7 @@ import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { BlueGreenService } from "../../components/apps";
 import type { BlueGreenServiceArgs } from "../../components/apps";
-import { shop } from "./fixtures";
+import { shop } from "./support/fixtures";
 
 interface Registered {
   type: string;

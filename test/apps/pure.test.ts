@@ -6,7 +6,7 @@ import { AppSpecError, appSpecProblems, assertDeployable } from "../../component
 import { autoscalerSpec, deploymentSpec, serviceSpec } from "../../components/apps/workload";
 import { serviceLabels } from "../../model/labels";
 import type { BlueGreenServiceArgs } from "../../components/apps/types";
-import { shop } from "./fixtures";
+import { shop } from "./support/fixtures";
 const NOW = Date.parse("2026-11-27T12:00:00Z");
 const base = {
   live: "green" as const,

@@ -69,7 +69,7 @@ describe("import direction between layers", () => {
       ["hosts/registrar/main.ts", 'export { createLogger } from "../runtime/log";\n'],
       ["hosts/agent/main.ts", 'export { Agent } from "./agent";\n'],
       ["index.ts", 'export { Network } from "./components/network";\n'],
-      ["test/agent/plan.test.ts", 'export { decideRoutes } from "../../hosts/agent/plan";\n'],
+      ["test/hosts/agent/plan.test.ts", 'export { decideRoutes } from "../../../hosts/agent/plan";\n'],
       ["scripts/demo.ts", 'export { Testbed } from "../hosts/testbed";\n'],
     ];
     for (const [path, code] of allowed) assert.deepEqual(await layerErrors(path, code), [], path);

@@ -17,8 +17,8 @@ import type { PlatformServiceArgs } from "../../components/apps/platform/platfor
 import { routeProvider } from "../../components/apps/route/provider";
 import { GRAFANA_HEALTH_PATH, GRAFANA_ROUTE_APP, SERVICE_NAMES } from "../../components/monitoring/layout";
 import { ROOT } from "../helpers/plan";
-import { buildBundles, endpoint, platformSlice, startRegistrar } from "../registrar/support";
-import type { RegistrarRun } from "../registrar/support";
+import { buildBundles, endpoint, platformSlice, startRegistrar } from "../hosts/registrar/support";
+import type { RegistrarRun } from "../hosts/registrar/support";
 
 const HOST = "grafana.example.test";
 

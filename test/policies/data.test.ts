@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { dataVolumesProtected } from "../../policies/rules/dataVolumesProtected";
 import { s3BlockPublicAccess } from "../../policies/rules/s3BlockPublicAccess";
 import { s3Encrypted } from "../../policies/rules/s3Encrypted";
-import { awsProvider, checkStack, dependingOn, idOf, planned } from "./helpers";
+import { awsProvider, checkStack, dependingOn, idOf, planned } from "./support/helpers";
 
 const VOLUME = "aws:ebs/volume:Volume";
 const provider = awsProvider({ Project: "switchyard", Stack: "test", ManagedBy: "pulumi" });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { edgeTlsInProduction } from "../../policies/rules/edgeTls";
-import { awsProvider, checkStack, dependingOn, idOf, planned } from "./helpers";
+import { awsProvider, checkStack, dependingOn, idOf, planned } from "./support/helpers";
 
 const LB = "aws:lb/loadBalancer:LoadBalancer";
 const LISTENER = "aws:lb/listener:Listener";

@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import { ebsEncrypted } from "../../policies/rules/ebsEncrypted";
 import { ec2Imdsv2 } from "../../policies/rules/ec2Imdsv2";
 import { userDataNoSecrets } from "../../policies/rules/userDataNoSecrets";
-import { checkResource, planned } from "./helpers";
+import { checkResource, planned } from "./support/helpers";
 
 const INSTANCE = "aws:ec2/instance:Instance";
 const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";

@@ -5,7 +5,7 @@ import { k8sContainerResources } from "../../policies/rules/k8sContainerResource
 import { k8sImagePinned, parseImage } from "../../policies/rules/k8sImagePinned";
 import { k8sNoHostPorts } from "../../policies/rules/k8sNoHostPorts";
 import { k8sServingProbes } from "../../policies/rules/k8sServingProbes";
-import { checkResource, planned } from "./helpers";
+import { checkResource, planned } from "./support/helpers";
 
 const RESOURCES = { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } };
 const PROBE = { httpGet: { path: "/healthz", port: 8080 } };

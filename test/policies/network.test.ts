@@ -4,7 +4,7 @@ import { isPublicCidr } from "../../policies/lib/network";
 import { publicSubnets } from "../../policies/rules/publicSubnets";
 import { sgNoPublicSsh } from "../../policies/rules/sgNoPublicSsh";
 import { sgPublicIngress } from "../../policies/rules/sgPublicIngress";
-import { checkResource, checkStack, dependingOn, idOf, planned } from "./helpers";
+import { checkResource, checkStack, dependingOn, idOf, planned } from "./support/helpers";
 
 const SG = "aws:ec2/securityGroup:SecurityGroup";
 const SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";

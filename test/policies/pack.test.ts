@@ -11,7 +11,7 @@ import {
   type PolicyReport,
 } from "../../scripts/lib/policies";
 import { ROOT, byName } from "../helpers/plan";
-import { dependingOn, idOf, planEvenIfViolating, planned } from "./helpers";
+import { dependingOn, idOf, planEvenIfViolating, planned } from "./support/helpers";
 
 describe("policy pack", () => {
   it("has at least 14 uniquely named, described policies with a level and one kind of validation", () => {

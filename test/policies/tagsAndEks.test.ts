@@ -7,7 +7,7 @@ import {
 } from "../../policies/rules/eks";
 import { launchedResourcesTagged } from "../../policies/rules/launchedResourcesTagged";
 import { requiredTags } from "../../policies/rules/requiredTags";
-import { awsProvider, checkResource, planned } from "./helpers";
+import { awsProvider, checkResource, planned } from "./support/helpers";
 
 const REQUIRED = { Project: "switchyard", Stack: "test", ManagedBy: "pulumi" };
 

@@ -3,7 +3,7 @@
  * the inlined protobuf definitions) is over the 1 MiB a ConfigMap may hold, and no image can be
  * built here, so it ships gzipped (~330 KiB) in a ConfigMap's binaryData and the container
  * inflates it into a memory-backed emptyDir at start. It is built (and gzipped) by hosts/build.mjs,
- * the same script that builds the agent, so the file tested by test/registrar is the file the pods
+ * the same script that builds the agent, so the file tested by test/hosts/registrar is the file the pods
  * run (components/common/hostBundles.ts).
  */
 import { createHash } from "node:crypto";

@@ -1,0 +1,145 @@
+/**
+ * Telegraf on the MySQL/MariaDB members: the rendered user-data (cloud-init schema, the TOML
+ * Telegraf reads, systemd loading both credentials) and the prod plan (the members' user-data,
+ * their instance role, the metrics NLB path opened to the databases group on 8086 only).
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { parse as parseToml } from "smol-toml";
+import { telegrafHostAgent, TELEGRAF_HOST } from "../../components/common/host/telegraf";
+import { unknownTelegrafOptions } from "../../components/common/telegraf/config";
+import { mysqlRelease } from "../../components/data/mysql/releases";
+import { MYSQL_HOST, MYSQL_USERS } from "../../components/data/mysql/render/layout";
+import { MYSQL_MONITOR_PASSWORD_ENV, mysqlTelegrafInputs } from "../../components/data/mysql/render/telegraf";
+import { renderMysqlMemberUserData } from "../../components/data/mysql/render/userData";
+import { MOCK_SECRET_VALUE } from "../../scripts/lib/stackConfig";
+import { byName, ofType, planStack } from "../helpers/plan";
+import { cloudInitSchema, writtenFiles } from "../helpers/host";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- planned inputs are free-form
+type Json = any;
+
+const influx = {
+  url: "http://internal-metrics.elb.amazonaws.com:8086",
+  database: "telegraf",
+  username: "telegraf",
+};
+const INFLUX_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:host-telegraf";
+const MYSQL_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:mysql-telegraf";
+
+function memberUserData(engine: "mysql" | "mariadb"): string {
+  return renderMysqlMemberUserData({
+    fqdn: "mysql-0.mysql.switchyard.internal",
+    serverId: 1,
+    release: mysqlRelease(engine, engine === "mysql" ? "8.4" : "11.8", "amd64"),
+    volumeId: "vol-0123456789abcdef0",
+    tlsSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:mysql-0-tls",
+    credentialsSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:mysql-credentials",
+    primaryParameter: "/switchyard/prod/mysql/primary",
+    database: "app",
+    appUser: "app",
+    hostAgents: [
+      telegrafHostAgent({
+        role: "mysql",
+        inputs: mysqlTelegrafInputs({ user: MYSQL_USERS.monitor, mariadb: engine === "mariadb" }),
+        influx,
+        credentialsSecretArn: INFLUX_ARN,
+        serviceCredentials: { secretArn: MYSQL_ARN, envFile: "mysql.env" },
+      }),
+    ],
+  });
+}
+
+describe("Telegraf in the MySQL/MariaDB members' user-data", () => {
+  for (const engine of ["mysql", "mariadb"] as const) {
+    test(`${engine}: cloud-init schema passes; inputs.mysql with replica status, only upstream options`, () => {
+      const doc = memberUserData(engine);
+      const schema = cloudInitSchema(doc);
+      assert.equal(schema.status, 0, schema.output);
+      const files = writtenFiles(doc);
+      const toml = parseToml(files.get(TELEGRAF_HOST.config)!.content) as Json;
+      const entries = (kind: "inputs" | "outputs") =>
+        Object.entries(toml[kind]).flatMap(([plugin, list]) =>
+          (list as Json[]).map((options) => ({ plugin, options })),
+        ) as never;
+      assert.deepEqual(
+        unknownTelegrafOptions({ agent: toml.agent, inputs: entries("inputs"), outputs: entries("outputs") }),
+        [],
+      );
+      const [mysql] = toml.inputs.mysql;
+      assert.equal(mysql.gather_replica_status, true);
+      assert.equal(mysql.mariadb_dialect, engine === "mariadb");
+      assert.deepEqual(mysql.servers, [
+        `${MYSQL_USERS.monitor}:\${${MYSQL_MONITOR_PASSWORD_ENV}}@unix(${MYSQL_HOST.socket})/`,
+      ]);
+      assert.deepEqual({ ...mysql.tags }, { role: "mysql" });
+    });
+  }
+
+  test("both credentials are fetched at boot and loaded by systemd; the yum repository is added", () => {
+    const doc = memberUserData("mysql");
+    const files = writtenFiles(doc);
+    const unit = files.get(`/etc/systemd/system/${TELEGRAF_HOST.credentialsUnit}`)!.content;
+    assert.match(unit, new RegExp(`ExecStart=\\S+ ${INFLUX_ARN} ${TELEGRAF_HOST.secretsDir} root`));
+    assert.match(unit, new RegExp(`ExecStart=\\S+ ${MYSQL_ARN} ${TELEGRAF_HOST.secretsDir} root`));
+    const dropIn = files.get(TELEGRAF_HOST.dropIn)!.content;
+    assert.match(dropIn, /EnvironmentFile=\/etc\/telegraf\/secrets\/influxdb\.env/);
+    assert.match(dropIn, /EnvironmentFile=\/etc\/telegraf\/secrets\/mysql\.env/);
+    assert.match(doc, /yum_repos:\n {2}influxdata:/);
+  });
+});
+
+describe("Telegraf on the database hosts in the prod plan", () => {
+  const plan = planStack("prod");
+  const members = ofType(plan, "aws:ec2/instance:Instance").filter((r) => r.name.startsWith("mysql-"));
+
+  test("every MySQL member's user-data runs Telegraf with no credential in it", () => {
+    assert.ok(members.length >= 2);
+    for (const m of members) {
+      const doc = String((m.inputs as Json).userData);
+      const files = writtenFiles(doc);
+      assert.ok(files.has(TELEGRAF_HOST.config), m.name);
+      assert.ok(!doc.includes(MOCK_SECRET_VALUE), `${m.name}: a secret in user-data`);
+      assert.match(
+        files.get(`/etc/systemd/system/${TELEGRAF_HOST.credentialsUnit}`)!.content,
+        /mysql-telegraf/,
+      );
+    }
+  });
+
+  test("the members' role reads the two Telegraf secrets, and the secret holds the monitor password as a Pulumi secret", () => {
+    const policy = JSON.parse(String(byName(plan, "aws:iam/rolePolicy:RolePolicy", "mysql-0").inputs.policy));
+    const resources = (policy.Statement as Json[]).flatMap((s) => [s.Resource].flat());
+    assert.ok(
+      resources.some((r: string) => r.endsWith("secret/monitoring-host-telegraf")),
+      JSON.stringify(resources),
+    );
+    assert.ok(
+      resources.some((r: string) => r.endsWith("secret/mysql-telegraf")),
+      JSON.stringify(resources),
+    );
+    const version = byName(plan, "aws:secretsmanager/secretVersion:SecretVersion", "mysql-telegraf");
+    assert.equal((version.inputs as Json).secretString, "[secret]");
+  });
+
+  test("the metrics NLB admits the databases group on 8086 only; the databases group may send only 8086 to it", () => {
+    const ingress = ofType(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").find(
+      (r) => r.name === "monitoring-metrics-lb-ingress-from-databases",
+    )!;
+    const lbGroup = byName(plan, "aws:ec2/securityGroup:SecurityGroup", "monitoring-metrics-lb");
+    const dbGroup = byName(plan, "aws:ec2/securityGroup:SecurityGroup", "switchyard-databases");
+    const i = ingress.inputs as Json;
+    assert.deepEqual([i.ipProtocol, i.fromPort, i.toPort], ["tcp", 8086, 8086]);
+    assert.equal(i.referencedSecurityGroupId, `${dbGroup.name}-id`);
+    assert.equal(i.securityGroupId, `${lbGroup.name}-id`);
+    const egress = ofType(plan, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter(
+      (r) =>
+        (r.inputs as Json).securityGroupId === `${dbGroup.name}-id` &&
+        (r.inputs as Json).referencedSecurityGroupId === `${lbGroup.name}-id`,
+    );
+    assert.deepEqual(
+      egress.map((r) => [(r.inputs as Json).fromPort, (r.inputs as Json).toPort]),
+      [[8086, 8086]],
+    );
+  });
+});
