@@ -8,6 +8,7 @@ import {
   appArgsFromConfig,
   buildRegistrarBundle,
 } from "./components/apps";
+import type * as pulumi from "@pulumi/pulumi";
 import { awsProvider } from "./components/common/provider";
 import { loadConfig } from "./components/config";
 import { DatabaseNetwork, MongoReplicaSet, MysqlCluster } from "./components/data";
@@ -55,6 +56,29 @@ const kubernetes = new Cluster(
   { providers: { aws } },
 );
 
+// Telegraf -> InfluxDB -> Grafana in the monitoring namespace. The routing tier's hosts write to
+// it through an internal load balancer that only their security groups reach (docs/monitoring.md).
+// Depends on the cluster for the gp3 storage class.
+const monitoring = config.monitoring.enabled
+  ? new Monitoring(
+      "monitoring",
+      {
+        ...monitoringArgsFromConfig(config, kubernetes.namespaces.monitoring, DEFAULT_STORAGE_CLASS, [
+          "edge",
+          "etcd",
+        ]),
+        hostEndpoint: {
+          vpcId: network.vpcId,
+          subnetIds: network.privateSubnetIds,
+          nodeSecurityGroupId: kubernetes.nodeSecurityGroupId,
+          nodeGroupAsgNames: kubernetes.nodeGroupAsgNames,
+          writers: { haproxy: securityGroups.ids.haproxy, etcd: securityGroups.ids.etcd },
+        },
+      },
+      { providers: { kubernetes: kubernetes.provider, aws }, dependsOn: [kubernetes] },
+    )
+  : undefined;
+
 // Production keeps stateful and shared resources from being deleted or replaced by accident.
 const protect = config.environment === "production";
 
@@ -69,6 +93,7 @@ const etcd = new EtcdCluster(
     // Data volumes are protected in every stack: losing etcd's data must take a deliberate
     // `pulumi state unprotect`, and policies under the CLI see `protect`, not `retainOnDelete`.
     protectData: true,
+    metrics: monitoring?.hostMetrics,
   },
   { providers: { aws } },
 );
@@ -118,28 +143,44 @@ const edge = new Edge(
     privateSubnetIds: network.privateSubnetIds,
     securityGroupIds: securityGroups.ids,
     agentBundle: buildAgentBundle(__dirname),
-    etcd: { endpoints: etcd.clientEndpoints, clientSecretArn: etcd.clientSecretArn },
+    etcd: {
+      endpoints: etcd.clientEndpoints,
+      agentSecretArns: {
+        blue: etcd.agentCredentials.blue.secretArn,
+        green: etcd.agentCredentials.green.secretArn,
+      },
+    },
+    metrics: monitoring?.hostMetrics,
     protect,
     owner: config.owner,
   },
   { providers: { aws } },
 );
 
-// Apps from `switchyard:apps`: both colours in the apps namespace, each app's Route in etcd. The
-// Route runs where `pulumi up` runs, which must reach the etcd members (see docs/blue-green.md).
-// In this stack the client certificate comes straight from the etcd component; app teams' stacks
-// read it from the Secrets Manager secret instead (etcdConnectionFromSecret).
-const etcdClient = {
+// Each fleet's instance role is the only reader of its agents' etcd secret.
+etcd.restrictAgentSecrets({ agents: edge.fleetRoleArns });
+
+// Each etcd identity's certificate straight from the etcd component (docs/etcd.md, "Identities").
+const etcdClientOf = (c: { certPem: pulumi.Output<string>; keyPem: pulumi.Output<string> }) => ({
   endpoints: etcd.clientEndpoints,
   ca: etcd.caCertPem,
-  cert: etcd.clientCertPem,
-  key: etcd.clientKeyPem,
-};
+  cert: c.certPem,
+  key: c.keyPem,
+});
+
+// Apps from `switchyard:apps`: both colours in the apps namespace, each app's Route in etcd. The
+// Route runs where `pulumi up` runs, which must reach the etcd members (see docs/blue-green.md).
+// It writes as the deploy runner; app teams' stacks read the same identity's certificate from
+// the Secrets Manager secret instead (etcdConnectionFromSecret).
 for (const [name, app] of Object.entries(config.apps)) {
-  new BlueGreenService(name, appArgsFromConfig(app, kubernetes.namespaces.apps, etcdClient), {
-    providers: { kubernetes: kubernetes.provider },
-    dependsOn: [edge],
-  });
+  new BlueGreenService(
+    name,
+    appArgsFromConfig(app, kubernetes.namespaces.apps, etcdClientOf(etcd.deployerCredential)),
+    {
+      providers: { kubernetes: kubernetes.provider },
+      dependsOn: [edge],
+    },
+  );
 }
 
 // The writer of the apps' member records (pod IP + container port) that the agents serve from.
@@ -152,24 +193,11 @@ new MemberRegistrar(
     namespace: kubernetes.namespaces.platform,
     appsNamespace: kubernetes.namespaces.apps,
     apps: Object.keys(config.apps),
-    etcd: etcdClient,
+    etcd: etcdClientOf(etcd.registrarCredential),
     bundle: buildRegistrarBundle(__dirname),
   },
   { providers: { kubernetes: kubernetes.provider }, dependsOn: [etcd] },
 );
-
-// Telegraf -> InfluxDB -> Grafana in the monitoring namespace; the routing tier's hosts write to
-// it too (docs/monitoring.md). Depends on the cluster for the gp3 storage class.
-const monitoring = config.monitoring.enabled
-  ? new Monitoring(
-      "monitoring",
-      monitoringArgsFromConfig(config, kubernetes.namespaces.monitoring, DEFAULT_STORAGE_CLASS, [
-        "edge",
-        "etcd",
-      ]),
-      { providers: { kubernetes: kubernetes.provider }, dependsOn: [kubernetes] },
-    )
-  : undefined;
 
 export const vpcId = network.vpcId;
 export const publicSubnetIds = network.publicSubnetIds;
@@ -188,7 +216,7 @@ export const kubernetesNamespaces = kubernetes.namespaces;
 // Routing tier: see components/contract/exports.ts (RoutingExports), docs/etcd.md and docs/edge.md.
 export const etcdClientEndpoints = etcd.clientEndpoints;
 export const etcdCaCertPem = etcd.caCertPem;
-export const etcdClientSecretArn = etcd.clientSecretArn;
+export const etcdClientSecretArn = etcd.deployerCredential.secretArn;
 export const etcdBackupBucket = etcd.backupBucket;
 export const elbDnsName = edge.dnsName;
 export const edgeTargetGroupArns = edge.targetGroupArns;

@@ -15,7 +15,7 @@ export function createInstanceRole(
   name: string,
   args: InstanceRoleArgs,
   parent: pulumi.Resource,
-): aws.iam.InstanceProfile {
+): { profile: aws.iam.InstanceProfile; role: aws.iam.Role } {
   const role = new aws.iam.Role(
     name,
     {
@@ -29,5 +29,5 @@ export function createInstanceRole(
     { role: role.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: args.statements }) },
     { parent },
   );
-  return new aws.iam.InstanceProfile(name, { role: role.name }, { parent });
+  return { profile: new aws.iam.InstanceProfile(name, { role: role.name }, { parent }), role };
 }

@@ -108,3 +108,56 @@ export function createTlsSecret(
   );
   return secret;
 }
+
+/**
+ * The secret's resource policy: its readers may read it and nobody else may, whatever their IAM
+ * policies say, except the identity that runs `pulumi up` (it writes the versions and refreshes
+ * them). Readers are IAM role ARNs; `aws:PrincipalArn` is the role behind any of its sessions.
+ */
+export function secretReadersPolicy(readers: readonly string[], deployer: string): Record<string, unknown> {
+  const statements: Record<string, unknown>[] = [
+    {
+      Sid: "OnlyItsPrincipalsRead",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "secretsmanager:GetSecretValue",
+      Resource: "*",
+      Condition: { StringNotEquals: { "aws:PrincipalArn": [...readers, deployer] } },
+    },
+  ];
+  if (readers.length > 0) {
+    statements.unshift({
+      Sid: "ItsPrincipalsRead",
+      Effect: "Allow",
+      Principal: { AWS: [...readers] },
+      Action: "secretsmanager:GetSecretValue",
+      Resource: "*",
+    });
+  }
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+export function restrictSecretReaders(
+  name: string,
+  secret: aws.secretsmanager.Secret,
+  readers: pulumi.Input<pulumi.Input<string>[]>,
+  deployer: pulumi.Input<string>,
+  parent: pulumi.Resource,
+): aws.secretsmanager.SecretPolicy {
+  return new aws.secretsmanager.SecretPolicy(
+    name,
+    {
+      secretArn: secret.arn,
+      policy: pulumi
+        .all([readers, deployer])
+        .apply(([r, d]) => JSON.stringify(secretReadersPolicy([...r].sort(), d))),
+    },
+    { parent },
+  );
+}
+
+/** The IAM principal running this deployment (the role behind an assumed-role session). */
+export function deployingPrincipal(parent: pulumi.Resource): pulumi.Output<string> {
+  const caller = aws.getCallerIdentityOutput({}, { parent });
+  return aws.iam.getSessionContextOutput({ arn: caller.arn }, { parent }).issuerArn;
+}

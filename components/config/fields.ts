@@ -33,14 +33,19 @@ export const privateCidr = cidr.refine((v) => isPrivateCidr(v), {
   error: (issue) => `expected a private (RFC 1918) range, got ${JSON.stringify(issue.input)}`,
 });
 
+const INSTANCE_TYPE_SHAPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
+
 export const instanceType = z
   .string()
-  .regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, {
+  .regex(INSTANCE_TYPE_SHAPE, {
     error: (issue) => `expected an EC2 instance type such as m7i.large, got ${JSON.stringify(issue.input)}`,
+    // A malformed name gets this message alone, not the family check below as well.
+    abort: true,
   })
-  // A name that is not an EC2 type fails here, with its key, rather than as an unpriced line.
+  // A name that is not an EC2 type fails here, with its key, rather than as an unpriced line
+  // (one problem per value: a malformed name is reported by the shape check alone).
   .superRefine((v, ctx) => {
-    const problem = instanceTypeProblem(v);
+    const problem = INSTANCE_TYPE_SHAPE.test(v) ? instanceTypeProblem(v) : undefined;
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
 

@@ -41,7 +41,10 @@ export interface RoutingExports {
   etcdClientEndpoints: string[];
   /** CA certificate (PEM) that signs the etcd members' certificates: trust it to verify them. */
   etcdCaCertPem: string;
-  /** Secrets Manager secret holding an etcd client certificate and key (read it with IAM, never export it). */
+  /**
+   * Secrets Manager secret holding the deploy runners' etcd certificate and key (write routes, read
+   * agent status): the only etcd credential app teams get. Readable by `etcd.deployRunnerRoleArns`.
+   */
   etcdClientSecretArn: string;
   /** S3 bucket with the scheduled etcd snapshots. */
   etcdBackupBucket: string;

@@ -83,7 +83,7 @@ export class DataMember extends pulumi.ComponentResource {
       { parent: this, retainOnDelete: true, protect: args.protectData },
     );
 
-    const profile = createInstanceRole(name, { statements: args.statements }, this);
+    const { profile } = createInstanceRole(name, { statements: args.statements }, this);
 
     this.instance = new aws.ec2.Instance(
       name,

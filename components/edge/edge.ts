@@ -1,17 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { al2023Ami } from "../common/ami";
+import { instanceArch } from "../common/architecture";
 import { defaultTags } from "../common/provider";
 import { createSecureBucket } from "../common/secureBucket";
 import { createRules } from "../common/sgRules";
 import type { EdgeConfig } from "../config/areas/edge";
 import { otherColour, type Colour } from "../../model/validators";
-import { archOfInstanceType } from "../etcd/releases";
 import type { AgentBundle } from "./bundle";
 import { HaproxyFleet } from "./fleet";
 import { EdgeLoadBalancer } from "./loadBalancer";
 import { haproxyRules, type EdgePeers } from "./securityRules";
 import { fleetSizes } from "./sizing";
+import type { HostMetricsTarget } from "../common/host/telegraf";
 
 export interface EdgeArgs {
   config: EdgeConfig;
@@ -21,7 +22,10 @@ export interface EdgeArgs {
   privateSubnetIds: pulumi.Input<string>[];
   securityGroupIds: EdgePeers;
   agentBundle: AgentBundle;
-  etcd: { endpoints: string[]; clientSecretArn: pulumi.Input<string> };
+  /** etcd endpoints and, per fleet, the secret of that fleet's agent identity. */
+  etcd: { endpoints: string[]; agentSecretArns: Record<Colour, pulumi.Input<string>> };
+  /** Where the HAProxy hosts' Telegraf writes; none: no Telegraf. */
+  metrics?: HostMetricsTarget;
   protect: boolean;
   /** Owner tag value, for the tags the provider's default tags do not reach. */
   owner: string;
@@ -35,6 +39,8 @@ export interface EdgeArgs {
 export class Edge extends pulumi.ComponentResource {
   readonly dnsName: pulumi.Output<string>;
   readonly targetGroupArns: Record<Colour, pulumi.Output<string>>;
+  /** Instance role of each fleet (the reader of its etcd secret). */
+  readonly fleetRoleArns: Record<Colour, pulumi.Output<string>>;
 
   constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("switchyard:edge:Edge", name, {}, opts);
@@ -75,7 +81,7 @@ export class Edge extends pulumi.ComponentResource {
     );
 
     const sizes = fleetSizes(cfg);
-    const amiId = al2023Ami(archOfInstanceType(cfg.instanceType), this);
+    const amiId = al2023Ami(instanceArch(cfg.instanceType), this);
     const fleet = (colour: Colour, asgDependsOn?: pulumi.Input<pulumi.Resource>[]) =>
       new HaproxyFleet(
         `${name}-${colour}`,
@@ -94,8 +100,9 @@ export class Edge extends pulumi.ComponentResource {
             sha256: args.agentBundle.sha256,
             object: bundleObject,
           },
-          etcd: args.etcd,
+          etcd: { endpoints: args.etcd.endpoints, agentSecretArn: args.etcd.agentSecretArns[colour] },
           maxconn: cfg.haproxyMaxConn,
+          metrics: args.metrics,
           baseTags: defaultTags(pulumi.getStack(), args.owner),
           asgDependsOn,
         },
@@ -103,7 +110,9 @@ export class Edge extends pulumi.ComponentResource {
       );
     const live = fleet(cfg.liveFleet);
     resolveLiveFleetReady(pulumi.output([live.autoScalingGroup]));
-    fleet(otherColour(cfg.liveFleet), lb.trafficListeners);
+    const idle = fleet(otherColour(cfg.liveFleet), lb.trafficListeners);
+    const fleets = { [live.colour]: live, [idle.colour]: idle } as Record<Colour, HaproxyFleet>;
+    this.fleetRoleArns = { blue: fleets.blue.roleArn, green: fleets.green.roleArn };
 
     this.dnsName = lb.dnsName;
     this.targetGroupArns = { blue: lb.targetGroups.blue.arn, green: lb.targetGroups.green.arn };

@@ -1,6 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createInstanceRole } from "../common/instanceRole";
+import {
+  resolveMetricsTarget,
+  telegrafCredentialsStatement,
+  type HostMetricsTarget,
+} from "../common/host/telegraf";
 import type { Colour } from "../../model/validators";
 import { renderEdgeUserData } from "./render/userData";
 import type { FleetSize } from "./sizing";
@@ -21,8 +26,11 @@ export interface HaproxyFleetArgs {
     /** The uploaded object: no host launches before its bundle is in the bucket. */
     object: pulumi.Resource;
   };
-  etcd: { endpoints: string[]; clientSecretArn: pulumi.Input<string> };
+  /** Endpoints and the secret of this fleet's agent identity (components/etcd/access.ts). */
+  etcd: { endpoints: string[]; agentSecretArn: pulumi.Input<string> };
   maxconn: number;
+  /** Where the hosts' Telegraf writes (the monitoring component's host endpoint); none: no Telegraf. */
+  metrics?: HostMetricsTarget;
   /**
    * Tags the provider's default tags do not reach: Auto Scaling groups and what a launch
    * template launches (instances, volumes).
@@ -41,11 +49,14 @@ export interface HaproxyFleetArgs {
 export class HaproxyFleet extends pulumi.ComponentResource {
   readonly autoScalingGroup: aws.autoscaling.Group;
   readonly launchTemplate: aws.ec2.LaunchTemplate;
+  /** The hosts' instance role, the one reader of the fleet's etcd secret. */
+  readonly roleArn: pulumi.Output<string>;
+  readonly colour: Colour;
 
   constructor(name: string, args: HaproxyFleetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("switchyard:edge:HaproxyFleet", name, {}, opts);
 
-    const profile = createInstanceRole(
+    const { profile, role } = createInstanceRole(
       name,
       {
         statements: [
@@ -54,20 +65,23 @@ export class HaproxyFleet extends pulumi.ComponentResource {
             Action: "s3:GetObject",
             Resource: pulumi.interpolate`${args.bundle.bucketArn}/${args.bundle.key}`,
           },
-          { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.etcd.clientSecretArn },
+          { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.etcd.agentSecretArn },
+          ...(args.metrics ? [telegrafCredentialsStatement(args.metrics)] : []),
         ],
       },
       this,
     );
 
     const userData = pulumi
-      .all([args.bundle.bucket, args.etcd.clientSecretArn])
-      .apply(([bucket, etcdClientSecretArn]) =>
+      .all([args.bundle.bucket, args.etcd.agentSecretArn, resolveMetricsTarget(args.metrics)])
+      .apply(([bucket, etcdClientSecretArn, metrics]) =>
         renderEdgeUserData({
           bundle: { bucket, key: args.bundle.key, sha256: args.bundle.sha256 },
+          fleet: args.colour,
           etcdEndpoints: args.etcd.endpoints,
           etcdClientSecretArn,
           maxconn: args.maxconn,
+          metrics,
         }),
       );
 
@@ -133,6 +147,8 @@ export class HaproxyFleet extends pulumi.ComponentResource {
       { parent: this, dependsOn: args.asgDependsOn },
     );
 
+    this.roleArn = role.arn;
+    this.colour = args.colour;
     this.registerOutputs({
       autoScalingGroupName: this.autoScalingGroup.name,
       launchTemplateId: this.launchTemplate.id,

@@ -1,16 +1,26 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { al2023Ami } from "../common/ami";
+import { instanceArch } from "../common/architecture";
 import { createRules } from "../common/sgRules";
 import type { EtcdConfig } from "../config/areas/etcd";
+import type { Colour } from "../../model/validators";
 import { createVolumeSnapshotPolicy, snapshotTag } from "../common/volumeSnapshots";
 import { createBackupBucket } from "./backups";
 import { EtcdMember } from "./member";
 import { clientEndpoints, etcdZoneName, planMembers } from "./placement";
-import { createCa, createLeafCert, createTlsSecret } from "../common/pki";
-import { archOfInstanceType, etcdRelease } from "./releases";
-import { CLIENT_CN } from "./render/layout";
+import { BACKUP, DEPLOYER, REGISTRAR, agentIdentity, etcdIdentities, type EtcdIdentity } from "./access";
+import {
+  createCa,
+  createLeafCert,
+  createTlsSecret,
+  deployingPrincipal,
+  restrictSecretReaders,
+  type LeafCert,
+} from "../common/pki";
+import { etcdRelease } from "./releases";
 import { etcdRules } from "./securityRules";
+import type { HostMetricsTarget } from "../common/host/telegraf";
 
 export interface EtcdClusterArgs {
   config: EtcdConfig;
@@ -25,6 +35,20 @@ export interface EtcdClusterArgs {
   };
   /** Protect data volumes against deletion and replacement (production). */
   protectData: boolean;
+  /** Where the members' Telegraf writes; none: no Telegraf. */
+  metrics?: HostMetricsTarget;
+}
+
+/** One identity's credential: its Secrets Manager secret and, for clients in this stack, the PEMs. */
+export interface EtcdClientCredential {
+  identity: EtcdIdentity;
+  secretArn: pulumi.Output<string>;
+  /**
+   * The certificate and key straight from @pulumi/tls (key a secret), for clients in this stack:
+   * reading them back from Secrets Manager would race the secret's first version.
+   */
+  certPem: pulumi.Output<string>;
+  keyPem: pulumi.Output<string>;
 }
 
 /**
@@ -35,19 +59,24 @@ export class EtcdCluster extends pulumi.ComponentResource {
   /** https://etcd-N.<zone>:2379 for every member. */
   readonly clientEndpoints: string[];
   readonly caCertPem: pulumi.Output<string>;
-  /** Secrets Manager secret with ca.crt, tls.crt and tls.key for clients (agents, deploy runners). */
-  readonly clientSecretArn: pulumi.Output<string>;
-  /**
-   * The same client certificate and key straight from @pulumi/tls (key a secret), for clients in
-   * this stack: reading them back from Secrets Manager would race the secret's first version.
-   */
-  readonly clientCertPem: pulumi.Output<string>;
-  readonly clientKeyPem: pulumi.Output<string>;
+  /** The HAProxy agents' credential per fleet (secret read by that fleet's instance role). */
+  readonly agentCredentials: Record<Colour, EtcdClientCredential>;
+  /** The registrar's credential; it reaches the pods as a Kubernetes Secret, not from AWS. */
+  readonly registrarCredential: EtcdClientCredential;
+  /** The deploy runners' credential, the only one app teams' stacks get (etcdClientSecretArn). */
+  readonly deployerCredential: EtcdClientCredential;
   readonly backupBucket: pulumi.Output<string>;
   readonly members: EtcdMember[];
+  private readonly secrets: Map<string, aws.secretsmanager.Secret>;
+  private readonly deployer: pulumi.Output<string>;
 
-  constructor(name: string, args: EtcdClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("switchyard:etcd:EtcdCluster", name, {}, opts);
+  constructor(
+    private readonly clusterName: string,
+    args: EtcdClusterArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super("switchyard:etcd:EtcdCluster", clusterName, {}, opts);
+    const name = clusterName;
     const cfg = args.config;
     const stack = pulumi.getStack();
 
@@ -59,12 +88,50 @@ export class EtcdCluster extends pulumi.ComponentResource {
     );
 
     const ca = createCa(name, this);
-    const client = createLeafCert(`${name}-client`, ca, { commonName: CLIENT_CN }, this);
-    const clientSecret = createTlsSecret(
-      `${name}-client-tls`,
-      "etcd client certificate for agents and deploy runners",
-      ca,
-      client,
+    this.deployer = deployingPrincipal(this);
+    // One certificate per identity, its CN the etcd user; each in its own secret.
+    const issued = new Map<string, { leaf: LeafCert; secret: aws.secretsmanager.Secret }>();
+    for (const identity of etcdIdentities()) {
+      const id = `${name}-${identity.id}`;
+      const leaf = createLeafCert(id, ca, { commonName: identity.user }, this);
+      const secret = createTlsSecret(
+        `${id}-tls`,
+        `etcd client certificate of ${identity.holder}`,
+        ca,
+        leaf,
+        this,
+      );
+      issued.set(identity.id, { leaf, secret });
+    }
+    const credential = (identity: EtcdIdentity): EtcdClientCredential => {
+      const { leaf, secret } = issued.get(identity.id)!;
+      return {
+        identity,
+        secretArn: secret.arn,
+        certPem: leaf.cert.certPem,
+        keyPem: pulumi.secret(leaf.key.privateKeyPem),
+      };
+    };
+    this.secrets = new Map([...issued].map(([id, v]) => [id, v.secret]));
+    this.agentCredentials = {
+      blue: credential(agentIdentity("blue")),
+      green: credential(agentIdentity("green")),
+    };
+    this.registrarCredential = credential(REGISTRAR);
+    this.deployerCredential = credential(DEPLOYER);
+    // No AWS principal reads the registrar's secret: the stack hands its PEMs to the Kubernetes Secret.
+    restrictSecretReaders(
+      `${name}-${REGISTRAR.id}-tls`,
+      issued.get(REGISTRAR.id)!.secret,
+      [],
+      this.deployer,
+      this,
+    );
+    restrictSecretReaders(
+      `${name}-${DEPLOYER.id}-tls`,
+      issued.get(DEPLOYER.id)!.secret,
+      cfg.deployRunnerRoleArns,
+      this.deployer,
       this,
     );
 
@@ -78,7 +145,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
       this,
     );
 
-    const arch = archOfInstanceType(cfg.instanceType);
+    const arch = instanceArch(cfg.instanceType);
     const amiId = al2023Ami(arch, this);
     const release = etcdRelease(cfg.version, arch);
     const plans = planMembers(cfg.members, cfg.initialMembers, args.availabilityZones, zoneName);
@@ -98,7 +165,14 @@ export class EtcdCluster extends pulumi.ComponentResource {
             instanceType: cfg.instanceType,
             dataVolume: cfg.dataVolume,
             volumeTags: snapshotTag(name),
-            backup: { bucketName: bucket.bucket, bucketArn: bucket.arn, schedule: cfg.backup.schedule },
+            metrics: args.metrics,
+            backup: {
+              bucketName: bucket.bucket,
+              bucketArn: bucket.arn,
+              schedule: cfg.backup.schedule,
+              secretArn: issued.get(BACKUP.id)!.secret.arn,
+            },
+            deployer: this.deployer,
             clusterToken: `${name}-${stack}`,
             protectData: args.protectData,
           },
@@ -106,17 +180,44 @@ export class EtcdCluster extends pulumi.ComponentResource {
         ),
     );
 
+    restrictSecretReaders(
+      `${name}-${BACKUP.id}-tls`,
+      issued.get(BACKUP.id)!.secret,
+      this.members.map((m) => m.roleArn),
+      this.deployer,
+      this,
+    );
+
     this.clientEndpoints = clientEndpoints(plans);
     this.caCertPem = ca.cert.certPem;
-    this.clientSecretArn = clientSecret.arn;
-    this.clientCertPem = client.cert.certPem;
-    this.clientKeyPem = pulumi.secret(client.key.privateKeyPem);
     this.backupBucket = bucket.bucket;
     this.registerOutputs({
       clientEndpoints: this.clientEndpoints,
       caCertPem: this.caCertPem,
-      clientSecretArn: this.clientSecretArn,
+      deployerSecretArn: this.deployerCredential.secretArn,
       backupBucket: this.backupBucket,
     });
   }
+
+  /**
+   * Names the readers of the agents' secrets, which are created before the fleets that read them
+   * (the fleets' user-data needs the secret ARNs): every secret ends up readable by its principal only.
+   */
+  restrictAgentSecrets(readers: EtcdSecretReaders): void {
+    for (const [fleet, role] of Object.entries(readers.agents) as [Colour, pulumi.Input<string>][]) {
+      const id = agentIdentity(fleet).id;
+      restrictSecretReaders(
+        `${this.clusterName}-${id}-tls`,
+        this.secrets.get(id)!,
+        [role],
+        this.deployer,
+        this,
+      );
+    }
+  }
+}
+
+export interface EtcdSecretReaders {
+  /** Instance role of each HAProxy fleet: the only reader of its agents' secret. */
+  agents: Record<Colour, pulumi.Input<string>>;
 }

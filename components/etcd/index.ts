@@ -7,5 +7,14 @@ export {
   type EtcdConfigInput,
   type PeerSpec,
 } from "./render/config";
-export { ETCD_HOST, TLS_FILES, MEMBER_CN, CLIENT_CN } from "./render/layout";
-export { etcdRelease, archOfInstanceType, ETCD_RELEASES } from "./releases";
+export { ETCD_HOST, TLS_FILES, MEMBER_CN } from "./render/layout";
+export {
+  etcdIdentities,
+  agentIdentity,
+  agentIdPrefix,
+  REGISTRAR,
+  DEPLOYER,
+  BACKUP,
+  type EtcdIdentity,
+} from "./access";
+export { etcdRelease, ETCD_RELEASES } from "./releases";

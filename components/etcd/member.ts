@@ -1,10 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createInstanceRole } from "../common/instanceRole";
+import {
+  resolveMetricsTarget,
+  telegrafCredentialsStatement,
+  type HostMetricsTarget,
+} from "../common/host/telegraf";
 import type { EtcdConfig } from "../config/areas/etcd";
 import type { MemberPlan } from "./placement";
 import { peerSpec } from "./placement";
-import { createLeafCert, createTlsSecret, type ClusterCa } from "../common/pki";
+import { createLeafCert, createTlsSecret, restrictSecretReaders, type ClusterCa } from "../common/pki";
 import type { EtcdRelease } from "./releases";
 import { ETCD_HOST, MEMBER_CN, TLS_FILES } from "./render/layout";
 import { renderMemberUserData } from "./render/userData";
@@ -22,10 +27,20 @@ export interface EtcdMemberArgs {
   instanceType: string;
   dataVolume: EtcdConfig["dataVolume"];
   volumeTags: Record<string, string>;
-  backup: { bucketName: pulumi.Input<string>; bucketArn: pulumi.Input<string>; schedule: string };
+  backup: {
+    bucketName: pulumi.Input<string>;
+    bucketArn: pulumi.Input<string>;
+    schedule: string;
+    /** Secret of the backup identity, which every member reads. */
+    secretArn: pulumi.Input<string>;
+  };
+  /** The identity running `pulumi up`, the one reader of secrets besides their principals. */
+  deployer: pulumi.Input<string>;
   clusterToken: string;
   /** Protect the data volume from deletion and replacement (production). */
   protectData: boolean;
+  /** Where the member's Telegraf writes; none: no Telegraf. */
+  metrics?: HostMetricsTarget;
 }
 
 /**
@@ -37,6 +52,8 @@ export class EtcdMember extends pulumi.ComponentResource {
   readonly privateIp: pulumi.Output<string>;
   readonly instance: aws.ec2.Instance;
   readonly volume: aws.ebs.Volume;
+  /** The member's instance role: reads its own secret and the backup identity's. */
+  readonly roleArn: pulumi.Output<string>;
 
   constructor(name: string, args: EtcdMemberArgs, opts?: pulumi.ComponentResourceOptions) {
     super("switchyard:etcd:EtcdMember", name, {}, opts);
@@ -94,11 +111,16 @@ export class EtcdMember extends pulumi.ComponentResource {
       { parent: this, retainOnDelete: true, protect: args.protectData },
     );
 
-    const profile = createInstanceRole(
+    const { profile, role } = createInstanceRole(
       name,
       {
         statements: [
-          { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secret.arn },
+          {
+            Effect: "Allow",
+            Action: "secretsmanager:GetSecretValue",
+            Resource: [secret.arn, args.backup.secretArn],
+          },
+          ...(args.metrics ? [telegrafCredentialsStatement(args.metrics)] : []),
           {
             Effect: "Allow",
             Action: "s3:PutObject",
@@ -109,15 +131,26 @@ export class EtcdMember extends pulumi.ComponentResource {
       this,
     );
 
+    this.roleArn = role.arn;
+    restrictSecretReaders(`${name}-tls`, secret, [role.arn], args.deployer, this);
+
     const byName = new Map(args.allMembers.map((p) => [p.name, p]));
     const userData = pulumi
-      .all([this.volume.id, secret.arn, args.backup.bucketName])
-      .apply(([volumeId, tlsSecretArn, bucket]) =>
+      .all([
+        this.volume.id,
+        secret.arn,
+        args.backup.bucketName,
+        args.backup.secretArn,
+        resolveMetricsTarget(args.metrics),
+      ])
+      .apply(([volumeId, tlsSecretArn, bucket, backupSecretArn, metrics]) =>
         renderMemberUserData({
+          metrics,
           fqdn: m.fqdn,
           release: args.release,
           volumeId,
           tlsSecretArn,
+          backupSecretArn,
           backup: { bucket, schedule: args.backup.schedule },
           config: {
             self: peerSpec(m),

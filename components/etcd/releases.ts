@@ -3,10 +3,8 @@
  * host before anything is unpacked, so a tampered or truncated download never runs. Add a row
  * (both architectures, from the release's SHA256SUMS) before raising `etcd.version`.
  */
-import type { CpuArch } from "../common/ami";
 
-export { archOfInstanceType, type CpuArch } from "../common/ami";
-
+import type { CpuArch } from "../common/architecture";
 export const ETCD_RELEASES: Record<string, Record<CpuArch, string>> = {
   "3.5.21": {
     amd64: "adddda4b06718e68671ffabff2f8cee48488ba61ad82900e639d108f2148501c",

@@ -10,8 +10,8 @@ import type { PlatformNamespace } from "./baseline/render";
 import { createStorageClasses } from "./baseline/storage";
 import { createControlPlane } from "./cluster/controlPlane";
 import { renderKubeconfig } from "./cluster/kubeconfig";
-import { planClusterRules } from "./network/rules";
-import { createSecurityRules } from "./network/securityRules";
+import { createRules } from "../common/sgRules";
+import { clusterRuleSpecs, planClusterRules, ruleGroupName } from "./network/rules";
 import { createNodeGroups } from "./nodes/nodeGroups";
 
 export interface ClusterArgs {
@@ -48,6 +48,8 @@ export class Cluster extends pulumi.ComponentResource {
   readonly provider: k8s.Provider;
   readonly namespaces: Record<PlatformNamespace, pulumi.Output<string>>;
   readonly nodeSecurityGroupId: pulumi.Output<string>;
+  /** Auto Scaling groups behind the managed node groups (load-balancer target attachments). */
+  readonly nodeGroupAsgNames: pulumi.Output<string[]>;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("switchyard:kubernetes:Cluster", name, {}, opts);
@@ -62,17 +64,16 @@ export class Cluster extends pulumi.ComponentResource {
     );
     const cluster = controlPlane.cluster;
 
-    const rules = createSecurityRules(
-      name,
-      planClusterRules({
-        haproxyPorts: cfg.haproxyPorts,
-        appPorts: args.appPorts,
-        webhookPorts: cfg.webhookPorts,
-        databasePorts: args.databasePorts,
-        apiAccessCidrs: cfg.apiAccessCidrs,
-      }),
-      { ...args.securityGroupIds, controlPlane: controlPlane.securityGroup.id },
-      this,
+    const groupIds = { ...args.securityGroupIds, controlPlane: controlPlane.securityGroup.id };
+    const planned = planClusterRules({
+      haproxyPorts: cfg.haproxyPorts,
+      appPorts: args.appPorts,
+      webhookPorts: cfg.webhookPorts,
+      databasePorts: args.databasePorts,
+      apiAccessCidrs: cfg.apiAccessCidrs,
+    });
+    const rules = [...clusterRuleSpecs(name, planned, groupIds)].flatMap(([group, specs]) =>
+      createRules(ruleGroupName(name, group), groupIds[group], specs, this),
     );
 
     const addons = planAddons({ availabilityZones: args.availabilityZones.length });
@@ -118,6 +119,13 @@ export class Cluster extends pulumi.ComponentResource {
     this.oidcProviderArn = controlPlane.oidcProvider.arn;
     this.oidcIssuerUrl = controlPlane.issuerUrl;
     this.nodeSecurityGroupId = pulumi.output(args.securityGroupIds.nodes);
+    this.nodeGroupAsgNames = pulumi
+      .all(Object.values(nodeGroups).map((g) => g.resources))
+      .apply((all) =>
+        all.flatMap((resources) =>
+          (resources ?? []).flatMap((r) => (r.autoscalingGroups ?? []).map((a) => a.name)),
+        ),
+      );
     this.kubeconfig = pulumi.secret(
       pulumi
         .all([cluster.name, cluster.endpoint, this.certificateAuthority])

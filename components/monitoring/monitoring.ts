@@ -4,6 +4,7 @@
  * component renders. Every credential is generated here, kept as a Pulumi secret and reaches pods
  * through Secrets only.
  */
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -39,6 +40,8 @@ import {
   type InfluxUser,
 } from "./layout";
 import type { MonitoringArgs } from "./types";
+import { TELEGRAF_HOST, type HostMetricsTarget } from "../common/host/telegraf";
+import { createHostEndpoint } from "./hostEndpoint";
 
 /** The Kubernetes collectors: the cluster Telegraf (inventory) and each node's (kubelet). */
 const KUBERNETES_SOURCES = [
@@ -72,6 +75,8 @@ export class Monitoring extends pulumi.ComponentResource {
   readonly appsWritePassword: pulumi.Output<string>;
   /** Secret: the password of the write-only telegraf user the hosts' Telegrafs write with. */
   readonly telegrafPassword: pulumi.Output<string>;
+  /** Where the EC2 hosts' Telegrafs write (with a hostEndpoint): URL, user, credentials secret. */
+  readonly hostMetrics?: HostMetricsTarget;
   /** How to reach Grafana: its routed URL, or the port-forward command. */
   readonly grafanaAccess: pulumi.Output<string>;
 
@@ -350,6 +355,34 @@ export class Monitoring extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+
+    if (args.hostEndpoint) {
+      const url = createHostEndpoint(name, { ...args.hostEndpoint, namespace: args.namespace }, this);
+      // The hosts' Telegraf password, fetched at boot by the hosts (never in user-data).
+      const secret = new aws.secretsmanager.Secret(
+        `${name}-host-telegraf`,
+        { description: "InfluxDB password of the write-only telegraf user, for the EC2 hosts' Telegraf" },
+        { parent: this },
+      );
+      new aws.secretsmanager.SecretVersion(
+        `${name}-host-telegraf`,
+        {
+          secretId: secret.id,
+          secretString: pulumi.secret(
+            influxPasswords.telegraf.apply((p) =>
+              JSON.stringify({ [TELEGRAF_HOST.envFile]: `INFLUX_PASSWORD=${p}\n` }),
+            ),
+          ),
+        },
+        { parent: this },
+      );
+      this.hostMetrics = {
+        url,
+        database: DATABASES.platform,
+        username: INFLUX_USERS.telegraf.name,
+        credentialsSecretArn: secret.arn,
+      };
+    }
 
     this.appsDatabase = DATABASES.apps;
     this.appsWriteUsername = INFLUX_USERS.apps.name;

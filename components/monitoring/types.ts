@@ -1,6 +1,7 @@
 /** The typed arguments of the monitoring stack. */
 import type * as pulumi from "@pulumi/pulumi";
 import type { AlertThresholds, DataSource, RoutedApp } from "./alerts/rules";
+import type { HostEndpointArgs } from "./hostEndpoint";
 
 export interface ContactPointArgs {
   email?: {
@@ -25,6 +26,8 @@ export interface MonitoringArgs {
   apps: RoutedApp[];
   /** Host sources this stack runs, each silent source alerting (the Kubernetes ones are always on). */
   hostSources: DataSource[];
+  /** The internal load balancer the EC2 hosts' Telegrafs write through (needs an aws provider). */
+  hostEndpoint?: Omit<HostEndpointArgs, "namespace">;
   /** Database hosts exist: their dashboards and replication alerts are provisioned. */
   databases: { enabled: boolean; provisionedIops: number };
 }

@@ -19,6 +19,7 @@ import { startHttp } from "../runtime/http";
 import type { Logger } from "../runtime/log";
 import { EndpointSliceSource, MAX_BACKOFF_MS } from "./kube";
 import type { KubeAccess } from "./kube";
+import { explainEtcdError, type EtcdAccess } from "../../model/etcd/errors";
 import { desiredMembers, discoveredApps, labelSelector, managedPrefixes, memberWrites } from "./members";
 import type { EndpointSlice } from "./members";
 
@@ -207,12 +208,23 @@ export class Registrar {
     const desired = desiredMembers(this.slices.values(), this.apps, this.options.portName);
     const actual: Record<string, string> = {};
     for (const prefix of managedPrefixes(this.apps)) {
-      Object.assign(actual, await this.etcd.getAll().prefix(prefix).strings());
+      const read = this.etcd.getAll().prefix(prefix).strings();
+      Object.assign(
+        actual,
+        await denied(read, "read members", { permission: "read", key: prefix, range: "prefix" }),
+      );
     }
     const writes = memberWrites(desired.members, actual, this.apps);
+    const write = (key: string) => ({ permission: "readwrite", key }) as const;
     // Puts first: a pod replaced by another is never briefly absent with no successor.
-    await Promise.all(writes.puts.map((p) => this.etcd.put(p.key).value(p.value).exec()));
-    await Promise.all(writes.deletes.map((key) => this.etcd.delete().key(key).exec()));
+    await Promise.all(
+      writes.puts.map((p) =>
+        denied(this.etcd.put(p.key).value(p.value).exec(), "write a member", write(p.key)),
+      ),
+    );
+    await Promise.all(
+      writes.deletes.map((key) => denied(this.etcd.delete().key(key).exec(), "delete a member", write(key))),
+    );
     for (const p of writes.puts) this.log.info("member written", { key: p.key, value: p.value });
     for (const key of writes.deletes) this.log.info("member deleted", { key });
     // Logged when the count changes, not on every reconcile: the gauge carries the steady state.
@@ -227,5 +239,14 @@ export class Registrar {
     this.metrics.lastReconcileSuccess = Math.floor(Date.now() / 1000);
     this.lastError = undefined;
     this.ready = true;
+  }
+}
+
+/** `op`, with a refusal by etcd turned into an error that names the permission. */
+async function denied<T>(op: Promise<T>, what: string, access: EtcdAccess): Promise<T> {
+  try {
+    return await op;
+  } catch (e) {
+    throw explainEtcdError(e, what, access);
   }
 }

@@ -11,6 +11,7 @@ import { ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleWhen, noo
 import { Etcd3, Range, isRecoverableError } from "etcd3";
 import type { IOptions, IWatchRequest, IWatchResponse, Lease } from "etcd3";
 import { agentStatusKey, membersPrefix, routesPrefix } from "../../model/etcd/schema";
+import { explainEtcdError } from "../../model/etcd/errors";
 import type { Logger } from "./log";
 
 export interface EtcdConnection {
@@ -87,6 +88,11 @@ function connectMember(c: EtcdConnection, endpoint: string): Etcd3 {
 
 /** Members sort before routes and nothing else lives between them, so one range covers both. */
 const routingRange = new Range(membersPrefix, Range.prefix(routesPrefix).end);
+const routingAccess = {
+  permission: "read",
+  key: membersPrefix,
+  range: Range.prefix(routesPrefix).end.toString(),
+} as const;
 
 export interface KvChange {
   key: string;
@@ -170,7 +176,10 @@ export class RoutingSource {
           delay = ETCD_TIMING.retryBackoffMs.initial;
         });
       } catch (e) {
-        end = { relist: this.needList, reason: String(e) };
+        end = {
+          relist: this.needList,
+          reason: String(explainEtcdError(e, "list and watch the routing records", routingAccess)),
+        };
       } finally {
         client.close();
       }
@@ -356,7 +365,11 @@ export class StatusPublisher {
       this.backoffMs = Math.min(Math.max(this.backoffMs * 2, 100), 1000);
       this.onResult(false);
       this.pending ??= json;
-      this.log.warn("status write failed", { error: String(e) });
+      const key = agentStatusKey(this.agentId);
+      const error = String(
+        explainEtcdError(e, `write the status key ${key}`, { permission: "readwrite", key }),
+      );
+      this.log.warn("status write failed", { error });
     } finally {
       this.writing = false;
       if (this.pending !== undefined) this.schedule();

@@ -3,7 +3,7 @@
  * (scripts/lib/prices/<region>.json), per component and per line: instance hours, EBS GB,
  * provisioned IOPS and throughput above the gp3 baseline, NAT gateway hours, load balancer hours,
  * the EKS control plane, interface endpoints, public IPv4 addresses, hosted zones, keys and
- * secrets. What it cannot price is listed as unpriced, never counted as zero; usage-based charges
+ * secrets, and the EBS volumes pods claim (StatefulSet claim templates, PersistentVolumeClaims). What it cannot price is listed as unpriced, never counted as zero; usage-based charges
  * are named as excluded. List prices, on-demand: for comparing stacks and changes, not for billing.
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -118,6 +118,28 @@ export function estimateCost(resources: PlannedResource[], region: string): Cost
   const templateOf = (ref: unknown): Inputs | undefined =>
     launchTemplates.get(String((ref as Inputs | undefined)?.id));
 
+  // EBS-backed storage classes by name, for the persistent volumes pods claim.
+  const ebsClasses = new Map(
+    resources
+      .filter(
+        (r) =>
+          r.type === "kubernetes:storage.k8s.io/v1:StorageClass" &&
+          r.inputs.provisioner === "ebs.csi.aws.com",
+      )
+      .map((r) => [
+        String((r.inputs.metadata as Inputs | undefined)?.name ?? r.name),
+        String((r.inputs.parameters as Inputs | undefined)?.type ?? "gp3"),
+      ]),
+  );
+  const defaultClass = resources.find(
+    (r) =>
+      r.type === "kubernetes:storage.k8s.io/v1:StorageClass" &&
+      ((r.inputs.metadata as Inputs | undefined)?.annotations as Inputs | undefined)?.[
+        "storageclass.kubernetes.io/is-default-class"
+      ] === "true",
+  );
+  const defaultClassName = String((defaultClass?.inputs.metadata as Inputs | undefined)?.name ?? "");
+
   const lines: CostLine[] = [];
   const unpriced: Unpriced[] = [];
   for (const r of resources) {
@@ -175,8 +197,34 @@ export function estimateCost(resources: PlannedResource[], region: string): Cost
           );
       }
     };
+    /** A claim's storage: EBS GB when its class provisions EBS volumes, else unpriced. */
+    const claims = (specs: Inputs[], count: number) => {
+      for (const spec of specs) {
+        const className = String(spec.storageClassName ?? defaultClassName);
+        const storage = ((spec.resources as Inputs | undefined)?.requests as Inputs | undefined)?.storage;
+        const gib = gibOf(storage);
+        const type = ebsClasses.get(className);
+        if (type === undefined || gib === undefined)
+          skip(
+            `persistent volume of class ${JSON.stringify(className)} (${String(storage)}) is not an EBS class in this plan`,
+          );
+        else volume(type, gib, count);
+      }
+    };
     const i = r.inputs;
     switch (r.type) {
+      case "kubernetes:apps/v1:StatefulSet": {
+        const spec = i.spec as Inputs | undefined;
+        const templates = (spec?.volumeClaimTemplates as Inputs[] | undefined) ?? [];
+        claims(
+          templates.map((t) => (t.spec as Inputs | undefined) ?? {}),
+          Number(spec?.replicas ?? 1),
+        );
+        break;
+      }
+      case "kubernetes:core/v1:PersistentVolumeClaim":
+        claims([(i.spec as Inputs | undefined) ?? {}], 1);
+        break;
       case "aws:ec2/instance:Instance": {
         instances(i.instanceType, 1);
         const root = i.rootBlockDevice as Inputs | undefined;
@@ -275,7 +323,25 @@ const PRICED_TYPES = new Set([
   "aws:route53/zone:Zone",
   "aws:kms/key:Key",
   "aws:secretsmanager/secret:Secret",
+  "kubernetes:apps/v1:StatefulSet",
+  "kubernetes:core/v1:PersistentVolumeClaim",
 ]);
+
+/** Kubernetes quantities in GiB (`100Gi`, `1Ti`; decimal `G` rounded up to whole GiB). */
+function gibOf(q: unknown): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(Mi|Gi|Ti|M|G|T)$/.exec(String(q));
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const factor: Record<string, number> = {
+    Mi: 1 / 1024,
+    Gi: 1,
+    Ti: 1024,
+    M: 1e6 / 2 ** 30,
+    G: 1e9 / 2 ** 30,
+    T: 1e12 / 2 ** 30,
+  };
+  return Math.ceil(n * factor[m[2]]);
+}
 
 function num(v: unknown): number | undefined {
   return v === undefined || v === null ? undefined : Number(v);

@@ -134,6 +134,8 @@ const calls: Record<string, (inputs: Record<string, unknown>, region: string) =>
     arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`,
     userId: "MOCK",
   }),
+  // The deploying identity is a user here; for an assumed role, the issuer is the role.
+  "aws:iam/getSessionContext:getSessionContext": (inputs) => ({ arn: inputs.arn, issuerArn: inputs.arn }),
   "aws:index/getRegion:getRegion": (_i, region) => ({ name: region, region, id: region }),
   "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
   "aws:ec2/getAmi:getAmi": (inputs) => ({

@@ -37,6 +37,10 @@ describe("configuration round trip", () => {
         "switchyard:apps": JSON.stringify({ shop: app }),
         "switchyard:etcd": JSON.stringify({ members: 5, deployRunnerCidrs: ["10.100.0.0/24"] }),
         "switchyard:network": JSON.stringify({ natGateways: "single", azCount: 3 }),
+        // Production must name somewhere alerts go.
+        "switchyard:monitoring": JSON.stringify({
+          alerts: { contactPoints: { sns: { topicArn: "arn:aws:sns:eu-west-1:123456789012:alerts" } } },
+        }),
       },
     ],
   ];

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- planned resources carry free-form JSON inputs */
 /**
  * The database hosts under Pulumi mocks (the real index.ts, offline): members per AZ, protected
  * encrypted volumes with the configured IOPS, exact security-group rules, Services and Secrets in

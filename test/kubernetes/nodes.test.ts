@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { parseConfig } from "../../components/config";
 import { amiTypeFor } from "../../components/kubernetes/nodes/amiType";
+import { autoName } from "../../scripts/lib/mocks";
 import { custom, CUSTOM, idOf, inCluster, inputs, one, prod } from "./support/fixtures";
 
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
@@ -119,7 +120,7 @@ describe("managed node groups", () => {
       "ec2.amazonaws.com",
     );
     const attached = inCluster(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-      .filter((a) => inputs(a).role === "switchyard-nodes")
+      .filter((a) => inputs(a).role === autoName(nodeRole.type, nodeRole.name))
       .map((a) => inputs(a).policyArn)
       .sort();
     assert.deepEqual(attached, [

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { planClusterRules } from "../../components/kubernetes/network/rules";
+import { ruleName } from "../../components/common/sgRules";
+import {
+  clusterRuleSpecs,
+  planClusterRules,
+  ruleGroupName,
+  type PlannedRule,
+} from "../../components/kubernetes/network/rules";
 import type { PlannedResource } from "../../scripts/lib/evaluate";
 import type { Plan } from "../helpers/plan";
 import { custom, inCluster, inputs, prod } from "./support/fixtures";
@@ -99,8 +105,8 @@ describe("network paths of the nodes and the control plane", () => {
     assert.deepEqual(
       rules.map((r) => [r.key, r.peer, r.fromPort, r.toPort]),
       [
-        ["controlPlane-in-10-100-0-0-24-443", { cidr: "10.100.0.0/24" }, 443, 443],
-        ["controlPlane-in-192-168-7-0-28-443", { cidr: "192.168.7.0/28" }, 443, 443],
+        ["10-100-0-0-24-443", { cidr: "10.100.0.0/24" }, 443, 443],
+        ["192-168-7-0-28-443", { cidr: "192.168.7.0/28" }, 443, 443],
       ],
     );
   });
@@ -113,8 +119,9 @@ describe("network paths of the nodes and the control plane", () => {
       databasePorts: [3306],
       apiAccessCidrs: [],
     });
-    assert.equal(new Set(rules.map((r) => r.key)).size, rules.length);
-    assert.ok(rules.some((r) => r.key === "nodes-in-haproxy-30000-32767"));
+    const id = (r: PlannedRule) => ruleName(ruleGroupName("c", r.group), r);
+    assert.equal(new Set(rules.map(id)).size, rules.length);
+    assert.ok(rules.some((r) => id(r) === "c-nodes-ingress-haproxy-30000-32767"));
     const withMore = planClusterRules({
       haproxyPorts: [
         { from: 8080, to: 8080 },
@@ -125,7 +132,40 @@ describe("network paths of the nodes and the control plane", () => {
       databasePorts: [3306],
       apiAccessCidrs: [],
     });
-    assert.ok(withMore.some((r) => r.key === "nodes-in-haproxy-30000-32767"));
+    assert.ok(withMore.some((r) => id(r) === "c-nodes-ingress-haproxy-30000-32767"));
+  });
+
+  test("rules named before the shared rule helper keep their resources through an alias", () => {
+    const rules = planClusterRules({
+      haproxyPorts: [],
+      appPorts: [8080],
+      webhookPorts: [],
+      databasePorts: [],
+      apiAccessCidrs: ["10.100.0.0/24"],
+    });
+    const specs = clusterRuleSpecs("switchyard", rules, {
+      nodes: "sg-n",
+      controlPlane: "sg-c",
+      haproxy: "sg-h",
+      etcd: "sg-e",
+      databases: "sg-d",
+    });
+    const nodes = specs.get("nodes")!.find((r) => r.key === "haproxy-8080")!;
+    assert.equal(
+      ruleName(ruleGroupName("switchyard", "nodes"), nodes),
+      "switchyard-nodes-ingress-haproxy-8080",
+    );
+    assert.equal(nodes.formerName, "switchyard-nodes-in-haproxy-8080");
+    assert.deepEqual(nodes.peer, { securityGroupId: "sg-h" });
+    const api = specs.get("controlPlane")!.find((r) => r.key === "10-100-0-0-24-443")!;
+    assert.equal(api.formerName, "switchyard-controlPlane-in-10-100-0-0-24-443");
+    // In the plan, the renamed resource carries the former URN among its aliases.
+    const planned = inCluster(prod(), "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").find(
+      (r) => r.name === "switchyard-nodes-ingress-haproxy-8080",
+    )!;
+    assert.deepEqual(planned.options.aliases, [
+      planned.urn.replace("::switchyard-nodes-ingress-haproxy-8080", "::switchyard-nodes-in-haproxy-8080"),
+    ]);
   });
 
   test("HAProxy reaches the apps' pods on their container ports (registrar members are pod IPs)", () => {

@@ -127,6 +127,34 @@ describe("cost estimate", () => {
     assert.ok(cost.excluded.some((e) => /data processed/.test(e)));
   });
 
+  test("volumes pods claim cost EBS GB per replica when their class provisions EBS; others are unpriced", () => {
+    const gp3 = planned("kubernetes:storage.k8s.io/v1:StorageClass", "gp3", {
+      metadata: { name: "gp3", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+      provisioner: "ebs.csi.aws.com",
+      parameters: { type: "gp3" },
+    });
+    const influx = planned("kubernetes:apps/v1:StatefulSet", "influxdb", {
+      spec: {
+        replicas: 2,
+        volumeClaimTemplates: [
+          { spec: { storageClassName: "gp3", resources: { requests: { storage: "100Gi" } } } },
+        ],
+      },
+    });
+    const claim = planned("kubernetes:core/v1:PersistentVolumeClaim", "scratch", {
+      spec: { resources: { requests: { storage: "1Ti" } } },
+    });
+    const efs = planned("kubernetes:core/v1:PersistentVolumeClaim", "shared", {
+      spec: { storageClassName: "efs", resources: { requests: { storage: "10Gi" } } },
+    });
+    const cost = estimateCost([gp3, influx, claim, efs], REGION);
+    assert.equal(cost.byLine["EBS GB"], Math.round((2 * 100 + 1024) * table.ebs.gp3GbMonth * 100) / 100);
+    assert.deepEqual(
+      cost.unpriced.map((u) => u.name),
+      ["shared"],
+    );
+  });
+
   test("an internet-facing NLB pays a public IPv4 address per subnet", () => {
     const nlb = (internal: boolean) =>
       estimateCost(

@@ -31,7 +31,8 @@ const mongoDoc = documents.find((d) => d.owner === "instance mongodb-0")!;
 
 const units = (doc: HostDocument) =>
   [...writtenFiles(doc.text)]
-    .filter(([path]) => path.startsWith("/etc/systemd/system/"))
+    // Drop-ins (telegraf.service.d/) extend a packaged unit; they are not units of their own.
+    .filter(([path]) => path.startsWith("/etc/systemd/system/") && !path.includes(".d/"))
     .map(([path, f]) => ({ name: path.slice("/etc/systemd/system/".length), content: f.content }));
 
 describe("host documents from the plan", () => {
@@ -63,7 +64,15 @@ describe("host documents from the plan", () => {
       units(etcdDoc)
         .map((u) => u.name)
         .sort(),
-      ["etcd-backup.service", "etcd-backup.timer", "etcd-data.service", "etcd-tls.service", "etcd.service"],
+      [
+        "etcd-auth.service",
+        "etcd-backup.service",
+        "etcd-backup.timer",
+        "etcd-data.service",
+        "etcd-tls.service",
+        "etcd.service",
+        "telegraf-credentials.service",
+      ],
     );
     assert.deepEqual(
       units(edgeDoc)
@@ -74,6 +83,7 @@ describe("host documents from the plan", () => {
         "switchyard-agent.service",
         "switchyard-haproxy-seed.service",
         "switchyard-haproxy.service",
+        "telegraf-credentials.service",
       ],
     );
     assert.deepEqual(

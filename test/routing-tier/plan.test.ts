@@ -49,7 +49,7 @@ function memberOf(plan: Plan, type: string, name: string): PlannedResource {
 describe("etcd members under mocks", () => {
   test("prod: three members, one per AZ, in three distinct data subnets", () => {
     const enis = ["etcd-0", "etcd-1", "etcd-2"].map((n) => memberOf(prod, ENI, n));
-    assert.equal(ofType(prod, INSTANCE).length, 3);
+    assert.equal(ofType(prod, INSTANCE).filter((r) => r.name.startsWith("etcd-")).length, 3);
     assert.deepEqual(
       enis.map((e) => e.inputs.subnetId),
       ["switchyard-data-eu-west-1a-id", "switchyard-data-eu-west-1b-id", "switchyard-data-eu-west-1c-id"],
@@ -76,7 +76,7 @@ describe("etcd members under mocks", () => {
   test("data volumes are encrypted gp3, retained on delete and protected in every stack", () => {
     const staging = planStack("staging");
     for (const plan of [prod, staging]) {
-      const volumes = ofType(plan, VOLUME);
+      const volumes = ofType(plan, VOLUME).filter((v) => v.name.startsWith("etcd-"));
       assert.equal(volumes.length, 3);
       for (const v of volumes) {
         assert.equal(v.inputs.encrypted, true, v.name);
@@ -88,9 +88,12 @@ describe("etcd members under mocks", () => {
     const attachment = byName(prod, "aws:ec2/volumeAttachment:VolumeAttachment", "etcd-1-data");
     assert.equal(attachment.inputs.volumeId, "etcd-1-data-id");
     assert.equal(attachment.inputs.instanceId, "etcd-1-id");
-    const policy = ofType(prod, "aws:dlm/lifecyclePolicy:LifecyclePolicy")[0];
+    // The database hosts have snapshot policies of their own (test/data/plan.test.ts).
+    const policy = ofType(prod, "aws:dlm/lifecyclePolicy:LifecyclePolicy").find((p) =>
+      p.name.startsWith("etcd"),
+    )!;
     const targetTags = (policy.inputs.policyDetails as { targetTags: Record<string, string> }).targetTags;
-    for (const v of ofType(prod, VOLUME)) {
+    for (const v of ofType(prod, VOLUME).filter((x) => x.name.startsWith("etcd-"))) {
       for (const [k, val] of Object.entries(targetTags))
         assert.equal(
           (v.inputs.tags as Record<string, string>)[k],
@@ -159,6 +162,8 @@ describe("security-group rules exactly as specified", () => {
     assert.deepEqual(rulesOf(prod, "switchyard-etcd-id"), [
       "egress tcp 2380 to sg:switchyard-etcd-id",
       "egress tcp 443 to cidr:0.0.0.0/0",
+      // Telegraf on the members writes to InfluxDB through the monitoring NLB (docs/monitoring.md).
+      "egress tcp 8086 to sg:monitoring-metrics-lb-id",
       // prod's deploy runners (etcd.deployRunnerCidrs) write the apps' Routes.
       "ingress tcp 2379 from cidr:10.100.0.0/24",
       "ingress tcp 2379 from sg:switchyard-haproxy-id",
@@ -168,7 +173,7 @@ describe("security-group rules exactly as specified", () => {
     assert.ok(
       rulesOf(cidrVariant, "switchyard-etcd-id").includes("ingress tcp 2379 from cidr:203.0.113.0/24"),
     );
-    assert.equal(rulesOf(cidrVariant, "switchyard-etcd-id").length, 6);
+    assert.equal(rulesOf(cidrVariant, "switchyard-etcd-id").length, 7);
   });
 
   test("HAProxy hosts: only the load balancer reaches them; they reach etcd, pods and HTTPS", () => {
@@ -176,6 +181,7 @@ describe("security-group rules exactly as specified", () => {
       "egress tcp 1024-65535 to sg:switchyard-nodes-id",
       "egress tcp 2379 to sg:switchyard-etcd-id",
       "egress tcp 443 to cidr:0.0.0.0/0",
+      "egress tcp 8086 to sg:monitoring-metrics-lb-id",
       "ingress tcp 80 from sg:switchyard-loadBalancer-id",
     ]);
   });
@@ -190,7 +196,8 @@ describe("security-group rules exactly as specified", () => {
 
 describe("no secret reaches user-data", () => {
   test("no user-data holds key material, certificates or passwords", () => {
-    const docs = userDataDocuments(prod);
+    // The routing tier's hosts; the database hosts' user-data is checked in test/data and by the policy.
+    const docs = userDataDocuments(prod).filter((d) => /^(etcd|edge)-/.test(d.owner.split(" ").pop()!));
     assert.equal(docs.length, 5, "3 etcd members and 2 fleet launch templates");
     for (const d of docs) {
       assert.match(d.text, /^#cloud-config\n/, d.owner);
@@ -198,7 +205,8 @@ describe("no secret reaches user-data", () => {
         /BEGIN [A-Z ]+/,
         /PRIVATE KEY/,
         /MOCK-/,
-        /password\s*[:=]/i,
+        // A password assignment, unless it names an environment variable filled in at boot.
+        /password\s*[:=](?!\s*"?\$\{)/i,
         /passwd/i,
         /mock-secret-value/,
       ]) {
@@ -208,27 +216,130 @@ describe("no secret reaches user-data", () => {
   });
 
   test("the keys travel as Pulumi secrets into Secrets Manager, read by the instance roles", () => {
-    const versions = ofType(prod, "aws:secretsmanager/secretVersion:SecretVersion");
+    // The routing tier's secrets; the database and monitoring ones are tested with their components.
+    const versions = ofType(prod, "aws:secretsmanager/secretVersion:SecretVersion").filter((v) =>
+      v.name.startsWith("etcd-"),
+    );
     assert.deepEqual(versions.map((v) => v.name).sort(), [
       "etcd-0-tls",
       "etcd-1-tls",
       "etcd-2-tls",
-      "etcd-client-tls",
+      "etcd-agent-blue-tls",
+      "etcd-agent-green-tls",
+      "etcd-backup-tls",
+      "etcd-deployer-tls",
+      "etcd-registrar-tls",
     ]);
     for (const v of versions) assert.equal(v.inputs.secretString, "[secret]", `${v.name} is a Pulumi secret`);
     const member = JSON.parse(String(byName(prod, "aws:iam/rolePolicy:RolePolicy", "etcd-1").inputs.policy));
     assert.deepEqual(
       member.Statement.find((s: { Action: string }) => s.Action === "secretsmanager:GetSecretValue").Resource,
-      "arn:aws:secretsmanager:eu-west-1:123456789012:secret/etcd-1-tls",
-      "a member reads only its own key",
+      [secretArn("etcd-1-tls"), secretArn("etcd-backup-tls")],
+      "a member reads its own key and the backup identity's, nothing else",
     );
-    const fleet = JSON.parse(
-      String(byName(prod, "aws:iam/rolePolicy:RolePolicy", "edge-blue").inputs.policy),
+    for (const colour of ["blue", "green"]) {
+      const fleet = JSON.parse(
+        String(byName(prod, "aws:iam/rolePolicy:RolePolicy", `edge-${colour}`).inputs.policy),
+      );
+      const reads = fleet.Statement.filter(
+        (s: { Action: string }) => s.Action === "secretsmanager:GetSecretValue",
+      );
+      assert.deepEqual(
+        reads.map((s: { Resource: string }) => s.Resource),
+        [secretArn(`etcd-agent-${colour}-tls`), secretArn("monitoring-host-telegraf")],
+        `the ${colour} fleet reads its own agents' certificate and the hosts' Telegraf credential only`,
+      );
+    }
+  });
+});
+
+const secretArn = (name: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret/${name}`;
+const roleArn = (name: string) => `arn:aws:iam:eu-west-1:123456789012:role/${name}`;
+const DEPLOYING = "arn:aws:iam::123456789012:user/mock";
+
+describe("etcd identities: one certificate per role, each secret readable by its principal only", () => {
+  test("no certificate in the plan is shared by two roles: every client CN is a distinct etcd user", () => {
+    const requests = ofType(prod, "tls:index/certRequest:CertRequest");
+    const cn = (r: PlannedResource) => (r.inputs.subject as { commonName: string }).commonName;
+    // Client identities; the database members' certificates are server certificates named by host.
+    const clients = requests.filter(
+      (r) => cn(r) !== "etcd-member" && !cn(r).endsWith(".switchyard.internal"),
     );
-    assert.deepEqual(fleet.Statement.map((s: { Action: string }) => s.Action).sort(), [
-      "s3:GetObject",
-      "secretsmanager:GetSecretValue",
+    assert.deepEqual(clients.map(cn).sort(), [
+      "switchyard-agent-blue",
+      "switchyard-agent-green",
+      "switchyard-backup",
+      "switchyard-deployer",
+      "switchyard-registrar",
     ]);
+    // One certificate each, signed once: no two secrets hold the same certificate.
+    const signed = ofType(prod, "tls:index/locallySignedCert:LocallySignedCert");
+    assert.equal(new Set(signed.map((s) => s.inputs.certRequestPem)).size, signed.length);
+    assert.ok(!clients.some((r) => cn(r) === "root"), "the stack never issues a root certificate");
+  });
+
+  test("each secret's policy names only its principal (and the identity that deploys the stack)", () => {
+    const expected: Record<string, string[]> = {
+      "etcd-0-tls": [roleArn("etcd-0")],
+      "etcd-1-tls": [roleArn("etcd-1")],
+      "etcd-2-tls": [roleArn("etcd-2")],
+      "etcd-backup-tls": ["etcd-0", "etcd-1", "etcd-2"].map(roleArn),
+      "etcd-agent-blue-tls": [roleArn("edge-blue")],
+      "etcd-agent-green-tls": [roleArn("edge-green")],
+      // No AWS principal: the registrar's pods get their certificate as a Kubernetes Secret.
+      "etcd-registrar-tls": [],
+      // prod names no deploy runner roles: only the deploying identity reads it.
+      "etcd-deployer-tls": [],
+    };
+    const policies = ofType(prod, "aws:secretsmanager/secretPolicy:SecretPolicy");
+    assert.deepEqual(policies.map((p) => p.name).sort(), Object.keys(expected).sort());
+    for (const p of policies) {
+      assert.equal(p.inputs.secretArn, secretArn(p.name));
+      const doc = JSON.parse(String(p.inputs.policy)) as { Statement: Record<string, unknown>[] };
+      const allow = doc.Statement.filter((s) => s.Effect === "Allow");
+      const deny = doc.Statement.filter((s) => s.Effect === "Deny");
+      assert.deepEqual(
+        allow.flatMap((s) => (s.Principal as { AWS: string[] }).AWS),
+        expected[p.name],
+        `${p.name}: allowed readers`,
+      );
+      assert.equal(deny.length, 1, `${p.name}: one deny for everyone else`);
+      assert.equal(deny[0].Action, "secretsmanager:GetSecretValue");
+      assert.deepEqual(
+        (deny[0].Condition as { StringNotEquals: Record<string, string[]> }).StringNotEquals[
+          "aws:PrincipalArn"
+        ],
+        [...expected[p.name], DEPLOYING],
+        `${p.name}: everyone but its principal is denied`,
+      );
+    }
+  });
+
+  test("deploy runner roles named in config become the deployer secret's readers", () => {
+    const runner = "arn:aws:iam::123456789012:role/ci-deploy";
+    const plan = variant((c) => {
+      c["switchyard:etcd"] = { ...c["switchyard:etcd"], deployRunnerRoleArns: [runner] };
+    });
+    const doc = JSON.parse(
+      String(byName(plan, "aws:secretsmanager/secretPolicy:SecretPolicy", "etcd-deployer-tls").inputs.policy),
+    );
+    assert.deepEqual(doc.Statement[0].Principal.AWS, [runner]);
+  });
+
+  test("app teams get the deploy runners' secret and no other etcd credential", () => {
+    assert.equal(prod.outputs.etcdClientSecretArn, secretArn("etcd-deployer-tls"));
+    const etcdOutputs = Object.entries(prod.outputs).filter(([, v]) => String(v).includes(":secret/etcd"));
+    assert.deepEqual(
+      etcdOutputs.map(([k]) => k),
+      ["etcdClientSecretArn"],
+    );
+  });
+
+  test("the HAProxy hosts' agents write status as <fleet>-<short host name>", () => {
+    for (const d of userDataDocuments(prod).filter((x) => /edge-(blue|green)/.test(x.owner))) {
+      const fleet = /edge-(blue|green)/.exec(d.owner)![1];
+      assert.match(d.text, new RegExp(`--agent-id ${fleet}-%l`), d.owner);
+    }
   });
 });
 
@@ -285,7 +396,10 @@ describe("edge: two fleets, the NLB and the swap", () => {
     const nlb = byName(prod, "aws:lb/loadBalancer:LoadBalancer", "edge");
     assert.equal(nlb.inputs.loadBalancerType, "network");
     assert.equal((nlb.inputs.accessLogs as { enabled: boolean }).enabled, true);
-    for (const tg of ofType(prod, "aws:lb/targetGroup:TargetGroup")) {
+    // The edge's target groups (the monitoring NLB checks InfluxDB's own /ping).
+    for (const tg of ofType(prod, "aws:lb/targetGroup:TargetGroup").filter((t) =>
+      t.name.startsWith("edge-"),
+    )) {
       assert.equal((tg.inputs.healthCheck as { path: string }).path, "/healthz", tg.name);
     }
   });
@@ -308,7 +422,11 @@ describe("edge: two fleets, the NLB and the swap", () => {
       standby.options.dependsOn.some((u) => u.endsWith("::edge-http")),
       "the standby listener moves after the traffic listener",
     );
-    assert.equal(ofType(prod, LISTENER).length, 2, "no 443 listener without a certificate");
+    assert.equal(
+      ofType(prod, LISTENER).filter((l) => l.name.startsWith("edge-")).length,
+      2,
+      "no 443 listener without a certificate",
+    );
   });
 
   test("swapping to green: gate waits for green, listeners follow, blue shrinks only after the switch", () => {

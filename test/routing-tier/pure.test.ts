@@ -15,7 +15,9 @@ import {
   renderEtcdEnvironment,
   type EtcdConfigInput,
 } from "../../components/etcd/render/config";
-import { archOfInstanceType, etcdRelease } from "../../components/etcd/releases";
+import { awsArchitecture, instanceArch } from "../../components/common/architecture";
+import { amiTypeFor } from "../../components/kubernetes/nodes/amiType";
+import { etcdRelease } from "../../components/etcd/releases";
 import { ROOT } from "../helpers/plan";
 import { tempDir } from "./helpers/host";
 
@@ -74,9 +76,17 @@ describe("etcd member placement", () => {
 describe("etcd releases and architectures", () => {
   test("Graviton families are arm64, everything else amd64", () => {
     for (const t of ["m7g.large", "c7gn.xlarge", "t4g.small", "r8gd.2xlarge", "a1.medium", "g5g.xlarge"])
-      assert.equal(archOfInstanceType(t), "arm64", t);
+      assert.equal(instanceArch(t), "arm64", t);
     for (const t of ["m7i.large", "t3.medium", "c7i.large", "g5.xlarge", "m7a.large"])
-      assert.equal(archOfInstanceType(t), "amd64", t);
+      assert.equal(instanceArch(t), "amd64", t);
+  });
+
+  test("one detector for every caller: node groups, AMIs and etcd downloads agree (a1 is arm64)", () => {
+    assert.equal(amiTypeFor(["a1.large"]), "AL2023_ARM_64_STANDARD");
+    assert.equal(amiTypeFor(["m7i.large"]), "AL2023_x86_64_STANDARD");
+    assert.equal(awsArchitecture(instanceArch("a1.large")), "arm64");
+    assert.equal(awsArchitecture(instanceArch("m7i.large")), "x86_64");
+    assert.equal(etcdRelease("3.5.21", instanceArch("a1.large")).arch, "arm64");
   });
 
   test("a release resolves to its pinned URL and checksum; an unpinned one is refused", () => {

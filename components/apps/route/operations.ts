@@ -18,6 +18,7 @@ import {
 } from "../../../model/etcd/schema";
 import { RouteClaims } from "../../../model/etcd/claims";
 import type { Colour, Route, RouteInput } from "../../../model/etcd/schema";
+import { explainEtcdError } from "../../../model/etcd/errors";
 import { confirmation, healthGate } from "./gate";
 import type { AgentReport, Verdict } from "./gate";
 
@@ -121,7 +122,17 @@ async function withClient<T>(c: EtcdConnection, fn: (client: Etcd3) => Promise<T
 
 /** Every live agent's status (the keys exist only while the agent's lease does). */
 export async function readAgents(client: Etcd3): Promise<AgentReport[]> {
-  const kvs = await client.getAll().prefix(agentStatusPrefix).buffers();
+  const kvs = await client
+    .getAll()
+    .prefix(agentStatusPrefix)
+    .buffers()
+    .catch((e: unknown) => {
+      throw explainEtcdError(e, "read the agents' status", {
+        permission: "read",
+        key: agentStatusPrefix,
+        range: "prefix",
+      });
+    });
   return Object.entries(kvs)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, value]) => {
@@ -163,7 +174,10 @@ async function guarded(
     .if(key, expected === 0 ? "Create" : "Mod", "==", expected)
     .then(op())
     .else(client.get(key))
-    .commit();
+    .commit()
+    .catch((e: unknown) => {
+      throw explainEtcdError(e, `write the route ${key}`, { permission: "readwrite", key });
+    });
   if (res.succeeded) return { revision: Number(res.header.revision) };
   const kv = res.responses[0]?.response_range?.kvs[0];
   return { current: kv ? { value: kv.value.toString(), modRevision: Number(kv.mod_revision) } : undefined };
@@ -401,7 +415,12 @@ export async function remove(_id: string, olds: RouteOutputs): Promise<void> {
 /** `pulumi refresh`: adopt what etcd holds now (including its mod revision), or report it gone. */
 export async function read(id: string, olds: RouteOutputs): Promise<{ id?: string; props?: RouteOutputs }> {
   return withClient(olds.etcd, async (client) => {
-    const res = await client.get(id).exec();
+    const res = await client
+      .get(id)
+      .exec()
+      .catch((e: unknown) => {
+        throw explainEtcdError(e, `read the route ${id}`, { permission: "read", key: id });
+      });
     const kv = res.kvs[0];
     if (!kv) return {};
     const parsed = parseRoute(kv.value, olds.host);

@@ -14,14 +14,41 @@ export interface WriteFile {
   defer?: boolean;
 }
 
+export interface YumRepo {
+  name: string;
+  baseurl: string;
+  enabled: boolean;
+  gpgcheck: boolean;
+  gpgkey: string;
+}
+
 export interface CloudConfig {
   /** Set before anything else runs, so logs and the prompt name the member. */
   hostname?: string;
+  /** Vendor repositories (signed), added before packages are installed. */
+  yumRepos?: Record<string, YumRepo>;
   packages?: string[];
   packageUpdate?: boolean;
   users?: { name: string; system: true; shell: string; homedir: string; noCreateHome: true }[];
   writeFiles: WriteFile[];
   runcmd: string[][];
+}
+
+/** What an add-on (host Telegraf, say) brings to a host's document; see `withParts`. */
+export type CloudConfigPart = Pick<CloudConfig, "yumRepos" | "packages" | "writeFiles" | "runcmd">;
+
+/** A host's document with add-ons: their files and packages added, their commands run last. */
+export function withParts(base: CloudConfig, ...parts: CloudConfigPart[]): CloudConfig {
+  return parts.reduce<CloudConfig>(
+    (doc, part) => ({
+      ...doc,
+      yumRepos: part.yumRepos ? { ...doc.yumRepos, ...part.yumRepos } : doc.yumRepos,
+      packages: [...(doc.packages ?? []), ...(part.packages ?? [])],
+      writeFiles: [...doc.writeFiles, ...part.writeFiles],
+      runcmd: [...doc.runcmd, ...part.runcmd],
+    }),
+    base,
+  );
 }
 
 export function unitFile(unit: UnitFile): WriteFile {
@@ -40,6 +67,7 @@ export function renderCloudConfig(c: CloudConfig): string {
     doc.hostname = c.hostname;
     doc.preserve_hostname = false;
   }
+  if (c.yumRepos && Object.keys(c.yumRepos).length > 0) doc.yum_repos = c.yumRepos;
   if (c.packageUpdate !== undefined) doc.package_update = c.packageUpdate;
   if (c.packages?.length) doc.packages = c.packages;
   if (c.users?.length) {

@@ -47,6 +47,17 @@ export const etcdSchema = z
       .prefault({}),
     /** Address ranges of deploy runners (CI running pulumi up) allowed to reach etcd's client port. */
     deployRunnerCidrs: z.array(cidr).default([]),
+    /**
+     * IAM roles of the deploy runners (this stack's and app teams'): the only principals besides
+     * the deploying identity that may read the deploy runners' etcd certificate.
+     */
+    deployRunnerRoleArns: z
+      .array(
+        z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
+          error: "expected an IAM role ARN (arn:aws:iam::<account>:role/<name>)",
+        }),
+      )
+      .default([]),
   })
   .refine((e) => e.initialMembers <= e.members, {
     error: "expected initialMembers <= members (members are only ever added after the founding ones)",

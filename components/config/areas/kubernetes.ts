@@ -10,11 +10,7 @@ import {
   retentionDays,
 } from "../fields";
 import { isPort } from "../../../model/validators";
-
-/** Graviton families carry a "g" after the generation digit (m7g, c7gn, r8g, t4g). */
-export function instanceArchitecture(type: string): "arm64" | "x86_64" {
-  return /^[a-z]+\d+g[a-z]*\./.test(type) ? "arm64" : "x86_64";
-}
+import { instanceArch } from "../../common/architecture";
 
 const port = z
   .number()
@@ -61,7 +57,7 @@ const nodeGroup = z
     error: "expected minSize <= desiredSize <= maxSize",
   })
   // One AMI type serves a node group, so its instance types must share a CPU architecture.
-  .refine((g) => new Set(g.instanceTypes.map(instanceArchitecture)).size === 1, {
+  .refine((g) => new Set(g.instanceTypes.map(instanceArch)).size === 1, {
     error: "expected instance types of one CPU architecture (all Graviton or all x86)",
     path: ["instanceTypes"],
   });

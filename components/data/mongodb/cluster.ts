@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { al2023Ami, archOfInstanceType } from "../../common/ami";
+import { al2023Ami } from "../../common/ami";
+import { instanceArch } from "../../common/architecture";
 import type { HostAgent } from "../../common/host/cloudInit";
 import { createCa, createLeafCert, createTlsSecret } from "../../common/pki";
 import { createVolumeSnapshotPolicy, snapshotTag } from "../../common/volumeSnapshots";
@@ -61,7 +62,7 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
     const ca = createCa(name, this);
     createVolumeSnapshotPolicy(name, { days: args.snapshotRetentionDays }, this);
 
-    const arch = archOfInstanceType(cfg.instanceType);
+    const arch = instanceArch(cfg.instanceType);
     const amiId = cfg.ami ?? al2023Ami(arch, this);
     const release = mongoRelease(cfg.version, arch);
     const serviceNames = serviceDnsNames(MONGODB_SERVICES.service, args.appsNamespace);

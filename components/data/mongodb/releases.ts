@@ -3,7 +3,7 @@
  * Raise a pinned version here, deliberately: a new build reaches a host only when its instance is
  * replaced (docs/databases.md, "Upgrades").
  */
-import type { CpuArch } from "../../common/ami";
+import type { CpuArch } from "../../common/architecture";
 import type { YumRepo } from "../../common/host/packages";
 
 const PINNED: Record<string, string> = { "7.0": "7.0.24", "8.0": "8.0.15" };

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { al2023Ami, archOfInstanceType } from "../../common/ami";
+import { al2023Ami } from "../../common/ami";
+import { instanceArch } from "../../common/architecture";
 import type { HostAgent } from "../../common/host/cloudInit";
 import { TLS_FILES } from "../../common/host/secretFiles";
 import { createCa, createLeafCert, createTlsSecret } from "../../common/pki";
@@ -87,7 +88,7 @@ export class MysqlCluster extends pulumi.ComponentResource {
     const ca = createCa(name, this);
     createVolumeSnapshotPolicy(name, { days: args.snapshotRetentionDays }, this);
 
-    const arch = archOfInstanceType(cfg.instanceType);
+    const arch = instanceArch(cfg.instanceType);
     const amiId = cfg.ami ?? al2023Ami(arch, this);
     const release = mysqlRelease(cfg.engine, cfg.version, arch);
     const serviceNames = [MYSQL_SERVICES.primary, MYSQL_SERVICES.replicas].flatMap((s) =>

@@ -5,7 +5,7 @@
  * build reaches a host only when its instance is replaced (docs/databases.md, "Upgrades").
  */
 import type { YumRepo } from "../../common/host/packages";
-import type { CpuArch } from "../../common/ami";
+import type { CpuArch } from "../../common/architecture";
 import type { MysqlEngine } from "./render/dialect";
 
 export interface MysqlRelease {

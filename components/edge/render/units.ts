@@ -5,11 +5,13 @@
  */
 import { FETCH_SECRET_FILES_PATH } from "../../common/host/secretFiles";
 import { hardening, type UnitFile } from "../../common/host/systemd";
+import { agentIdPrefix } from "../../etcd/access";
+import type { Colour } from "../../../model/validators";
 import { AGENT_HOST } from "./layout";
 
 const p = AGENT_HOST.haproxyPaths;
 
-export function edgeUnits(input: { etcdClientSecretArn: string }): UnitFile[] {
+export function edgeUnits(input: { etcdClientSecretArn: string; fleet: Colour }): UnitFile[] {
   const tls: UnitFile = {
     name: "switchyard-agent-tls.service",
     sections: [
@@ -117,7 +119,12 @@ export function edgeUnits(input: { etcdClientSecretArn: string }): UnitFile[] {
         [
           ["Type", "simple"],
           ...identity,
-          ["ExecStart", `${AGENT_HOST.node} ${AGENT_HOST.bundle} --config ${AGENT_HOST.configFile}`],
+          // The agent id is <fleet>-<short host name> (%l): the fleet's etcd identity may write
+          // status keys under that prefix only (components/etcd/access.ts).
+          [
+            "ExecStart",
+            `${AGENT_HOST.node} ${AGENT_HOST.bundle} --config ${AGENT_HOST.configFile} --agent-id ${agentIdPrefix(input.fleet)}%l`,
+          ],
           ["Restart", "always"],
           ["RestartSec", "2s"],
           ["LimitNOFILE", 65536],

@@ -2,7 +2,9 @@
  * The cloud-init document of an HAProxy host: packages, the agent bundle (by S3 location and
  * sha256), configuration and units. Key material arrives at boot from Secrets Manager.
  */
-import { renderCloudConfig, unitFile } from "../../common/host/cloudInit";
+import { renderCloudConfig, unitFile, withParts, type CloudConfig } from "../../common/host/cloudInit";
+import { hostTelegraf, type HostTelegrafInput, type ResolvedMetricsTarget } from "../../common/host/telegraf";
+import type { Colour } from "../../../model/validators";
 import { FETCH_SECRET_FILES_PATH, FETCH_SECRET_FILES_SCRIPT } from "../../common/host/secretFiles";
 import { renderAgentConfig } from "./agentConfig";
 import { renderConfig } from "../../../model/haproxyConfig";
@@ -14,9 +16,32 @@ import { edgeUnits } from "./units";
 
 export interface EdgeUserDataInput {
   bundle: BundleLocation;
+  /** The fleet this host belongs to: its etcd identity and the prefix of its agent id. */
+  fleet: Colour;
   etcdEndpoints: string[];
+  /** Secret of the fleet's agent identity (components/etcd/access.ts). */
   etcdClientSecretArn: string;
   maxconn: number;
+  /** Where this host's Telegraf writes; none: no Telegraf. */
+  metrics?: ResolvedMetricsTarget;
+}
+
+/**
+ * HAProxy's stats from its socket and the agent's /metrics. The socket is the agent's (mode 600,
+ * owned by the agent's user), so Telegraf runs as that user here (docs/monitoring.md).
+ */
+export function edgeTelegrafInputs(): HostTelegrafInput["inputs"] {
+  return [
+    { plugin: "haproxy", options: { servers: [AGENT_HOST.haproxyPaths.adminSocket] } },
+    {
+      plugin: "prometheus",
+      options: {
+        urls: [`http://${AGENT_HOST.statusAddress}:${AGENT_HOST.statusPort}/metrics`],
+        metric_version: 2,
+        name_override: "switchyard_agent",
+      },
+    },
+  ];
 }
 
 export function renderEdgeUserData(e: EdgeUserDataInput): string {
@@ -26,7 +51,7 @@ export function renderEdgeUserData(e: EdgeUserDataInput): string {
     permissions,
     owner: "root:root",
   });
-  return renderCloudConfig({
+  const doc: CloudConfig = {
     packages: ["haproxy", "nodejs20"],
     users: [
       {
@@ -54,7 +79,7 @@ export function renderEdgeUserData(e: EdgeUserDataInput): string {
           },
         ),
       ),
-      ...edgeUnits({ etcdClientSecretArn: e.etcdClientSecretArn }).map(unitFile),
+      ...edgeUnits({ etcdClientSecretArn: e.etcdClientSecretArn, fleet: e.fleet }).map(unitFile),
     ],
     runcmd: [
       [AGENT_HOST.installScript],
@@ -62,5 +87,17 @@ export function renderEdgeUserData(e: EdgeUserDataInput): string {
       ["systemctl", "daemon-reload"],
       ["systemctl", "enable", "--now", "switchyard-haproxy.service", "switchyard-agent.service"],
     ],
-  });
+  };
+  const parts = e.metrics
+    ? [
+        hostTelegraf({
+          role: "edge",
+          inputs: edgeTelegrafInputs(),
+          influx: e.metrics,
+          credentialsSecretArn: e.metrics.credentialsSecretArn,
+          runAs: AGENT_HOST.user,
+        }),
+      ]
+    : [];
+  return renderCloudConfig(withParts(doc, ...parts));
 }

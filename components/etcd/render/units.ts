@@ -6,6 +6,8 @@ import { ETCD_HOST } from "./layout";
 export interface EtcdUnitsInput {
   volumeId: string;
   tlsSecretArn: string;
+  /** Secret of the backup identity (root role), shared by the members. */
+  backupSecretArn: string;
   /** systemd OnCalendar expression for `etcdctl snapshot save`. */
   backupSchedule: string;
 }
@@ -43,7 +45,10 @@ export function etcdUnits(input: EtcdUnitsInput): UnitFile[] {
     sections: [
       [
         "Unit",
-        [["Description", "Fetch the etcd member certificate and key from Secrets Manager"], ...NETWORK],
+        [
+          ["Description", "Fetch the member's and the backup identity's certificates from Secrets Manager"],
+          ...NETWORK,
+        ],
       ],
       [
         "Service",
@@ -53,6 +58,10 @@ export function etcdUnits(input: EtcdUnitsInput): UnitFile[] {
           [
             "ExecStart",
             `${FETCH_SECRET_FILES_PATH} ${input.tlsSecretArn} ${ETCD_HOST.pkiDir} ${ETCD_HOST.user}`,
+          ],
+          [
+            "ExecStart",
+            `${FETCH_SECRET_FILES_PATH} ${input.backupSecretArn} ${ETCD_HOST.backupPkiDir} ${ETCD_HOST.user}`,
           ],
         ],
       ],
@@ -84,6 +93,34 @@ export function etcdUnits(input: EtcdUnitsInput): UnitFile[] {
           ["LimitNOFILE", 65536],
           ["TimeoutStartSec", "5min"],
           ...hardening([ETCD_HOST.mountPoint]),
+        ],
+      ],
+      ["Install", [["WantedBy", "multi-user.target"]]],
+    ],
+  };
+  // Users and roles, then authentication on; idempotent, so every member runs it at every boot.
+  const auth: UnitFile = {
+    name: "etcd-auth.service",
+    sections: [
+      [
+        "Unit",
+        [
+          ["Description", "Create etcd's users and roles and enable authentication"],
+          ["Requires", "etcd.service"],
+          ["After", "etcd.service"],
+        ],
+      ],
+      [
+        "Service",
+        [
+          ["Type", "oneshot"],
+          ["RemainAfterExit", true],
+          ["User", ETCD_HOST.user],
+          ["Group", ETCD_HOST.user],
+          ["ExecStart", ETCD_HOST.authBootstrapScript],
+          // A new cluster waits for its quorum before the first step can succeed.
+          ["TimeoutStartSec", "10min"],
+          ...hardening([]),
         ],
       ],
       ["Install", [["WantedBy", "multi-user.target"]]],
@@ -130,5 +167,5 @@ export function etcdUnits(input: EtcdUnitsInput): UnitFile[] {
       ["Install", [["WantedBy", "timers.target"]]],
     ],
   };
-  return [data, tls, etcd, backup, timer];
+  return [data, tls, etcd, auth, backup, timer];
 }

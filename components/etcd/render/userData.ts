@@ -2,12 +2,19 @@
  * The cloud-init document of one etcd member. Holds identities (names, ARNs, volume id) and
  * configuration only: the member's key and certificates come from Secrets Manager at boot.
  */
-import { renderCloudConfig, unitFile } from "../../common/host/cloudInit";
+import { renderCloudConfig, unitFile, withParts, type CloudConfig } from "../../common/host/cloudInit";
+import { hostTelegraf, type HostTelegrafInput, type ResolvedMetricsTarget } from "../../common/host/telegraf";
 import { FETCH_SECRET_FILES_PATH, FETCH_SECRET_FILES_SCRIPT } from "../../common/host/secretFiles";
 import type { EtcdRelease } from "../releases";
 import { renderEtcdEnvironment, type EtcdConfigInput } from "./config";
 import { ETCD_HOST } from "./layout";
-import { renderBackupScript, renderInstallScript, renderEtcdPrepareDataScript } from "./scripts";
+import { etcdIdentities } from "../access";
+import {
+  renderAuthBootstrapScript,
+  renderBackupScript,
+  renderEtcdPrepareDataScript,
+  renderInstallScript,
+} from "./scripts";
 import { etcdUnits } from "./units";
 
 export interface MemberUserDataInput {
@@ -17,7 +24,21 @@ export interface MemberUserDataInput {
   config: EtcdConfigInput;
   volumeId: string;
   tlsSecretArn: string;
+  /** Secret of the backup identity (snapshots and the role bootstrap). */
+  backupSecretArn: string;
   backup: { bucket: string; schedule: string };
+  /** Where this member's Telegraf writes; none: no Telegraf. */
+  metrics?: ResolvedMetricsTarget;
+}
+
+/** etcd's own metrics, from its plain-HTTP loopback listener. */
+export function etcdTelegrafInputs(): HostTelegrafInput["inputs"] {
+  return [
+    {
+      plugin: "prometheus",
+      options: { urls: [`${ETCD_HOST.metricsUrl}/metrics`], metric_version: 2, name_override: "etcd" },
+    },
+  ];
 }
 
 export function renderMemberUserData(m: MemberUserDataInput): string {
@@ -27,7 +48,7 @@ export function renderMemberUserData(m: MemberUserDataInput): string {
     permissions: "0755",
     owner: "root:root",
   });
-  return renderCloudConfig({
+  const doc: CloudConfig = {
     hostname: m.fqdn,
     users: [
       {
@@ -46,6 +67,7 @@ export function renderMemberUserData(m: MemberUserDataInput): string {
         ETCD_HOST.backupScript,
         renderBackupScript({ bucket: m.backup.bucket, prefix: m.config.self.name }),
       ),
+      script(ETCD_HOST.authBootstrapScript, renderAuthBootstrapScript(etcdIdentities())),
       {
         path: ETCD_HOST.environmentFile,
         content: renderEtcdEnvironment(m.config),
@@ -55,13 +77,25 @@ export function renderMemberUserData(m: MemberUserDataInput): string {
       ...etcdUnits({
         volumeId: m.volumeId,
         tlsSecretArn: m.tlsSecretArn,
+        backupSecretArn: m.backupSecretArn,
         backupSchedule: m.backup.schedule,
       }).map(unitFile),
     ],
     runcmd: [
       [ETCD_HOST.installScript],
       ["systemctl", "daemon-reload"],
-      ["systemctl", "enable", "--now", "etcd.service", "etcd-backup.timer"],
+      ["systemctl", "enable", "--now", "etcd.service", "etcd-auth.service", "etcd-backup.timer"],
     ],
-  });
+  };
+  const parts = m.metrics
+    ? [
+        hostTelegraf({
+          role: "etcd",
+          inputs: etcdTelegrafInputs(),
+          influx: m.metrics,
+          credentialsSecretArn: m.metrics.credentialsSecretArn,
+        }),
+      ]
+    : [];
+  return renderCloudConfig(withParts(doc, ...parts));
 }

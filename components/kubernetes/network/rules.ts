@@ -5,20 +5,20 @@
  * Nodes carry only the `nodes` group: the EKS-managed cluster group (which allows everything between
  * its members and all egress) is deliberately not attached to them.
  */
-import { ETCD_CLIENT_PORT } from "../../../model/ports";
-import { MONGODB_PORT, MYSQL_PORT } from "../../../model/ports";
+import type * as pulumi from "@pulumi/pulumi";
+import { ETCD_CLIENT_PORT, MONGODB_PORT, MYSQL_PORT } from "../../../model/ports";
+import { cidrKey, type RuleSpec } from "../../common/sgRules";
 import type { DatabasesConfig } from "../../config/areas/databases";
 
 export const KUBELET_PORT = 10250;
 export const HTTPS_PORT = 443;
-/** etcd's client port; the etcd component (issue 4) opens the matching ingress on its group. */
 
 /** Groups the rules live on (ours) or point at (peers). */
 export type RuleGroup = "nodes" | "controlPlane";
 export type PeerGroup = RuleGroup | "haproxy" | "etcd" | "databases";
 
 export interface PlannedRule {
-  /** Stable, unique resource-name suffix. */
+  /** Stable, unique within the group and direction: `<peer>-<ports>`. */
   key: string;
   group: RuleGroup;
   direction: "ingress" | "egress";
@@ -63,9 +63,8 @@ export function planClusterRules(args: ClusterRulesArgs): PlannedRule[] {
     description: string,
   ) => {
     const ports = port === "all" ? "all" : port.ports;
-    const peerKey = typeof peer === "object" ? peer.cidr.replace(/[./]/g, "-") : peer;
-    const key = `${group}-${direction === "ingress" ? "in" : "out"}-${peerKey}-${ports}`;
-    if (rules.some((r) => r.key === key)) return;
+    const key = `${typeof peer === "object" ? cidrKey(peer.cidr) : peer}-${ports}`;
+    if (rules.some((r) => r.group === group && r.direction === direction && r.key === key)) return;
     const proto =
       port === "all"
         ? { protocol: "all" as const }
@@ -143,4 +142,45 @@ export function planClusterRules(args: ClusterRulesArgs): PlannedRule[] {
     );
   }
   return rules;
+}
+
+/** The security group each RuleGroup's rules live on; `<cluster name>-<group>` names its rules. */
+export function ruleGroupName(name: string, group: RuleGroup): string {
+  return `${name}-${group}`;
+}
+
+/**
+ * The planned rules as the shared rule helper's specs, per group. Before the helper was shared
+ * these rules were named `<name>-<group>-<in|out>-<key>`: that name stays as an alias.
+ */
+export function clusterRuleSpecs(
+  name: string,
+  rules: PlannedRule[],
+  groupIds: Record<PeerGroup, pulumi.Input<string>>,
+): Map<RuleGroup, RuleSpec[]> {
+  const specs = new Map<RuleGroup, RuleSpec[]>();
+  for (const rule of rules) {
+    const ports =
+      rule.protocol === "all"
+        ? { protocol: "all" as const }
+        : { protocol: "tcp" as const, port: rule.fromPort!, toPort: rule.toPort };
+    const peer =
+      rule.peer === "anywhere"
+        ? { cidr: "0.0.0.0/0" }
+        : typeof rule.peer === "object"
+          ? rule.peer
+          : { securityGroupId: groupIds[rule.peer] };
+    const formerName = `${name}-${rule.group}-${rule.direction === "ingress" ? "in" : "out"}-${rule.key}`;
+    const list = specs.get(rule.group) ?? [];
+    list.push({
+      ...ports,
+      key: rule.key,
+      direction: rule.direction,
+      peer,
+      description: rule.description,
+      formerName,
+    });
+    specs.set(rule.group, list);
+  }
+  return specs;
 }

@@ -1,4 +1,4 @@
-import { instanceArchitecture } from "../../config/areas/kubernetes";
+import { instanceArch } from "../../common/architecture";
 
 /**
  * Amazon Linux 2023 for the group's architecture: AL2 has no AMIs for Kubernetes 1.33+, and the
@@ -7,9 +7,7 @@ import { instanceArchitecture } from "../../config/areas/kubernetes";
 export function amiTypeFor(
   instanceTypes: readonly string[],
 ): "AL2023_ARM_64_STANDARD" | "AL2023_x86_64_STANDARD" {
-  return instanceArchitecture(instanceTypes[0]) === "arm64"
-    ? "AL2023_ARM_64_STANDARD"
-    : "AL2023_x86_64_STANDARD";
+  return instanceArch(instanceTypes[0]) === "arm64" ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD";
 }
 
 /** Label every node carries so workloads and PDBs can target a group by name. */

@@ -1,7 +1,7 @@
 /**
  * A throwaway PKI made with the openssl CLI, shaped like the one components/etcd/pki.ts makes
  * with @pulumi/tls: one ECDSA P-256 CA, member certificates (CN etcd-member, serverAuth and
- * clientAuth) and a client certificate (CN switchyard-client).
+ * clientAuth) and client certificates (the CN is the etcd user, components/etcd/access.ts).
  */
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";

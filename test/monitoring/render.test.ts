@@ -1,0 +1,208 @@
+/** The monitoring renderers as pure functions: Telegraf TOML, Grafana provisioning, queries. */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { parse as parseToml } from "smol-toml";
+import { parse as parseYaml } from "yaml";
+import { renderTelegrafConfig, unknownTelegrafOptions } from "../../components/common/telegraf/config";
+import { alertSpecs } from "../../components/monitoring/alerts/rules";
+import { DATASOURCE_UIDS } from "../../components/monitoring/layout";
+import { CONTAINER_IDENTITY, MEASUREMENTS } from "../../components/monitoring/measurements";
+import { renderGrafanaContent } from "../../components/monitoring/render/content";
+import { grafanaIni } from "../../components/monitoring/render/grafanaIni";
+import { renderContactPoints, renderDatasources } from "../../components/monitoring/render/provisioning";
+import {
+  clusterTelegrafRules,
+  nodeTelegrafRules,
+  renderClusterTelegraf,
+  renderNodeTelegraf,
+} from "../../components/monitoring/render/telegraf";
+import { panelQueries, ruleQueries } from "../../scripts/lib/monitoring/grafana";
+
+const inputs = {
+  thresholds: { restartsPerDay: 3, replicaLagSeconds: 60, agentStaleSeconds: 60, noDataMinutes: 10 },
+  apps: [{ app: "shop", live: "green" as const, minHealthy: 2 }],
+  sources: [{ id: "etcd", measurement: "etcd" as const, field: "etcd_server_has_leader", label: "etcd" }],
+  databases: true,
+  provisionedIops: 3000,
+  contactPoints: true,
+};
+
+describe("Kubernetes Telegraf configurations", () => {
+  const url = "http://influxdb.monitoring.svc.cluster.local:8086";
+  for (const [name, text] of [
+    ["node", renderNodeTelegraf(url)],
+    ["cluster", renderClusterTelegraf(url)],
+  ] as const) {
+    test(`${name}: TOML that names only upstream plugins and options, credentials by reference`, () => {
+      const doc = parseToml(text) as Record<string, Record<string, Record<string, unknown>[]>>;
+      const entries = (kind: "inputs" | "outputs") =>
+        Object.entries(doc[kind]).flatMap(([plugin, list]) =>
+          list.map((options) => ({ plugin, options })),
+        ) as never;
+      assert.deepEqual(
+        unknownTelegrafOptions({
+          agent: doc.agent as never,
+          inputs: entries("inputs"),
+          outputs: entries("outputs"),
+        }),
+        [],
+      );
+      const [influx] = doc.outputs.influxdb;
+      assert.equal(influx.password, "${INFLUX_PASSWORD}");
+      assert.equal(influx.skip_database_creation, true);
+      assert.ok(doc.outputs.health, "the probes need outputs.health");
+    });
+  }
+
+  test("kube_inventory reads every namespace (its default is `default`) and only pods, nodes, deployments", () => {
+    const doc = parseToml(renderClusterTelegraf("http://x")) as {
+      inputs: { kube_inventory: Record<string, unknown>[] };
+    };
+    const [inv] = doc.inputs.kube_inventory;
+    assert.equal(inv.namespace, "");
+    assert.deepEqual(inv.resource_include, ["pods", "nodes", "deployments"]);
+  });
+
+  test("a misspelt option is refused before anything is rendered", () => {
+    assert.throws(
+      () =>
+        renderTelegrafConfig({
+          agent: { interval: "10s" },
+          inputs: [{ plugin: "haproxy", options: { server: ["x"] } }],
+          outputs: [],
+        }),
+      /inputs\.haproxy\.server/,
+    );
+  });
+
+  test("ClusterRoles: exactly what the collectors call", () => {
+    assert.deepEqual(clusterTelegrafRules(), [
+      { apiGroups: [""], resources: ["pods", "nodes"], verbs: ["list"] },
+      { apiGroups: ["apps"], resources: ["deployments"], verbs: ["list"] },
+    ]);
+    assert.deepEqual(nodeTelegrafRules(), [
+      { apiGroups: [""], resources: ["nodes/stats", "nodes/proxy"], verbs: ["get"] },
+    ]);
+  });
+});
+
+describe("Grafana provisioning", () => {
+  const content = renderGrafanaContent(inputs);
+
+  test("the rules file has apiVersion 1, one group, and no `$` for Grafana's env interpolation to eat", () => {
+    const text = content.files.alerting["rules.yaml"];
+    const doc = parseYaml(text) as { apiVersion: number; groups: { rules: unknown[] }[] };
+    assert.equal(doc.apiVersion, 1);
+    assert.equal(doc.groups.length, 1);
+    assert.equal(doc.groups[0].rules.length, content.rules.length);
+    assert.doesNotMatch(text, /\$/);
+  });
+
+  test("every panel and rule uses the platform datasource's UID", () => {
+    const panels = panelQueries(content.files.dashboards);
+    const rules = ruleQueries(content.files.alerting["rules.yaml"]);
+    assert.ok(panels.length > 0 && rules.length > 0);
+    assert.deepEqual(
+      new Set([...panels, ...rules].map((q) => q.datasourceUid)),
+      new Set([DATASOURCE_UIDS.platform]),
+    );
+    const ds = parseYaml(
+      renderDatasources([
+        {
+          uid: DATASOURCE_UIDS.platform,
+          name: "InfluxDB",
+          url: "http://i",
+          database: "telegraf",
+          user: "g",
+          password: "p",
+          isDefault: true,
+        },
+      ]),
+    ) as { apiVersion: number; datasources: { uid: string; jsonData: { version: string } }[] };
+    assert.equal(ds.apiVersion, 1);
+    assert.equal(ds.datasources[0].uid, DATASOURCE_UIDS.platform);
+    assert.equal(ds.datasources[0].jsonData.version, "InfluxQL");
+  });
+
+  test("queries name only measurements, tags and fields of the Telegraf table", () => {
+    const known = new Set<string>(
+      Object.entries(MEASUREMENTS).flatMap(([m, spec]) => [m, ...spec.tags, ...spec.fields]),
+    );
+    // Column aliases the queries define themselves.
+    const aliases = new Set([
+      "restarts",
+      "cpu",
+      "memory",
+      "last",
+      "seconds",
+      "syncs",
+      "r",
+      "w",
+      "iops",
+      "requests",
+      "5xx",
+      "committed",
+      "failed",
+    ]);
+    const all = [
+      ...panelQueries(content.files.dashboards).map((q) => q.query),
+      ...ruleQueries(content.files.alerting["rules.yaml"]).map((q) => q.query),
+    ];
+    for (const q of all) {
+      for (const [, name] of q.matchAll(/"([^"]+)"/g))
+        assert.ok(known.has(name) || aliases.has(name), `${name} in ${q}`);
+    }
+  });
+
+  test("the restart rule groups by the container's identity only, over 24 h, above restartsPerDay", () => {
+    const [restarts] = alertSpecs(inputs).filter((s) => s.uid === "container-restarts");
+    const groupBy = /GROUP BY (.*)$/.exec(restarts.query)![1];
+    assert.deepEqual(
+      groupBy.split(", ").map((t) => t.replaceAll('"', "")),
+      [...CONTAINER_IDENTITY],
+    );
+    for (const volatile of ["state", "readiness", "phase"])
+      assert.doesNotMatch(groupBy, new RegExp(volatile));
+    assert.equal(restarts.rangeSeconds, 86400);
+    assert.deepEqual(restarts.threshold, { type: "gt", value: 3 });
+  });
+
+  test("the backend rule watches the live colour with the app's minHealthy", () => {
+    const [rule] = alertSpecs(inputs).filter((s) => s.uid === "backend-down-shop");
+    assert.match(rule.query, /'be_shop_green'/);
+    assert.deepEqual(rule.threshold, { type: "lt", value: 2 });
+  });
+
+  test("thresholds come from the inputs", () => {
+    const specs = alertSpecs({
+      ...inputs,
+      thresholds: { ...inputs.thresholds, restartsPerDay: 7, replicaLagSeconds: 120 },
+    });
+    assert.equal(specs.find((s) => s.uid === "container-restarts")!.threshold.value, 7);
+    assert.equal(specs.find((s) => s.uid === "mysql-replica-lag")!.threshold.value, 120);
+  });
+
+  test("contact points: one receiver per configured channel", () => {
+    const doc = parseYaml(
+      renderContactPoints({
+        email: { addresses: ["a@example.com", "b@example.com"] },
+        slack: { webhookUrl: "https://hooks.slack.com/services/T/B/X" },
+        sns: { topicArn: "arn:aws:sns:eu-west-1:123456789012:alerts", region: "eu-west-1" },
+      }),
+    ) as { contactPoints: { receivers: { type: string; settings: Record<string, unknown> }[] }[] };
+    assert.deepEqual(
+      doc.contactPoints[0].receivers.map((r) => r.type),
+      ["email", "slack", "sns"],
+    );
+    assert.equal(doc.contactPoints[0].receivers[0].settings.addresses, "a@example.com;b@example.com");
+  });
+
+  test("grafana.ini: sign-in required, no anonymous access, no phone-home", () => {
+    const ini = grafanaIni({ rootUrl: "https://grafana.example.com/" });
+    assert.equal(ini["auth.anonymous"].enabled, false);
+    assert.equal(ini.users.allow_sign_up, false);
+    assert.equal(ini.analytics.reporting_enabled, false);
+    assert.equal(ini.analytics.check_for_updates, false);
+    assert.equal(ini.security.cookie_secure, true);
+  });
+});
