@@ -15,45 +15,45 @@ export function resolveAvailabilityZones(region: string, azCount: number, explic
 
 export function crossCheck(cfg: SwitchyardConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
+  // Resolved AZs (explicit, or the first azCount letters of the region, which always pass) must
+  // match azCount, be distinct and belong to the region.
   const azs = cfg.availabilityZones;
-  if (cfg.network.availabilityZones) {
-    if (azs.length !== cfg.network.azCount) {
-      problems.push({
-        path: "switchyard:network.availabilityZones",
-        message: `expected ${cfg.network.azCount} names (network.azCount), got ${azs.length}`,
-      });
-    }
-    if (new Set(azs).size !== azs.length)
-      problems.push({ path: "switchyard:network.availabilityZones", message: "expected distinct AZ names" });
-    azs.forEach((az, i) => {
-      // The region and one zone letter: a prefix test would take eu-west-10a for eu-west-1.
-      if (az.slice(0, -1) !== cfg.region)
-        problems.push({
-          path: `switchyard:network.availabilityZones.${i}`,
-          message: `expected an AZ of region ${cfg.region}, got ${JSON.stringify(az)}`,
-        });
-      try {
-        azSlot(az);
-      } catch (e) {
-        problems.push({ path: `switchyard:network.availabilityZones.${i}`, message: (e as Error).message });
-      }
+  if (azs.length !== cfg.network.azCount) {
+    problems.push({
+      path: "switchyard:network.availabilityZones",
+      message: `expected ${cfg.network.azCount} names (network.azCount), got ${azs.length}`,
     });
   }
-  const vpc = parseCidr(cfg.network.cidr);
-  if (vpc && (vpc.prefix < 16 || vpc.prefix > 18)) {
+  if (new Set(azs).size !== azs.length)
+    problems.push({ path: "switchyard:network.availabilityZones", message: "expected distinct AZ names" });
+  azs.forEach((az, i) => {
+    // The region and one zone letter: a prefix test would take eu-west-10a for eu-west-1.
+    if (az.slice(0, -1) !== cfg.region)
+      problems.push({
+        path: `switchyard:network.availabilityZones.${i}`,
+        message: `expected an AZ of region ${cfg.region}, got ${JSON.stringify(az)}`,
+      });
+    try {
+      azSlot(az);
+    } catch (e) {
+      problems.push({ path: `switchyard:network.availabilityZones.${i}`, message: (e as Error).message });
+    }
+  });
+  // Both ranges passed their field schemas, so they parse.
+  const vpc = parseCidr(cfg.network.cidr)!;
+  if (vpc.prefix < 16 || vpc.prefix > 18) {
     problems.push({
       path: "switchyard:network.cidr",
       message: `expected a /16 to /18 VPC range, got /${vpc.prefix}`,
     });
   }
-  const serviceCidr = parseCidr(cfg.kubernetes.serviceCidr);
-  if (vpc && serviceCidr && overlaps(vpc, serviceCidr)) {
+  if (overlaps(vpc, parseCidr(cfg.kubernetes.serviceCidr)!)) {
     problems.push({
       path: "switchyard:kubernetes.serviceCidr",
       message: `${cfg.kubernetes.serviceCidr} overlaps the VPC range ${cfg.network.cidr}`,
     });
   }
-  if (cfg.etcd.members > 0 && cfg.network.azCount < 3 && cfg.environment === "production") {
+  if (cfg.network.azCount < 3 && cfg.environment === "production") {
     problems.push({
       path: "switchyard:network.azCount",
       message: "production needs at least 3 AZs so that etcd keeps quorum when one AZ fails",

@@ -66,7 +66,7 @@ export function parseConfig(raw: Record<string, string>): SwitchyardConfig {
   }
   const parseKey = <T extends z.ZodType>(key: string, schema: T, structured: boolean) => {
     const text = raw[`${NAMESPACE}:${key}`];
-    const decoded = text === undefined ? { value: undefined } : decode(key, text, structured);
+    const decoded = text === undefined ? {} : decode(key, text, structured);
     if (decoded.problem) {
       problems.push(decoded.problem);
       return;
