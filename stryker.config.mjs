@@ -34,6 +34,8 @@ export const TEST_FILES = [
   "test/policies/lib/config.test.ts",
   "test/policies/lib/network.test.ts",
   "test/policies/lib/userData.test.ts",
+  "test/policies/lib/values.test.ts",
+  "test/policies/lib/tags.test.ts",
   "test/agent/schema.test.ts",
   "test/agent/plan.test.ts",
   "test/agent/desired.test.ts",

@@ -231,12 +231,25 @@ describe("configuration area: etcd", () => {
         "backup.schedule",
         "expected a systemd OnCalendar expression",
       );
-    refuses(
-      "etcd",
-      { deployRunnerRoleArns: ["arn:aws:iam::123456789012:user/ci"] },
-      "deployRunnerRoleArns.0",
-      "expected an IAM role ARN (arn:aws:iam::<account>:role/<name>)",
-    );
+    for (const bad of [
+      "arn:aws:iam::123456789012:user/ci",
+      "arn:aws:iam::12345:role/ci",
+      "arn:aws:iam::abcdefghijkl:role/ci",
+      "xarn:aws:iam::123456789012:role/ci",
+      "arn:aws:iam::123456789012:role/ci deployer",
+      "arn:aws:iam::123456789012:role/",
+    ])
+      refuses(
+        "etcd",
+        { deployRunnerRoleArns: [bad] },
+        "deployRunnerRoleArns.0",
+        "expected an IAM role ARN (arn:aws:iam::<account>:role/<name>)",
+      );
+    const roles = [
+      "arn:aws:iam::123456789012:role/ci",
+      "arn:aws-us-gov:iam::123456789012:role/path/to/ci+x=y,z.w@v-1",
+    ];
+    assert.deepEqual(parsed("etcd", { deployRunnerRoleArns: roles }).deployRunnerRoleArns, roles);
   });
 });
 
@@ -277,6 +290,34 @@ describe("configuration area: databases", () => {
     refuses("databases", { mysql: { volume: { type: "gp2" } } }, "mysql.volume.type", "expected gp3 or io2");
   });
 
+  test("identifiers, AMI ids and member names are matched whole", () => {
+    const identifierMessage = (v: string) =>
+      `expected a lower-case identifier (a-z, 0-9, _; starts with a letter; max 32), got ${JSON.stringify(v)}`;
+    for (const v of ["app!", "1app", "a".repeat(33)])
+      refuses("databases", { mongodb: { appUser: v } }, "mongodb.appUser", identifierMessage(v));
+    assert.equal(
+      parsed("databases", { mongodb: { appUser: "a".repeat(32) } }).mongodb.appUser,
+      "a".repeat(32),
+    );
+    for (const ami of [
+      "ami-1234567",
+      "ami-0abc12345def678901",
+      "xami-12345678",
+      "ami-12345678x",
+      "ami-ABCDEF12",
+    ])
+      refuses(
+        "databases",
+        { mysql: { ami } },
+        "mysql.ami",
+        `expected an AMI id such as ami-0abc12345def67890, got ${JSON.stringify(ami)}`,
+      );
+    for (const ami of ["ami-12345678", "ami-0abc12345def67890"])
+      assert.equal(parsed("databases", { mysql: { ami } }).mysql.ami, ami);
+    for (const primary of ["xmysql-0", "mysql-0x", "mysql-10"])
+      refuses("databases", { mysql: { primary } }, "mysql.primary", "expected a member name such as mysql-0");
+  });
+
   test("the primary is a member that exists", () => {
     refuses(
       "databases",
@@ -311,6 +352,11 @@ describe("configuration area: databases", () => {
       "mongodb.volume.throughputMiBps",
       "gp3 with 3000 IOPS allows at most 750 MiB/s, got 751",
     );
+    // gp3 throughput up to a quarter of the IOPS, inclusive; io2 has no such cap.
+    const quarter = { type: "gp3", sizeGiB: 100, iops: 3000, throughputMiBps: 750 };
+    assert.deepEqual(parsed("databases", { mysql: { volume: quarter } }).mysql.volume, quarter);
+    const io2Fast = { type: "io2", sizeGiB: 100, iops: 3000, throughputMiBps: 1000 };
+    assert.deepEqual(parsed("databases", { mysql: { volume: io2Fast } }).mysql.volume, io2Fast);
     const io2 = { type: "io2", sizeGiB: 64, iops: 64000, throughputMiBps: 1000 };
     assert.deepEqual(parsed("databases", { mongodb: { volume: io2 } }).mongodb.volume, io2);
     refuses(
@@ -368,6 +414,82 @@ describe("configuration areas: logging and monitoring", () => {
     assert.equal(
       parsed("monitoring", { grafana: { host: "grafana.example.com" } }).grafana.host,
       "grafana.example.com",
+    );
+  });
+});
+
+describe("configuration area: review", () => {
+  test("allowDestroy names resources: an empty name is refused", () => {
+    refuses("review", { allowDestroy: ["etcd-0-data", ""] }, "allowDestroy.1");
+    assert.deepEqual(parsed("review", { allowDestroy: ["etcd-0-data"] }).allowDestroy, ["etcd-0-data"]);
+  });
+});
+
+describe("configuration area: monitoring contact points", () => {
+  const smtp = {
+    host: "smtp.example.com:587",
+    user: "alerts",
+    password: "s3cret",
+    fromAddress: "grafana@example.com",
+  };
+  const email = (e: object) => ({
+    alerts: { contactPoints: { email: { addresses: ["ops@example.com"], smtp, ...e } } },
+  });
+  const contacts = (m: ReturnType<typeof email>) => parsed("monitoring", m).alerts.contactPoints;
+
+  test("e-mail needs addresses and an SMTP relay as host:port", () => {
+    assert.deepEqual(contacts(email({ addresses: ["a@example.com", "b@example.com"] })).email?.addresses, [
+      "a@example.com",
+      "b@example.com",
+    ]);
+    refuses("monitoring", email({ addresses: [] }), "alerts.contactPoints.email.addresses");
+    refuses(
+      "monitoring",
+      email({ addresses: ["ops"] }),
+      "alerts.contactPoints.email.addresses.0",
+      "expected an e-mail address",
+    );
+    for (const host of [
+      "smtp.example.com",
+      "smtp.example.com:",
+      "smtp.example.com:123456",
+      "Smtp.example.com:587",
+      ":587",
+      "smtp.example.com:587 x",
+    ])
+      refuses(
+        "monitoring",
+        email({ smtp: { ...smtp, host } }),
+        "alerts.contactPoints.email.smtp.host",
+        "expected host:port of an SMTP relay",
+      );
+    assert.equal(contacts(email({ smtp: { ...smtp, host: "10.0.0.5:25" } })).email?.smtp.host, "10.0.0.5:25");
+    refuses("monitoring", email({ smtp: { ...smtp, user: "" } }), "alerts.contactPoints.email.smtp.user");
+    refuses(
+      "monitoring",
+      email({ smtp: { ...smtp, password: "" } }),
+      "alerts.contactPoints.email.smtp.password",
+      "expected a non-empty value (set it with --secret)",
+    );
+    refuses(
+      "monitoring",
+      email({ smtp: { ...smtp, fromAddress: "grafana" } }),
+      "alerts.contactPoints.email.smtp.fromAddress",
+      "expected an e-mail address",
+    );
+  });
+
+  test("Slack needs a webhook URL", () => {
+    const slack = (webhookUrl: string) => ({ alerts: { contactPoints: { slack: { webhookUrl } } } });
+    assert.equal(
+      parsed("monitoring", slack("https://hooks.slack.com/x")).alerts.contactPoints.slack?.webhookUrl,
+      "https://hooks.slack.com/x",
+    );
+    refuses(
+      "monitoring",
+      slack(""),
+      "alerts.contactPoints.slack.webhookUrl",
+      "expected a non-empty value (set it with --secret)",
     );
   });
 });

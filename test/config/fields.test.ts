@@ -60,9 +60,24 @@ describe("configuration field types", () => {
     [
       "instanceType",
       fields.instanceType,
-      ["m7i.large", "c7gn.16xlarge", "u-6tb1.metal"],
+      // One family from each line of the list, every size form.
+      [
+        "m7i.large",
+        "c7gn.16xlarge",
+        "u-6tb1.metal",
+        "g5g.xlarge",
+        "m7i-flex.large",
+        "x2gd.medium",
+        "z1d.metal-24xl",
+        "t4g.nano",
+      ],
       [
         ["M7i.large", 'expected an EC2 instance type such as m7i.large, got "M7i.large"'],
+        ["m9x.large", '"m9x" is not an EC2 instance family (in "m9x.large")'],
+        ["m7i.huge", '"huge" is not an EC2 instance size (in "m7i.huge")'],
+        ["m7i.superlarge", '"superlarge" is not an EC2 instance size (in "m7i.superlarge")'],
+        ["m7i.largest", '"largest" is not an EC2 instance size (in "m7i.largest")'],
+        ["z1d.metal-xl", '"metal-xl" is not an EC2 instance size (in "z1d.metal-xl")'],
         ["m7i", 'expected an EC2 instance type such as m7i.large, got "m7i"'],
         ["m7i.large ", 'expected an EC2 instance type such as m7i.large, got "m7i.large "'],
         [" m7i.large", 'expected an EC2 instance type such as m7i.large, got " m7i.large"'],

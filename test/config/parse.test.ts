@@ -111,4 +111,27 @@ describe("parseConfig: checks across areas", () => {
       },
     ]);
   });
+
+  test("production alerts must reach someone: one contact point of any kind, unless monitoring is off", () => {
+    const production = { "switchyard:environment": "production" };
+    const monitoring = (m: object) => ({ ...production, "switchyard:monitoring": JSON.stringify(m) });
+    assert.deepEqual(configError(production).problems, [
+      {
+        path: "switchyard:monitoring.alerts.contactPoints",
+        message: "production needs at least one contact point (email, slack or sns) so alerts reach someone",
+      },
+    ]);
+    const email = {
+      addresses: ["ops@example.com"],
+      smtp: { host: "smtp.example.com:587", user: "u", password: "p", fromAddress: "g@example.com" },
+    };
+    for (const contactPoints of [
+      { email },
+      { slack: { webhookUrl: "https://hooks.slack.com/x" } },
+      { sns: { topicArn: "arn:aws:sns:eu-west-1:123456789012:alerts" } },
+    ])
+      parseConfig({ ...base, ...monitoring({ alerts: { contactPoints } }) });
+    parseConfig({ ...base, ...monitoring({ enabled: false }) });
+    parseConfig({ ...base, "switchyard:environment": "staging" });
+  });
 });
