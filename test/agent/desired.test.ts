@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DEFAULTS } from "../../hosts/agent/config";
 import { buildDesired, parseRecord, type EtcdRecord } from "../../hosts/agent/desired";
+import { RouteClaims } from "../../model/etcd/claims";
 import {
   agentStatusKey,
   memberKey,
@@ -115,4 +116,19 @@ test("the note on a route serving its last accepted value is at most 1024 charac
   assert.match(note, /^serving the last accepted value \(revision 1\); revision 2 was rejected: /);
   assert.ok(d.rejected[0].reason.length > 1024, "the rejection itself is not cut");
   assert.equal(note.length, 1024);
+});
+
+test("claims: one app may serve several hosts with the same backends; a different set names the oldest host", () => {
+  const claims = new RouteClaims();
+  const apex = route("example.com", "shop");
+  const www = route("www.example.com", "shop");
+  assert.equal(claims.conflict(apex), undefined);
+  claims.add(apex);
+  assert.equal(claims.conflict(www), undefined);
+  claims.add(www);
+  const moved = {
+    ...route("shop.example.com", "shop"),
+    backends: { ...apex.backends, green: { port: 9999, healthCheck: hc } },
+  };
+  assert.equal(claims.conflict(moved), "app shop is already routed by example.com with different backends");
 });
