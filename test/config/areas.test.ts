@@ -394,6 +394,8 @@ describe("configuration area: network", () => {
       "natGateways",
       'expected one of perAz | single | none, got "both"',
     );
+    for (const natGateways of ["perAz", "single", "none"])
+      assert.equal(parsed("network", { natGateways }).natGateways, natGateways);
   });
 
   test("flow logs record all traffic unless told otherwise", () => {

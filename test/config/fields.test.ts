@@ -86,7 +86,7 @@ describe("configuration field types", () => {
     [
       "cpuQuantity",
       fields.cpuQuantity,
-      ["250m", "1", "1.5", "16"],
+      ["250m", "1", "1.5", "1.25", "16"],
       [
         ["1.", 'expected a CPU quantity such as 250m or 1, got "1."'],
         ["m", 'expected a CPU quantity such as 250m or 1, got "m"'],
@@ -114,6 +114,10 @@ describe("configuration field types", () => {
       ],
       [
         ["arn:aws:acm", 'expected an AWS ARN, got "arn:aws:acm"'],
+        [
+          "arn:aws:sns:eu-west-1:123456789012:alerts\n",
+          'expected an AWS ARN, got "arn:aws:sns:eu-west-1:123456789012:alerts\\n"',
+        ],
         [
           "xarn:aws:acm:eu-west-1:123456789012:certificate/abc",
           'expected an AWS ARN, got "xarn:aws:acm:eu-west-1:123456789012:certificate/abc"',
