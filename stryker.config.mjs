@@ -39,6 +39,7 @@ export const TEST_FILES = [
   "test/agent/schema.test.ts",
   "test/agent/plan.test.ts",
   "test/agent/desired.test.ts",
+  "test/agent/etcdErrors.test.ts",
   "test/apps/gate.test.ts",
   "test/apps/operations.test.ts",
   "test/apps/operationsEdgeCases.test.ts",

@@ -4,7 +4,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DEFAULTS } from "../../hosts/agent/config";
-import { buildDesired, parseRecord, type EtcdRecord } from "../../hosts/agent/desired";
+import {
+  buildDesired,
+  parseAccepted,
+  parseRecord,
+  serializeAccepted,
+  type EtcdRecord,
+} from "../../hosts/agent/desired";
 import { RouteClaims } from "../../model/etcd/claims";
 import {
   agentStatusKey,
@@ -51,8 +57,8 @@ test("routes, endpoints and rejections come out in one order whatever order the 
     // b was created first, a later: admitted oldest first, listed by host.
     [routeKey("b.example.com"), serializeRoute(route("b.example.com", "blog")), 1],
     [routeKey("a.example.com"), serializeRoute(route("a.example.com", "shop")), 2],
-    [memberKey("shop", "blue", "pod-2"), serializeMember({ address: "10.0.0.9", port: 8080 }), 3],
-    [memberKey("shop", "blue", "pod-1"), serializeMember({ address: "10.0.0.10", port: 8080 }), 4],
+    [memberKey("shop", "blue", "pod-2"), serializeMember({ address: "10.0.0.10", port: 8080 }), 3],
+    [memberKey("shop", "blue", "pod-1"), serializeMember({ address: "10.0.0.9", port: 8080 }), 4],
     [memberKey("shop", "blue", "pod-3"), serializeMember({ address: "10.0.0.9", port: 8080 }), 5],
     [routeKey("z.example.com"), "{not json", 6],
     [memberKey("shop", "green", "bad"), "[]", 7],
@@ -131,4 +137,41 @@ test("claims: one app may serve several hosts with the same backends; a differen
     backends: { ...apex.backends, green: { port: 9999, healthCheck: hc } },
   };
   assert.equal(claims.conflict(moved), "app shop is already routed by example.com with different backends");
+});
+
+test("a member outside the allowed ranges is rejected naming every range", () => {
+  const d = buildDesired(
+    records([
+      [routeKey("a.example.com"), serializeRoute(route("a.example.com", "shop")), 1],
+      [memberKey("shop", "blue", "out"), serializeMember({ address: "8.8.8.8", port: 80 }), 2],
+    ]),
+    { memberCidrs: ["10.0.0.0/8", "172.16.0.0/12"] },
+  );
+  assert.deepEqual(d.rejected, [
+    {
+      key: memberKey("shop", "blue", "out"),
+      reason: "invalid: member address 8.8.8.8 is outside the allowed ranges (10.0.0.0/8, 172.16.0.0/12)",
+    },
+  ]);
+});
+
+test("saved accepted values: only well-formed route entries survive a restart", () => {
+  const key = routeKey("a.example.com");
+  const good = { route: route("a.example.com", "shop"), modRevision: 4, createRevision: 2 };
+  assert.deepEqual([...parseAccepted(serializeAccepted(new Map([[key, good]])))], [[key, good]]);
+  for (const text of ["{not json", "{}", "null"]) assert.equal(parseAccepted(text).size, 0, text);
+  const other = routeKey("c.example.com");
+  const cGood = { ...good, route: route("c.example.com", "shop") };
+  const entries = [
+    "not an entry",
+    [7, good],
+    [memberKey("shop", "blue", "m"), good],
+    ["/elsewhere/a", good],
+    [other, { ...cGood, modRevision: "4" }],
+    [other, { ...cGood, createRevision: undefined }],
+    [other, null],
+    [routeKey("b.example.com"), good], // the value names another host than its key
+    [key, good],
+  ];
+  assert.deepEqual([...parseAccepted(JSON.stringify(entries))], [[key, good]]);
 });

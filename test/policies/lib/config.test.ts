@@ -70,6 +70,12 @@ describe("policy configuration schema", () => {
         Object.entries(p.configSchema!.properties).map(([k, v]) => [k, (v as { default: unknown }).default]),
       );
       assert.ok(validate(defaults), `${p.name}: ${ajv.errorsText(validate.errors)}`);
+      for (const [key, property] of Object.entries(p.configSchema!.properties))
+        assert.match(
+          String((property as { description?: unknown }).description),
+          /^[A-Z].{10,}\.$/,
+          `${p.name}.${key}: description`,
+        );
       const entry = example[p.name];
       if (typeof entry === "object" && entry !== null) {
         const { enforcementLevel: _level, ...own } = entry as Record<string, unknown>;
