@@ -107,6 +107,10 @@ describe("confirmation", () => {
       "agent a: pending, serving blue (waiting for members)",
     ]);
     assert.deepEqual(reasons(seen({ state: "live", liveColour: "blue" })), ["agent a: live, serving blue"]);
+    // Pending on the target with its servers UP is still not confirmed: the host does not serve it yet.
+    assert.deepEqual(reasons(seen({ state: "pending", liveColour: "green" })), [
+      "agent a: pending, serving green",
+    ]);
     assert.deepEqual(reasons(seen({ state: "refused", liveColour: "blue" })), ["agent a: refused"]);
     assert.deepEqual(reasons(agent("a", { routes: {} })), [
       "agent a: has not applied revision 10 of shop.example.com (reports nothing)",
