@@ -430,7 +430,16 @@ describe("configuration reference", () => {
           "kubernetes.namespaces.<namespace>.",
         )
         .replace(/^kubernetes\.addonVersions\..*/, "kubernetes.addonVersions.<add-on>");
-    const missing = [...new Set(listConfigKeys().map(documented))].filter((k) => !doc.includes(`\`${k}\``));
+    const keys = new Set(listConfigKeys().map(documented));
+    const missing = [...keys].filter((k) => !doc.includes(`\`${k}\``));
     assert.deepEqual(missing, []);
+    // And the other way: every key the reference table lists is one the schema accepts
+    // (`aws:region` is Pulumi's own key).
+    const rows = [...doc.matchAll(/^\| `([a-z][^`:]*)` \|/gm)].map(([, key]) => key);
+    assert.ok(rows.length >= 80, `${rows.length} documented keys`);
+    assert.deepEqual(
+      rows.filter((k) => !keys.has(k)),
+      [],
+    );
   });
 });

@@ -20,12 +20,14 @@ export const EC2_FAMILIES = new Set(
 
 const SIZE = /^(nano|micro|small|medium|large|\d*xlarge|metal(-\d+xl)?)$/;
 
-/** Undefined when the name is a real family and size; otherwise what is wrong with it. */
+/**
+ * Undefined when `name` (already shaped family.size) is a real family and size; otherwise what is
+ * wrong with it.
+ */
 export function instanceTypeProblem(name: string): string | undefined {
   const dot = name.indexOf(".");
   const family = name.slice(0, dot);
   const size = name.slice(dot + 1);
-  if (dot < 0) return `expected family.size such as m7i.large, got ${JSON.stringify(name)}`;
   if (!EC2_FAMILIES.has(family))
     return `${JSON.stringify(family)} is not an EC2 instance family (in ${JSON.stringify(name)})`;
   if (!SIZE.test(size))

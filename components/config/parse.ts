@@ -97,7 +97,7 @@ export function parseConfig(raw: Record<string, string>, options: ParseOptions =
   }
   const parseKey = <T extends z.ZodType>(key: string, schema: T, structured: boolean) => {
     const text = raw[`${NAMESPACE}:${key}`];
-    const decoded = text === undefined ? { value: undefined } : decode(key, text, structured);
+    const decoded = text === undefined ? {} : decode(key, text, structured);
     if (decoded.problem) {
       problems.push(decoded.problem);
       return;

@@ -92,7 +92,7 @@ export function parseAccepted(text: string): Map<string, AcceptedRoute> {
   try {
     entries = JSON.parse(text);
   } catch {
-    return result;
+    // Not JSON: nothing was saved that can be trusted.
   }
   if (!Array.isArray(entries)) return result;
   for (const entry of entries) {
@@ -142,7 +142,8 @@ export function buildDesired(
   const rejected: RejectedRecord[] = [];
   const byApp = new Map<string, Route>();
   const routes: DesiredRoute[] = [];
-  const keys = [...records.keys()].sort();
+  // Every output below is sorted, so the records' order does not matter.
+  const keys = [...records.keys()];
   const routeKeys: string[] = [];
   for (const key of keys) {
     const rec = records.get(key)!;

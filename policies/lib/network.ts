@@ -92,7 +92,8 @@ export function isPublicCidr(cidr: string): boolean {
   const [address, prefixText] = cidr.split("/");
   const prefix = Number(prefixText ?? (address.includes(":") ? 128 : 32));
   if (address.includes(":")) {
-    const first = parseInt(address.split(":")[0] || "0", 16);
+    // "::/0" has an empty first group: NaN, whose bits are all 0, which is what "0" would give.
+    const first = parseInt(address.split(":")[0], 16);
     const ula = (first & 0xfe00) === 0xfc00 && prefix >= 7;
     const linkLocal = (first & 0xffc0) === 0xfe80 && prefix >= 10;
     return !(ula || linkLocal || cidr === "::1/128");
@@ -100,7 +101,7 @@ export function isPublicCidr(cidr: string): boolean {
   const value = v4ToInt(address);
   if (value === undefined) return true;
   return !PRIVATE_V4.some(([base, bits]) => {
-    const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+    const mask = (~0 << (32 - bits)) >>> 0;
     return prefix >= bits && (value & mask) >>> 0 === base;
   });
 }

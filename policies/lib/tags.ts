@@ -20,7 +20,6 @@ function stringValues(value: unknown): Tags {
 /** Provider inputs reach policies as JSON text (the engine's provider config) or as objects. */
 export function providerDefaultTags(provider: PolicyProviderResource | undefined): Tags {
   const raw = provider?.props.defaultTags;
-  if (raw === undefined) return {};
   let parsed: unknown = raw;
   if (typeof raw === "string") {
     try {
@@ -50,5 +49,5 @@ export function effectiveTags(props: Props, provider: PolicyProviderResource | u
 
 export function hasRole(props: Props, roles: readonly string[]): boolean {
   const role = ownTags(props).Role;
-  return role !== undefined && roles.includes(role);
+  return roles.some((r) => r === role);
 }

@@ -12,7 +12,7 @@ export const SECRET_PLACEHOLDER = "[secret]";
 export function decodeBase64UserData(encoded: string): string {
   const bytes = Buffer.from(encoded, "base64");
   // Not base64 at all (the round trip changes it): scan the text as given.
-  if (bytes.toString("base64").replace(/=+$/, "") !== encoded.replace(/\s+/g, "").replace(/=+$/, ""))
+  if (bytes.toString("base64").replace(/=+$/, "") !== encoded.replace(/\s/g, "").replace(/=+$/, ""))
     return encoded;
   const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
   return (gzipped ? gunzipSync(bytes) : bytes).toString("utf8");
@@ -24,9 +24,12 @@ const KEY_MATERIAL: [RegExp, string][] = [
   [/aws_secret_access_key\s*[=:]/i, "an AWS secret access key"],
 ];
 
-/** `password: x`, `MYSQL_ROOT_PASSWORD=x`, `--api-key=x`: a secret-named key given a literal value. */
+/**
+ * `password: x`, `MYSQL_ROOT_PASSWORD=x`, `--api-key=x`: a secret-named key given a literal value.
+ * The value is on the key's line: `password:` ending a line (a YAML map follows) assigns nothing.
+ */
 const ASSIGNMENT =
-  /([A-Za-z0-9_.-]*(?:password|passwd|passphrase|secret[_-]?key|api[_-]?key|auth[_-]?token|private[_-]?key)[A-Za-z0-9_.-]*)["']?\s*[=:]\s*["']?([^\s"',;}]*)/gi;
+  /([A-Za-z0-9_.-]*(?:password|passwd|passphrase|secret[_-]?key|api[_-]?key|auth[_-]?token|private[_-]?key)[A-Za-z0-9_.-]*)["']?\s*[=:][ \t]*["']?([^\s"',;}]*)/gi;
 
 /** Values that point at a secret rather than being one: variables, command output, files, ARNs, flags. */
 function isReference(value: string): boolean {

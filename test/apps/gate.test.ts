@@ -93,4 +93,30 @@ describe("confirmation", () => {
     assert.equal(confirmation([], route, 10, true).ok, true);
     assert.equal(confirmation([], route, 10).ok, false);
   });
+
+  it("names what each agent is stuck on: unreadable status, a pending host, another colour, a bare refusal, no record", () => {
+    const seen = (r: object) =>
+      agent("a", {
+        routes: { "shop.example.com": { desiredColour: "green", modRevision: 10, ...r } as never },
+      });
+    const unreadable: AgentReport = { agentId: "b", error: "bad-json: Unexpected token" };
+    const reasons = (...reports: AgentReport[]) => confirmation(reports, route, 10).reasons;
+    assert.deepEqual(reasons(unreadable), ["agent b: unreadable status (bad-json: Unexpected token)"]);
+    assert.deepEqual(reasons(seen({ state: "pending" })), ["agent a: pending, serving nothing"]);
+    assert.deepEqual(reasons(seen({ state: "pending", liveColour: "blue", reason: "waiting for members" })), [
+      "agent a: pending, serving blue (waiting for members)",
+    ]);
+    assert.deepEqual(reasons(seen({ state: "live", liveColour: "blue" })), ["agent a: live, serving blue"]);
+    // Pending on the target with its servers UP is still not confirmed: the host does not serve it yet.
+    assert.deepEqual(reasons(seen({ state: "pending", liveColour: "green" })), [
+      "agent a: pending, serving green",
+    ]);
+    assert.deepEqual(reasons(seen({ state: "refused", liveColour: "blue" })), ["agent a: refused"]);
+    assert.deepEqual(reasons(agent("a", { routes: {} })), [
+      "agent a: has not applied revision 10 of shop.example.com (reports nothing)",
+    ]);
+    assert.deepEqual(confirmation([], route, 10).reasons, [
+      "no live agent reports status; refusing to flip without a single HAProxy host confirming",
+    ]);
+  });
 });

@@ -25,6 +25,7 @@ import {
   read,
   remove,
   routeRecord,
+  RouteError,
   update,
   type RouteInputs,
   type RouteOutputs,
@@ -353,5 +354,16 @@ describe("Route operations against etcd", { timeout: 120_000 }, () => {
       host: { kind: "update-replace", inputDiff: true },
       gate: { kind: "update", inputDiff: true },
     });
+  });
+});
+
+describe("RouteError", () => {
+  it("lists each reason on its own line under the summary, or is the summary alone", () => {
+    const e = new RouteError("refused to flip a.example.com", ["agent a: refused", "agent b: pending"]);
+    assert.equal(e.name, "RouteError");
+    assert.equal(e.message, "refused to flip a.example.com:\n  - agent a: refused\n  - agent b: pending");
+    assert.deepEqual(e.reasons, ["agent a: refused", "agent b: pending"]);
+    assert.equal(new RouteError("nothing to do").message, "nothing to do");
+    assert.deepEqual(new RouteError("nothing to do").reasons, []);
   });
 });

@@ -120,6 +120,15 @@ describe("Route operations: mTLS, smoke answers, deletion outside the stack", { 
       /was not confirmed by every agent/,
     );
     assert.equal(smokeSeen.length, 2);
+    // The bounds: 200 and 399 pass, 400 refuses.
+    for (const [answer, outcome] of [
+      [200, /was not confirmed by every agent/],
+      [399, /was not confirmed by every agent/],
+      [400, /answered 400/],
+    ] as const) {
+      smokeAnswer = answer;
+      await assert.rejects(update(outs.key, outs, inputs("green", { gate })), outcome, String(answer));
+    }
   });
 
   it("refuses, before writing, a record that takes another route's host; ignores broken records", async () => {

@@ -60,9 +60,24 @@ describe("configuration field types", () => {
     [
       "instanceType",
       fields.instanceType,
-      ["m7i.large", "c7gn.16xlarge", "u-6tb1.metal"],
+      // One family from each line of the list, every size form.
+      [
+        "m7i.large",
+        "c7gn.16xlarge",
+        "u-6tb1.metal",
+        "g5g.xlarge",
+        "m7i-flex.large",
+        "x2gd.medium",
+        "z1d.metal-24xl",
+        "t4g.nano",
+      ],
       [
         ["M7i.large", 'expected an EC2 instance type such as m7i.large, got "M7i.large"'],
+        ["m9x.large", '"m9x" is not an EC2 instance family (in "m9x.large")'],
+        ["m7i.huge", '"huge" is not an EC2 instance size (in "m7i.huge")'],
+        ["m7i.superlarge", '"superlarge" is not an EC2 instance size (in "m7i.superlarge")'],
+        ["m7i.largest", '"largest" is not an EC2 instance size (in "m7i.largest")'],
+        ["z1d.metal-xl", '"metal-xl" is not an EC2 instance size (in "z1d.metal-xl")'],
         ["m7i", 'expected an EC2 instance type such as m7i.large, got "m7i"'],
         ["m7i.large ", 'expected an EC2 instance type such as m7i.large, got "m7i.large "'],
         [" m7i.large", 'expected an EC2 instance type such as m7i.large, got " m7i.large"'],
@@ -71,7 +86,7 @@ describe("configuration field types", () => {
     [
       "cpuQuantity",
       fields.cpuQuantity,
-      ["250m", "1", "1.5", "16"],
+      ["250m", "1", "1.5", "1.25", "16"],
       [
         ["1.", 'expected a CPU quantity such as 250m or 1, got "1."'],
         ["m", 'expected a CPU quantity such as 250m or 1, got "m"'],
@@ -99,6 +114,10 @@ describe("configuration field types", () => {
       ],
       [
         ["arn:aws:acm", 'expected an AWS ARN, got "arn:aws:acm"'],
+        [
+          "arn:aws:sns:eu-west-1:123456789012:alerts\n",
+          'expected an AWS ARN, got "arn:aws:sns:eu-west-1:123456789012:alerts\\n"',
+        ],
         [
           "xarn:aws:acm:eu-west-1:123456789012:certificate/abc",
           'expected an AWS ARN, got "xarn:aws:acm:eu-west-1:123456789012:certificate/abc"',

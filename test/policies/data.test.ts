@@ -66,6 +66,69 @@ describe("data-volumes-protected", () => {
   });
 });
 
+describe("data-volumes-protected: what covers a volume", () => {
+  const etcd = volume("etcd-0-data", { Role: "etcd", Backup: "daily" }, { protect: true });
+  const uncovered = [
+    "etcd-0-data: Data volume is covered by no DLM lifecycle policy or AWS Backup selection.",
+  ];
+  const check = (...others: ReturnType<typeof planned>[]) =>
+    checkStack(dataVolumesProtected, [provider, etcd, ...others]);
+  const selection = (name: string, inputs: Record<string, unknown>) =>
+    planned("aws:backup/selection:Selection", name, inputs);
+
+  it("a DLM policy covers a volume only with target tags that all match", async () => {
+    assert.deepEqual(await check(dlm({})), uncovered);
+    assert.deepEqual(await check(dlm({ Role: "etcd", Backup: "weekly" })), uncovered);
+    assert.deepEqual(await check(dlm({ Backup: "weekly" }), dlm({ Role: "etcd", Backup: "daily" })), []);
+  });
+
+  it("a backup selection covers by an equal tag, by an all-volumes ARN or by referring to the volume", async () => {
+    const tag = (type: string, value: string) => ({ type, key: "Role", value });
+    assert.deepEqual(
+      await check(selection("like", { selectionTags: [tag("STRINGLIKE", "etcd")] })),
+      uncovered,
+    );
+    assert.deepEqual(
+      await check(selection("other", { selectionTags: [tag("STRINGEQUALS", "mysql")] })),
+      uncovered,
+    );
+    const either = selection("either", {
+      selectionTags: [tag("STRINGEQUALS", "mysql"), tag("STRINGEQUALS", "etcd")],
+    });
+    assert.deepEqual(await check(either), []);
+    for (const arn of ["*", "arn:aws:ec2:*:*:volume/*"])
+      assert.deepEqual(
+        await check(selection("all", { resources: ["arn:aws:ec2:eu-west-1:1:volume/vol-1", arn] })),
+        [],
+      );
+    assert.deepEqual(
+      await check(selection("one", { resources: ["arn:aws:ec2:eu-west-1:1:volume/vol-1"] })),
+      uncovered,
+    );
+    const other = volume("scratch", { Role: "ci" });
+    const refOther = dependingOn(selection("ref", { resources: [idOf(other)] }), other);
+    assert.deepEqual(await check(other, refOther), uncovered);
+    const refBoth = dependingOn(selection("ref", { resources: [idOf(other), idOf(etcd)] }), other, etcd);
+    assert.deepEqual(await check(other, refBoth), []);
+  });
+
+  it("data volumes are found by Role tag or by name, from the configured roles", async () => {
+    const tagged = volume("disk-1", { Role: "mysql" });
+    const named = volume("kafka-0-data", {});
+    assert.deepEqual(await checkStack(dataVolumesProtected, [provider, tagged, named]), [
+      "disk-1: Data volume is neither protected nor retained on delete.",
+      "disk-1: Data volume is covered by no DLM lifecycle policy or AWS Backup selection.",
+    ]);
+    assert.deepEqual(
+      await checkStack(dataVolumesProtected, [provider, tagged, named], { dataRoles: ["Kafka"] }),
+      [
+        "kafka-0-data: Data volume is neither protected nor retained on delete.",
+        "kafka-0-data: Data volume is covered by no DLM lifecycle policy or AWS Backup selection.",
+      ],
+    );
+  });
+});
+
 describe("s3 buckets", () => {
   const bucket = planned("aws:s3/bucket:Bucket", "flow-logs", { bucket: "switchyard-flow-logs" });
   const attached = (type: string, name: string, inputs: Record<string, unknown>) =>
@@ -107,6 +170,31 @@ describe("s3 buckets", () => {
       restrictPublicBuckets: true,
     });
     assert.deepEqual(await checkStack(s3BlockPublicAccess, [bucket, account]), []);
+  });
+
+  it("a bucket's settings come from resources naming it, by reference or by its literal name", async () => {
+    const other = planned("aws:s3/bucketV2:BucketV2", "audit", { bucket: "switchyard-audit" });
+    const byName = (bucketName: string) =>
+      planned("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", `block-${bucketName}`, {
+        bucket: bucketName,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      });
+    // flow-logs' block (by reference) does not cover audit; audit's block by name does.
+    assert.deepEqual(await checkStack(s3BlockPublicAccess, [bucket, other, block(true)]), [
+      "audit: Bucket has no public access block.",
+    ]);
+    assert.deepEqual(
+      await checkStack(s3BlockPublicAccess, [bucket, other, block(true), byName("switchyard-audit")]),
+      [],
+    );
+    // A block naming some other bucket covers neither.
+    assert.deepEqual(await checkStack(s3BlockPublicAccess, [bucket, other, byName("switchyard-elsewhere")]), [
+      "flow-logs: Bucket has no public access block.",
+      "audit: Bucket has no public access block.",
+    ]);
   });
 
   it("s3-encrypted passes KMS default encryption, separate or inline", async () => {

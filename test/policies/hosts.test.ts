@@ -137,3 +137,56 @@ describe("user-data-no-secrets", () => {
     ]);
   });
 });
+
+describe("host policies: which resources and which properties", () => {
+  const LAUNCH_CONFIGURATION = "aws:ec2/launchConfiguration:LaunchConfiguration";
+  const script = "#!/bin/bash\nMYSQL_ROOT_PASSWORD=hunter2\n";
+
+  it("user-data: instances and launch configurations in plain text and base64, templates in base64", async () => {
+    for (const type of [INSTANCE, LAUNCH_CONFIGURATION]) {
+      const both = planned(type, "db", {
+        userData: script,
+        userDataBase64: base64("-----BEGIN PRIVATE KEY-----"),
+      });
+      assert.deepEqual(
+        await checkResource(userDataNoSecrets, both),
+        [
+          'userData contains a literal value for "MYSQL_ROOT_PASSWORD".',
+          "userDataBase64 contains a private key.",
+        ],
+        type,
+      );
+    }
+    // A launch template's userData is base64: the same text is decoded first, so plain text passes as given.
+    const template = planned(LAUNCH_TEMPLATE, "lt", { userData: base64(script) });
+    assert.deepEqual(await checkResource(userDataNoSecrets, template), [
+      'userData contains a literal value for "MYSQL_ROOT_PASSWORD".',
+    ]);
+    const several = planned(INSTANCE, "db", { userData: `${script}AKIAABCDEFGHIJKLMNOP\n` });
+    assert.deepEqual(await checkResource(userDataNoSecrets, several), [
+      'userData contains an AWS access key id, a literal value for "MYSQL_ROOT_PASSWORD".',
+    ]);
+    const other = planned("aws:ssm/parameter:Parameter", "p", { userData: script });
+    assert.deepEqual(await checkResource(userDataNoSecrets, other), []);
+  });
+
+  it("IMDSv2: exact guidance, metadata turned off passes, other resources are not checked", async () => {
+    for (const type of [INSTANCE, LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION]) {
+      assert.deepEqual(await checkResource(ec2Imdsv2, planned(type, "h", {})), [
+        'metadataOptions.httpTokens is "unset"; set it to "required".',
+      ]);
+      const optional = planned(type, "h", { metadataOptions: { httpTokens: "optional" } });
+      assert.deepEqual(await checkResource(ec2Imdsv2, optional), [
+        'metadataOptions.httpTokens is "optional"; set it to "required".',
+      ]);
+      const off = planned(type, "h", { metadataOptions: { httpEndpoint: "disabled" } });
+      assert.deepEqual(await checkResource(ec2Imdsv2, off), []);
+      const on = planned(type, "h", { metadataOptions: { httpEndpoint: "enabled" } });
+      assert.equal((await checkResource(ec2Imdsv2, on)).length, 1);
+    }
+    assert.deepEqual(await checkResource(ec2Imdsv2, planned("aws:eks/nodeGroup:NodeGroup", "n", {})), [
+      "EKS node group has no launch template requiring IMDSv2.",
+    ]);
+    assert.deepEqual(await checkResource(ec2Imdsv2, planned("aws:ec2/vpc:Vpc", "v", {})), []);
+  });
+});

@@ -207,3 +207,42 @@ describe("k8s-configmap-no-secrets", () => {
     assert.deepEqual(await checkResource(k8sConfigMapNoSecrets, configMap({ pending: undefined })), []);
   });
 });
+
+describe("workload kinds the container policies check", () => {
+  const templated = [
+    "kubernetes:apps/v1:Deployment",
+    "kubernetes:apps/v1:StatefulSet",
+    "kubernetes:apps/v1:DaemonSet",
+    "kubernetes:apps/v1:ReplicaSet",
+    "kubernetes:core/v1:ReplicationController",
+    "kubernetes:batch/v1:Job",
+  ];
+  const unprobed = container({
+    resources: {},
+    readinessProbe: undefined,
+    livenessProbe: undefined,
+    name: undefined,
+  });
+
+  it("every workload kind's containers need resources; long-running ones need probes too", async () => {
+    for (const type of templated) {
+      const workload = planned(type, "w", { spec: { template: { spec: { containers: [unprobed] } } } });
+      const resources = await checkResource(k8sContainerResources, workload);
+      assert.equal(resources.length, 2, type);
+      assert.match(resources[0], /^container "\?" /, "an unnamed container is named ?");
+      const probes = await checkResource(k8sServingProbes, workload);
+      assert.equal(probes.length, type.endsWith(":Job") ? 0 : 1, type);
+    }
+    const pod = planned("kubernetes:core/v1:Pod", "p", { spec: { containers: [unprobed] } });
+    assert.deepEqual(await checkResource(k8sServingProbes, pod), [
+      'container "?" serves a port but has no readinessProbe or livenessProbe.',
+    ]);
+  });
+
+  it("resources of other providers are not workloads, whatever their kind's name", async () => {
+    const spec = { template: { spec: { containers: [unprobed] } } };
+    const apiDeployment = planned("aws:apigateway/deployment:Deployment", "api", { spec });
+    assert.deepEqual(await checkResource(k8sContainerResources, apiDeployment), []);
+    assert.deepEqual(await checkResource(k8sServingProbes, apiDeployment), []);
+  });
+});

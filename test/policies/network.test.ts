@@ -61,6 +61,32 @@ describe("sg-public-ingress-edge-only", () => {
     ]);
   });
 
+  it("judges inline ingress by its own group, and a rule whose group is unknown as not the edge's", async () => {
+    const inlineEdge = planned(SG, "edge-inline", {
+      tags: { Role: "loadBalancer" },
+      ingress: [
+        { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] },
+      ],
+    });
+    const inlineOther = planned(SG, "debug", {
+      ingress: [
+        { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] },
+      ],
+    });
+    // Names its group by a literal ID: no reference says it is the edge's.
+    const literal = planned(INGRESS_RULE, "by-id", {
+      securityGroupId: "sg-0123456789abcdef0",
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: "0.0.0.0/0",
+    });
+    assert.deepEqual(await checkStack(sgPublicIngress, [inlineEdge, inlineOther, literal]), [
+      "debug: tcp/443 is open to 0.0.0.0/0, ::/0 on a security group that is not the edge's.",
+      "by-id: tcp/443 is open to 0.0.0.0/0 on a security group that is not the edge's.",
+    ]);
+  });
+
   it("reports the edge opening ports beyond 80/443", async () => {
     const wide = ingressRule("edge-all", edge, { ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" });
     assert.deepEqual(await checkStack(sgPublicIngress, [edge, wide]), [
@@ -188,6 +214,52 @@ describe("public-subnets-edge-only", () => {
       "bastion: Placed in public subnet(s) public-a; only NAT gateways and the edge load balancer belong there.",
       "haproxy: Placed in public subnet(s) public-a; only NAT gateways and the edge load balancer belong there.",
       "k8s: Placed in public subnet(s) public-a; only NAT gateways and the edge load balancer belong there.",
+    ]);
+  });
+
+  it("finds placement through every subnet property, naming each public subnet once", async () => {
+    const elbTagged = planned("aws:ec2/subnet:Subnet", "public-b", {
+      tags: { Name: "public-b", "kubernetes.io/role/elb": "1" },
+    });
+    const message = (names: string) =>
+      `Placed in public subnet(s) ${names}; only NAT gateways and the edge load balancer belong there.`;
+    const resources = [
+      publicA,
+      elbTagged,
+      placedIn(
+        "aws:eks/nodeGroup:NodeGroup",
+        "nodes",
+        { subnetIds: [idOf(publicA), idOf(elbTagged)] },
+        publicA,
+        elbTagged,
+      ),
+      placedIn("aws:lb/loadBalancer:LoadBalancer", "internal", { subnets: [idOf(elbTagged)] }, elbTagged),
+      placedIn(
+        "aws:lb/loadBalancer:LoadBalancer",
+        "nlb",
+        { subnetMappings: [{ subnetId: idOf(publicA) }, { subnetId: idOf(publicA) }] },
+        publicA,
+      ),
+      placedIn(
+        "aws:ec2/launchTemplate:LaunchTemplate",
+        "lt",
+        { networkInterfaces: [{ subnetId: idOf(publicA) }] },
+        publicA,
+      ),
+      // Configuring a subnet is not running in it.
+      placedIn("aws:ec2/networkAcl:NetworkAcl", "acl", { subnetIds: [idOf(publicA)] }, publicA),
+      placedIn(
+        "aws:ec2/networkAclAssociation:NetworkAclAssociation",
+        "acl-a",
+        { subnetId: idOf(publicA) },
+        publicA,
+      ),
+    ];
+    assert.deepEqual(await checkStack(publicSubnets, resources), [
+      `nodes: ${message("public-a, public-b")}`,
+      `internal: ${message("public-b")}`,
+      `nlb: ${message("public-a")}`,
+      `lt: ${message("public-a")}`,
     ]);
   });
 

@@ -142,3 +142,70 @@ describe("eks cluster policies", () => {
     assert.deepEqual(await checkResource(eksEndpointRestricted, cluster(privateOnly)), []);
   });
 });
+
+describe("required-tags: the types checked without a tags property", () => {
+  const bare = awsProvider({});
+  it("reports each always-taggable type that declares no tags", async () => {
+    for (const type of [
+      "aws:ec2/instance:Instance",
+      "aws:ec2/launchTemplate:LaunchTemplate",
+      "aws:ebs/volume:Volume",
+      "aws:eks/cluster:Cluster",
+      "aws:eks/nodeGroup:NodeGroup",
+      "aws:autoscaling/group:Group",
+      "aws:ec2/vpc:Vpc",
+      "aws:ec2/subnet:Subnet",
+      "aws:ec2/securityGroup:SecurityGroup",
+      "aws:lb/loadBalancer:LoadBalancer",
+      "aws:elb/loadBalancer:LoadBalancer",
+      "aws:s3/bucket:Bucket",
+      "aws:kms/key:Key",
+    ]) {
+      const resource = planned(type, "r", {}, { provider: bare });
+      assert.deepEqual(
+        await checkResource(requiredTags, resource, { others: [bare] }),
+        ["Missing tag(s) Project, Stack, ManagedBy."],
+        type,
+      );
+    }
+    // Other AWS types are checked once they have tags; the keys come from pack config.
+    const role = planned("aws:iam/role:Role", "r", { tags: { Project: "x" } }, { provider: bare });
+    assert.deepEqual(
+      await checkResource(requiredTags, role, { others: [bare], config: { tags: ["Project", "Team"] } }),
+      ["Missing tag(s) Team."],
+    );
+    const untaggedRole = planned("aws:iam/role:Role", "r", {}, { provider: bare });
+    assert.deepEqual(await checkResource(requiredTags, untaggedRole, { others: [bare] }), []);
+    const foreign = planned("random:index/randomPassword:RandomPassword", "p", { tags: {} });
+    assert.deepEqual(await checkResource(requiredTags, foreign), []);
+  });
+});
+
+describe("eks cluster policies: scope and messages", () => {
+  const cluster = (props: Record<string, unknown>) => planned("aws:eks/cluster:Cluster", "k8s", props);
+  it("only EKS clusters are checked", async () => {
+    const other = planned("aws:eks/nodeGroup:NodeGroup", "n", {});
+    for (const policy of [eksSecretsEncryption, eksControlPlaneLogging, eksEndpointRestricted])
+      assert.deepEqual(await checkResource(policy, other), [], policy.name);
+  });
+
+  it("name the missing KMS key, the world ranges and default-open endpoints", async () => {
+    assert.deepEqual(await checkResource(eksSecretsEncryption, cluster({})), [
+      'encryptionConfig must name a KMS key and include "secrets".',
+    ]);
+    const mixed = { vpcConfig: { publicAccessCidrs: ["198.51.100.0/24", "0.0.0.0/0", "::/0"] } };
+    assert.deepEqual(await checkResource(eksEndpointRestricted, cluster(mixed)), [
+      "The public API endpoint is open to 0.0.0.0/0, ::/0.",
+    ]);
+    for (const props of [{}, { vpcConfig: {} }])
+      assert.deepEqual(await checkResource(eksEndpointRestricted, cluster(props)), [
+        "The public API endpoint is open to 0.0.0.0/0.",
+      ]);
+    assert.deepEqual(
+      await checkResource(eksControlPlaneLogging, cluster({ enabledClusterLogTypes: ["api"] }), {
+        config: { logTypes: ["api", "scheduler"] },
+      }),
+      ["Control-plane log types not enabled: scheduler."],
+    );
+  });
+});

@@ -7,6 +7,12 @@ const identifier = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, {
     `expected a lower-case identifier (a-z, 0-9, _; starts with a letter; max 32), got ${JSON.stringify(issue.input)}`,
 });
 
+/** Reports `message` at `field` of the value being refined. */
+function problemAt(ctx: z.RefinementCtx, field: string, message: string): void {
+  // Stryker disable next-line StringLiteral: the code of a custom issue is read by nobody (parseConfig reports path and message)
+  ctx.addIssue({ code: "custom", path: [field], message });
+}
+
 const volume = z
   .strictObject({
     /** gp3 (baseline 3000 IOPS / 125 MiB/s, both provisionable) or io2 (IOPS only). */
@@ -19,18 +25,14 @@ const volume = z
     // EBS limits: gp3 up to 16000 IOPS and 500 IOPS per GiB; io2 up to 64000 and 1000 per GiB.
     const maxIops = v.type === "gp3" ? Math.min(16000, 500 * v.sizeGiB) : Math.min(64000, 1000 * v.sizeGiB);
     if (v.iops > maxIops)
-      ctx.addIssue({
-        code: "custom",
-        path: ["iops"],
-        message: `${v.type} of ${v.sizeGiB} GiB allows at most ${maxIops} IOPS, got ${v.iops}`,
-      });
+      problemAt(ctx, "iops", `${v.type} of ${v.sizeGiB} GiB allows at most ${maxIops} IOPS, got ${v.iops}`);
     // gp3 throughput is capped at 0.25 MiB/s per provisioned IOPS.
     if (v.type === "gp3" && v.throughputMiBps > v.iops / 4)
-      ctx.addIssue({
-        code: "custom",
-        path: ["throughputMiBps"],
-        message: `gp3 with ${v.iops} IOPS allows at most ${v.iops / 4} MiB/s, got ${v.throughputMiBps}`,
-      });
+      problemAt(
+        ctx,
+        "throughputMiBps",
+        `gp3 with ${v.iops} IOPS allows at most ${v.iops / 4} MiB/s, got ${v.throughputMiBps}`,
+      );
   });
 
 /** An AMI to pin the hosts to; changing it replaces them one by one (docs/databases.md, "Upgrades"). */
@@ -70,18 +72,18 @@ const mysql = z
   .superRefine((m, ctx) => {
     const allowed: readonly string[] = MYSQL_ENGINE_VERSIONS[m.engine];
     if (!allowed.includes(m.version))
-      ctx.addIssue({
-        code: "custom",
-        path: ["version"],
-        message: `${m.engine} supports ${allowed.join(", ")}, got ${JSON.stringify(m.version)}`,
-      });
+      problemAt(
+        ctx,
+        "version",
+        `${m.engine} supports ${allowed.join(", ")}, got ${JSON.stringify(m.version)}`,
+      );
     const index = Number(m.primary.slice("mysql-".length));
     if (index > m.replicas)
-      ctx.addIssue({
-        code: "custom",
-        path: ["primary"],
-        message: `${m.primary} does not exist with ${m.replicas} replica(s) (members mysql-0..mysql-${m.replicas})`,
-      });
+      problemAt(
+        ctx,
+        "primary",
+        `${m.primary} does not exist with ${m.replicas} replica(s) (members mysql-0..mysql-${m.replicas})`,
+      );
   });
 
 const mongodb = z.strictObject({

@@ -56,8 +56,9 @@ const nodeGroup = z
   .refine((g) => g.minSize <= g.desiredSize && g.desiredSize <= g.maxSize, {
     error: "expected minSize <= desiredSize <= maxSize",
   })
-  // One AMI type serves a node group, so its instance types must share a CPU architecture.
-  .refine((g) => new Set(g.instanceTypes.map(instanceArch)).size === 1, {
+  // One AMI type serves a node group, so its instance types must share a CPU architecture
+  // (an empty list is refused by min(1) alone).
+  .refine((g) => new Set(g.instanceTypes.map(instanceArch)).size <= 1, {
     error: "expected instance types of one CPU architecture (all Graviton or all x86)",
     path: ["instanceTypes"],
   });

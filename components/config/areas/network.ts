@@ -16,11 +16,12 @@ export const INTERFACE_ENDPOINTS = [
 export const networkSchema = z.strictObject({
   /** The VPC range; a /16 to /18 from RFC 1918. */
   cidr: privateCidr.default("10.0.0.0/16"),
+  // One message for every check: zod applies a schema-level error to the type, int and bounds.
   azCount: z
     .number({ error: (i) => `expected a whole number of AZs from 2 to 6, got ${JSON.stringify(i.input)}` })
     .int()
-    .min(2, { error: (i) => `expected 2 to 6 AZs, got ${JSON.stringify(i.input)}` })
-    .max(6, { error: (i) => `expected 2 to 6 AZs, got ${JSON.stringify(i.input)}` })
+    .min(2)
+    .max(6)
     .default(3),
   /** Explicit AZ names; default: the first azCount letters of the region (a, b, c, ...). */
   availabilityZones: z.array(z.string()).optional(),

@@ -459,3 +459,44 @@ test("accepted values survive a restart through the state file; a tampered entry
   assert.equal(parseAccepted(tampered).size, 0, "invalid value, and a value for another host");
   assert.equal(parseAccepted("not json").size, 0);
 });
+
+test("slots: a disabled slot is never put into maintenance again, extra members wait for a slot", () => {
+  const e = (n: number) => ({ address: `10.0.0.${n}`, port: 80 });
+  const actual = [
+    { ...e(1), enabled: false },
+    { ...e(2), enabled: false },
+  ];
+  // s1 gets a new member straight away; s2 stays in maintenance; the third member has no slot.
+  assert.deepEqual(planServers("be_a_blue", [e(7), undefined, e(9)], actual), [
+    "set server be_a_blue/s1 addr 10.0.0.7 port 80",
+    "set server be_a_blue/s1 state ready",
+  ]);
+});
+
+test("route decision: the status says what is pending and which colour the host still serves", () => {
+  const pendingRoute = {
+    route: route("a.example.com", "a", { liveColour: "green", minHealthy: 2, previewHost: "p.example.com" }),
+    modRevision: 5,
+  };
+  // Without the backends, the host keeps its colour and the preview host (never applied) gets none.
+  const waiting = decideRoutes(
+    [pendingRoute],
+    new Map([["a.example.com", "be_a_green"]]),
+    new Map(),
+    new Set(),
+  );
+  assert.deepEqual(Object.fromEntries(waiting.entries), { "a.example.com": "be_a_green" });
+  assert.equal(waiting.statuses["a.example.com"].liveColour, "green");
+  const unknown = decideRoutes([pendingRoute], new Map(), new Map(), new Set());
+  assert.deepEqual(Object.fromEntries(unknown.entries), {});
+  assert.equal("liveColour" in unknown.statuses["a.example.com"], false);
+  // A new host is pointed at its colour at once, pending until enough servers are UP.
+  const fresh = decideRoutes([pendingRoute], new Map(), new Map([["be_a_green", { up: 1, total: 3 }]]));
+  assert.deepEqual(fresh.statuses["a.example.com"], {
+    desiredColour: "green",
+    liveColour: "green",
+    state: "pending",
+    reason: "green has 1 of 2 required servers UP",
+    modRevision: 5,
+  });
+});
