@@ -72,6 +72,10 @@ const monitoring = config.monitoring.enabled
           "etcd",
           ...(config.databases.mysql.enabled ? (["mysql"] as const) : []),
         ]),
+        serviceAccountRoles: {
+          oidcProviderArn: kubernetes.oidcProviderArn,
+          issuerUrl: kubernetes.oidcIssuerUrl,
+        },
         hostEndpoint: {
           vpcId: network.vpcId,
           subnetIds: network.privateSubnetIds,
