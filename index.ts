@@ -84,6 +84,11 @@ const monitoring = config.monitoring.enabled
           "etcd",
           ...(config.databases.mysql.enabled ? (["mysql"] as const) : []),
         ]),
+        // Grafana's SNS contact point publishes through an IRSA role of its service account.
+        serviceAccountRoles: {
+          oidcProviderArn: kubernetes.oidcProviderArn,
+          issuerUrl: kubernetes.oidcIssuerUrl,
+        },
         hostEndpoint: {
           vpcId: network.vpcId,
           subnetIds: network.privateSubnetIds,

@@ -15,6 +15,8 @@ export const GRAFANA_PORT = 3000;
 export const GRAFANA_HEALTH_PATH = "/api/health";
 /** The route app Grafana is served as through the HAProxy tier (its members, its backends). */
 export const GRAFANA_ROUTE_APP = "grafana";
+/** Grafana's service account, by a fixed name that its IRSA role (SNS) trusts. */
+export const GRAFANA_SERVICE_ACCOUNT = "grafana";
 /** Telegraf's outputs.health endpoint, the Telegraf pods' probes. */
 export const TELEGRAF_HEALTH_PORT = 8080;
 /** NodePort the internal load balancer forwards host Telegrafs' writes to (docs/monitoring.md). */

@@ -11,7 +11,12 @@ import * as random from "@pulumi/random";
 import { renderGrafanaContent } from "./render/content";
 import { grafanaIni, renderIni } from "./render/grafanaIni";
 import { renderInfluxConfig, renderInfluxSetupScript } from "./render/influxdb";
-import { hasContactPoints, renderContactPoints, renderDatasources } from "./render/provisioning";
+import {
+  grafanaSnsStatement,
+  hasContactPoints,
+  renderContactPoints,
+  renderDatasources,
+} from "./render/provisioning";
 import {
   clusterTelegrafSpec,
   grafanaDeploymentSpec,
@@ -34,6 +39,7 @@ import {
   GRAFANA_HEALTH_PATH,
   GRAFANA_PORT,
   GRAFANA_ROUTE_APP,
+  GRAFANA_SERVICE_ACCOUNT,
   IMAGES,
   INFLUX_USERS,
   INFLUXDB_PORT,
@@ -45,6 +51,7 @@ import type { MonitoringArgs } from "./types";
 import { TELEGRAF_HOST, type HostMetricsTarget } from "../common/host/telegraf";
 import { createHostEndpoint } from "./hostEndpoint";
 import { platformServiceLabels, type PlatformServiceArgs } from "../apps";
+import { createServiceAccountRole } from "../kubernetes";
 
 /** The Kubernetes collectors: the cluster Telegraf (inventory) and each node's (kubelet). */
 const KUBERNETES_SOURCES = [
@@ -318,9 +325,33 @@ export class Monitoring extends pulumi.ComponentResource {
       { metadata: meta("grafana"), type: "Opaque", stringData: pulumi.secret(secretData) },
       { parent: this },
     );
+    // SNS: no keys anywhere; the pod's IRSA role may publish to the configured topic only.
+    const snsRole =
+      cp.sns && args.serviceAccountRoles
+        ? createServiceAccountRole(
+            `${name}-grafana-sns`,
+            {
+              oidcProviderArn: args.serviceAccountRoles.oidcProviderArn,
+              issuerUrl: args.serviceAccountRoles.issuerUrl,
+              namespace: args.namespace,
+              serviceAccount: GRAFANA_SERVICE_ACCOUNT,
+              managedPolicies: [],
+              statements: [grafanaSnsStatement(cp.sns.topicArn)],
+              partition: aws.getPartitionOutput({}, { parent: this }).partition,
+            },
+            this,
+          )
+        : undefined;
     const grafanaAccount = new k8s.core.v1.ServiceAccount(
       `${name}-grafana`,
-      { metadata: meta("grafana") },
+      {
+        metadata: {
+          ...meta("grafana"),
+          // A fixed name: the IRSA role trusts exactly this service account.
+          name: GRAFANA_SERVICE_ACCOUNT,
+          ...(snsRole ? { annotations: { "eks.amazonaws.com/role-arn": snsRole.arn } } : {}),
+        },
+      },
       { parent: this },
     );
     new k8s.apps.v1.Deployment(

@@ -28,6 +28,11 @@ export interface MonitoringArgs {
   hostSources: DataSource[];
   /** The internal load balancer the EC2 hosts' Telegrafs write through (needs an aws provider). */
   hostEndpoint?: Omit<HostEndpointArgs, "namespace">;
+  /**
+   * The cluster's OIDC provider: with an SNS contact point, Grafana's service account gets an IRSA
+   * role that may publish to that topic only.
+   */
+  serviceAccountRoles?: { oidcProviderArn: pulumi.Input<string>; issuerUrl: pulumi.Input<string> };
   /** Database hosts exist: their dashboards and replication alerts are provisioned. */
   databases: { enabled: boolean; provisionedIops: number };
 }

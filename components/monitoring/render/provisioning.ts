@@ -4,6 +4,7 @@
  * for a Secret; everything else goes in ConfigMaps. Nothing here uses `$`: Grafana reads `$NAME`
  * in provisioning files as an environment variable.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import type * as alerting from "@grafana/grafana-foundation-sdk/alerting";
 import type * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { stringify } from "yaml";
@@ -111,6 +112,11 @@ export interface ContactPointsInput {
   email?: { addresses: string[] };
   slack?: { webhookUrl: string };
   sns?: { topicArn: string; region: string };
+}
+
+/** What Grafana's IRSA role may do with an SNS contact point: publish to that one topic. */
+export function grafanaSnsStatement(topicArn: pulumi.Input<string>): Record<string, unknown> {
+  return { Effect: "Allow", Action: "sns:Publish", Resource: topicArn };
 }
 
 export function hasContactPoints(c: { email?: unknown; slack?: unknown; sns?: unknown }): boolean {
