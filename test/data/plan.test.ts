@@ -114,6 +114,8 @@ describe("database hosts under mocks", () => {
       `egress tcp ${MONGODB_PORT}-${MONGODB_PORT} sg:switchyard-databases-id`,
       `egress tcp ${MYSQL_PORT}-${MYSQL_PORT} sg:switchyard-databases-id`,
       "egress tcp 443-443 cidr:0.0.0.0/0",
+      // Fluent Bit ships the hosts' journals through the hosts' Kafka NLB (docs/logging.md).
+      "egress tcp 9094-9097 sg:logging-kafka-lb-id",
       `ingress tcp ${MONGODB_PORT}-${MONGODB_PORT} sg:switchyard-databases-id`,
       `ingress tcp ${MONGODB_PORT}-${MONGODB_PORT} sg:switchyard-nodes-id`,
       `ingress tcp ${MYSQL_PORT}-${MYSQL_PORT} sg:switchyard-databases-id`,
@@ -183,7 +185,7 @@ describe("database hosts under mocks", () => {
     const policy = JSON.parse(String(byName(prod, "aws:iam/rolePolicy:RolePolicy", "mysql-1").inputs.policy));
     assert.deepEqual(
       policy.Statement.map((s: any) => s.Action),
-      ["secretsmanager:GetSecretValue", "ssm:GetParameter"],
+      ["secretsmanager:GetSecretValue", "ssm:GetParameter", "secretsmanager:GetSecretValue"],
     );
     for (const m of [...members(prod, "mysql"), ...members(prod, "mongodb")]) {
       const userData = String(byName(prod, INSTANCE, m).inputs.userData);

@@ -12,6 +12,24 @@ import { DataMember } from "../member";
 import { dataZoneName, planDataMembers } from "../placement";
 import { mongoRelease } from "./releases";
 import { MONGO_CREDENTIALS, MONGO_KEY_FILE, MONGO_SERVER_PEM, MONGODB_PORT } from "./render/layout";
+import {
+  hostFluentBit,
+  logsCredentialsStatement,
+  resolveLogsTarget,
+  type HostLogsTarget,
+} from "../../common/host/fluentBit";
+
+/** The units whose journal a mongodb host ships (cloud-final: the boot itself). */
+export const MONGODB_LOG_UNITS = [
+  "switchyard-mongod.service",
+  "mongodb-bootstrap.service",
+  "mongodb-data.service",
+  "mongodb-key.service",
+  "mongodb-tls.service",
+  "mongodb-credentials.service",
+  "switchyard-thp.service",
+  "cloud-final.service",
+];
 import { renderMongoMemberUserData } from "./render/userData";
 
 export interface MongoReplicaSetArgs {
@@ -24,6 +42,8 @@ export interface MongoReplicaSetArgs {
   appsNamespace: pulumi.Input<string>;
   protectData: boolean;
   hostAgents?: HostAgent[];
+  /** Where the members' Fluent Bit ships their journals (the logging component's host endpoint). */
+  logs?: HostLogsTarget;
 }
 
 export const MONGODB_SERVICES = { service: "mongodb", secret: "mongodb" } as const;
@@ -106,11 +126,18 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
               Action: "secretsmanager:GetSecretValue",
               Resource: [tlsSecret.arn, key.secret.arn, credentials.secret.arn],
             },
+            ...(args.logs ? [logsCredentialsStatement(args.logs)] : []),
           ],
           userData: (volumeId) =>
             pulumi
-              .all([volumeId, tlsSecret.arn, key.secret.arn, credentials.secret.arn])
-              .apply(([volume, tlsArn, keyArn, credentialsArn]) =>
+              .all([
+                volumeId,
+                tlsSecret.arn,
+                key.secret.arn,
+                credentials.secret.arn,
+                resolveLogsTarget(args.logs),
+              ])
+              .apply(([volume, tlsArn, keyArn, credentialsArn, logs]) =>
                 renderMongoMemberUserData({
                   fqdn: plan.fqdn,
                   release,
@@ -122,7 +149,12 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
                   credentialsSecretArn: credentialsArn,
                   database: cfg.database,
                   appUser: cfg.appUser,
-                  hostAgents: args.hostAgents ?? [],
+                  hostAgents: [
+                    ...(args.hostAgents ?? []),
+                    ...(logs
+                      ? [hostFluentBit({ role: "mongodb", units: MONGODB_LOG_UNITS, target: logs })]
+                      : []),
+                  ],
                 }),
               ),
         },

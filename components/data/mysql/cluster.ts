@@ -13,6 +13,23 @@ import { DataMember } from "../member";
 import { dataZoneName, planDataMembers } from "../placement";
 import { mysqlRelease } from "./releases";
 import { MYSQL_CREDENTIALS, MYSQL_PORT } from "./render/layout";
+import {
+  hostFluentBit,
+  logsCredentialsStatement,
+  resolveLogsTarget,
+  type HostLogsTarget,
+} from "../../common/host/fluentBit";
+
+/** The units whose journal a mysql host ships (cloud-final: the boot itself). */
+export const MYSQL_LOG_UNITS = [
+  "switchyard-mysql.service",
+  "mysql-bootstrap.service",
+  "mysql-primary.service",
+  "mysql-data.service",
+  "mysql-tls.service",
+  "mysql-credentials.service",
+  "cloud-final.service",
+];
 import { renderMysqlMemberUserData } from "./render/userData";
 
 export interface MysqlClusterArgs {
@@ -29,6 +46,8 @@ export interface MysqlClusterArgs {
   protectData: boolean;
   /** Extra agents every member runs (metrics, log shipping), appended to its user-data. */
   hostAgents?: HostAgent[];
+  /** Where the members' Fluent Bit ships their journals (the logging component's host endpoint). */
+  logs?: HostLogsTarget;
 }
 
 /** Kubernetes names apps use (Services and the Secret in the apps namespace). */
@@ -135,11 +154,12 @@ export class MysqlCluster extends pulumi.ComponentResource {
               Resource: [tlsSecret.arn, credentials.secret.arn],
             },
             { Effect: "Allow", Action: "ssm:GetParameter", Resource: primaryParameter.arn },
+            ...(args.logs ? [logsCredentialsStatement(args.logs)] : []),
           ],
           userData: (volumeId) =>
             pulumi
-              .all([volumeId, tlsSecret.arn, credentials.secret.arn])
-              .apply(([volume, tlsArn, credentialsArn]) =>
+              .all([volumeId, tlsSecret.arn, credentials.secret.arn, resolveLogsTarget(args.logs)])
+              .apply(([volume, tlsArn, credentialsArn, logs]) =>
                 renderMysqlMemberUserData({
                   fqdn: plan.fqdn,
                   // 0 is not a valid source id; +1 keeps ids unique and stable per member.
@@ -151,7 +171,10 @@ export class MysqlCluster extends pulumi.ComponentResource {
                   primaryParameter: `/switchyard/${stack}/mysql/primary`,
                   database: cfg.database,
                   appUser: cfg.appUser,
-                  hostAgents: args.hostAgents ?? [],
+                  hostAgents: [
+                    ...(args.hostAgents ?? []),
+                    ...(logs ? [hostFluentBit({ role: "mysql", units: MYSQL_LOG_UNITS, target: logs })] : []),
+                  ],
                 }),
               ),
         },
