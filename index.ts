@@ -10,20 +10,20 @@ import {
 } from "./components/apps";
 import type * as pulumi from "@pulumi/pulumi";
 import { awsProvider } from "./components/common/provider";
-import { loadConfig } from "./components/config";
+import { appHostNames, loadConfig } from "./components/config";
 import { DatabaseNetwork, MongoReplicaSet, MysqlCluster } from "./components/data";
 import { Edge, buildAgentBundle } from "./components/edge";
 import { EtcdCluster } from "./components/etcd";
 import { Cluster, DEFAULT_STORAGE_CLASS, databaseClientPorts } from "./components/kubernetes";
 import { Logging, loggingArgsFromConfig } from "./components/logging";
 import { Monitoring, monitoringArgsFromConfig } from "./components/monitoring";
-import { Network } from "./components/network";
+import { Network, RunnerAccess } from "./components/network";
 import { SecurityGroups } from "./components/security";
 
 // Fails with every configuration problem listed before any resource is declared.
 const config = loadConfig();
 
-const aws = awsProvider(config.region, config.owner);
+const aws = awsProvider(config.region, config.owner, config.environment);
 
 const network = new Network(
   "switchyard",
@@ -159,6 +159,26 @@ const mongodb = databases.mongodb.enabled
     )
   : undefined;
 
+// Deploy runners in another VPC (docs/production.md, step 5): the private zones resolve there and
+// the runners' ranges route back over their peering or Transit Gateway.
+if (config.network.deployRunners)
+  new RunnerAccess(
+    "deploy-runners",
+    {
+      runners: config.network.deployRunners,
+      region: config.region,
+      vpcId: network.vpcId,
+      privateSubnetIds: network.privateSubnetIds,
+      routeTables: network.routeTables,
+      privateZones: {
+        etcd: etcd.zoneId,
+        ...(mysql && { mysql: mysql.zoneId }),
+        ...(mongodb && { mongodb: mongodb.zoneId }),
+      },
+    },
+    { providers: { aws } },
+  );
+
 const edge = new Edge(
   "edge",
   {
@@ -180,6 +200,7 @@ const edge = new Edge(
     logs: logging?.hostLogs,
     protect,
     owner: config.owner,
+    appHosts: Object.values(config.apps).flatMap(appHostNames),
   },
   { providers: { aws } },
 );

@@ -9,6 +9,11 @@ export const ETCD_CLIENT_PORT = 2379;
 export const ETCD_PEER_PORT = 2380;
 /** The port HAProxy serves traffic on; the ELB forwards to it and health-checks HEALTHZ_PATH there. */
 export const EDGE_TRAFFIC_PORT = 80;
+/**
+ * HAProxy answers every request here `301` to the same URL on https: the load balancer sends
+ * plain-HTTP port 80 to it when TLS terminates on the load balancer (an NLB cannot redirect).
+ */
+export const EDGE_REDIRECT_PORT = 8081;
 /** switchyard-agent's status, metrics and health endpoint (loopback only: no authentication). */
 export const AGENT_STATUS_PORT = 9180;
 /** switchyard-registrar's status, metrics and health endpoint (the kubelet probes it). */

@@ -39,3 +39,8 @@ export function isPort(value: unknown): value is number {
 export function isHttpPath(value: string): boolean {
   return /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,255}$/.test(value) && !value.includes("'");
 }
+
+/** The host that reaches an app's idle colour before promotion, unless the app names one. */
+export function defaultPreviewHost(host: string): string {
+  return `preview.${host}`;
+}

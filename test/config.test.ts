@@ -205,9 +205,53 @@ describe("stack configuration", () => {
     ]);
   });
 
-  test("a missing or malformed region is named", () => {
-    assertProblem({ "aws:region": "" }, "aws:region", /AWS region/);
-    assertProblem({ "aws:region": "Ireland" }, "aws:region", /region name/);
+  test("a missing, malformed or made-up region is named, with the nearest real one", () => {
+    assertProblem({ "aws:region": "" }, "aws:region", /missing: expected the AWS region/);
+    assertProblem({ "aws:region": "Ireland" }, "aws:region", /expected an AWS region such as eu-west-1/);
+    // Shaped like a region but not one: only the provider's region list catches it.
+    assertProblem(
+      { "aws:region": "eu-wast-1" },
+      "aws:region",
+      /got "eu-wast-1" \(did you mean eu-west-1\?\)/,
+    );
+    assertProblem({ "aws:region": "eu-west-9" }, "aws:region", /got "eu-west-9"/);
+    assert.equal(parseConfig({ "aws:region": "ap-southeast-5" }).region, "ap-southeast-5");
+  });
+
+  test("a bad app or node-group name says the allowed pattern, and its value is still checked", () => {
+    const { resources: _omit, ...withoutResources } = app;
+    const found = problems({
+      "switchyard:apps": {
+        Bad_Name: { ...withoutResources, resources: { requests: app.resources.requests } },
+      },
+    });
+    const name = found.find((p) => p.path === "switchyard:apps.Bad_Name");
+    assert.match(name?.message ?? "", /DNS-1123 label \(lower-case a-z, 0-9 and inner '-'.*got "Bad_Name"/);
+    const limits = found.find((p) => p.path === "switchyard:apps.Bad_Name.resources.limits");
+    assert.match(limits?.message ?? "", /^missing resources\.limits \(expected an object\)$/);
+    assertProblem(
+      { "switchyard:kubernetes": { nodeGroups: { GPU: {} } } },
+      "switchyard:kubernetes.nodeGroups.GPU",
+      /node group name to be a DNS-1123 label/,
+    );
+  });
+
+  test("cross-area rules run even when another area is invalid", () => {
+    const found = problems({
+      "aws:region": "eu-wast-1",
+      "switchyard:etcd": { members: 4 },
+      "switchyard:network": { cidr: "172.20.0.0/16" },
+      "switchyard:apps": { shop: app, shop2: { ...app, port: 80 } },
+    });
+    const paths = found.map((p) => p.path);
+    for (const path of [
+      "aws:region",
+      "switchyard:etcd.members",
+      "switchyard:apps.shop2.port",
+      // network + kubernetes parsed, so their overlap is reported beside the other areas' problems.
+      "switchyard:kubernetes.serviceCidr",
+    ])
+      assert.ok(paths.includes(path), `${path} missing from ${JSON.stringify(paths)}`);
   });
 
   test("app ports are unprivileged (HAProxy's egress to the nodes covers 1024-65535)", () => {
@@ -235,6 +279,101 @@ describe("stack configuration", () => {
   });
 });
 
+describe("edge TLS configuration", () => {
+  const tls = (certificate: object) => ({ tls: { certificate } });
+  const runners = { deployRunnerCidrs: ["10.100.0.0/24"] };
+
+  test("a requested certificate must cover every app host (exact or one-level wildcard)", () => {
+    const edge = tls({ domainName: "shop.example.com", hostedZoneId: "Z0ABC" });
+    assertProblem(
+      { "switchyard:edge": edge, "switchyard:etcd": runners, "switchyard:apps": { shop: app } },
+      "switchyard:apps.shop",
+      /host preview\.shop\.example\.com is not covered .* add it, or \*\.shop\.example\.com/,
+    );
+    const covering = tls({
+      domainName: "shop.example.com",
+      subjectAlternativeNames: ["*.shop.example.com"],
+      hostedZoneId: "Z0ABC",
+    });
+    assert.deepEqual(
+      problems({ "switchyard:edge": covering, "switchyard:etcd": runners, "switchyard:apps": { shop: app } }),
+      [],
+    );
+  });
+
+  test("exactly one certificate source, an ACM ARN, a TLS 1.3 policy, redirect or refuse", () => {
+    assertProblem({ "switchyard:edge": { tls: {} } }, "switchyard:edge.tls", /exactly one of certificateArn/);
+    assertProblem(
+      { "switchyard:edge": { tls: { certificateArn: "arn:aws:iam::111122223333:role/x" } } },
+      "switchyard:edge.tls.certificateArn",
+      /ACM certificate ARN/,
+    );
+    assertProblem(
+      {
+        "switchyard:edge": {
+          tls: {
+            certificateArn: "arn:aws:acm:eu-west-1:111122223333:certificate/x",
+            sslPolicy: "ELBSecurityPolicy-2016-08",
+          },
+        },
+      },
+      "switchyard:edge.tls.sslPolicy",
+      /TLS 1\.3 ELB security policy/,
+    );
+    assertProblem(
+      {
+        "switchyard:edge": {
+          tls: { certificateArn: "arn:aws:acm:eu-west-1:111122223333:certificate/x", http: "serve" },
+        },
+      },
+      "switchyard:edge.tls.http",
+      /"redirect" or "refuse"/,
+    );
+  });
+});
+
+describe("example placeholders", () => {
+  const example = {
+    "switchyard:environment": "production",
+    "switchyard:kubernetes": { adminRoleArns: ["arn:aws:iam::123456789012:role/deploy"] },
+    "switchyard:etcd": { deployRunnerCidrs: ["10.100.0.0/24"] },
+    "switchyard:edge": { dns: { hostedZoneId: "Z0123456789EXAMPLE" } },
+    "switchyard:apps": { shop: app },
+    // Production also wants an alert contact point; off here, so only the placeholders are reported.
+    "switchyard:monitoring": { enabled: false },
+  };
+
+  test("production refuses each one left in, by key path", () => {
+    assert.deepEqual(
+      problems(example)
+        .map((p) => p.path)
+        .sort(),
+      [
+        "switchyard:edge.dns.hostedZoneId",
+        "switchyard:kubernetes.adminRoleArns.0",
+        "switchyard:apps.shop.host",
+        "switchyard:apps.shop.blue.image",
+        "switchyard:apps.shop.green.image",
+      ].sort(),
+    );
+    assertProblem(example, "switchyard:kubernetes.adminRoleArns.0", /example AWS account id 123456789012/);
+    assertProblem(example, "switchyard:apps.shop.host", /example domain \(RFC 2606\)/);
+  });
+
+  test("other environments keep them; the offline plan's mode turns them into warnings", () => {
+    assert.deepEqual(problems({ ...example, "switchyard:environment": "staging" }), []);
+    const warnings: { path: string; message: string }[] = [];
+    const encoded = Object.fromEntries(
+      Object.entries({ ...base, ...example }).map(([k, v]) => [
+        k,
+        typeof v === "string" ? v : JSON.stringify(v),
+      ]),
+    );
+    parseConfig(encoded, { placeholders: "warn", warnings });
+    assert.equal(warnings.length, 5);
+  });
+});
+
 describe("configuration reference", () => {
   test("every default docs/configuration.md states is the one the schema applies", () => {
     const doc = readFileSync(join(ROOT, "docs/configuration.md"), "utf8");
@@ -247,7 +386,20 @@ describe("configuration reference", () => {
       }),
       "switchyard:etcd": JSON.stringify({ deployRunnerCidrs: ["10.100.0.0/24"] }),
     }) as unknown as Record<string, unknown>;
-    const configOf = (key: string) => (key.startsWith("apps.") ? withApp : empty);
+    // Defaults inside optional objects apply once the object is set: checked on one of each.
+    const withOptional = parseConfig({
+      ...base,
+      "switchyard:edge": JSON.stringify({
+        tls: { certificate: { domainName: "shop.example.com", hostedZoneId: "Z0ABC" } },
+      }),
+      "switchyard:kubernetes": JSON.stringify({ nodeEgress: { db: { cidr: "10.50.0.0/24", port: 5432 } } }),
+    }) as unknown as Record<string, unknown>;
+    const configOf = (key: string) =>
+      key.startsWith("apps.")
+        ? withApp
+        : key.startsWith("edge.tls.") || key.startsWith("kubernetes.nodeEgress.")
+          ? withOptional
+          : empty;
     const child = (v: unknown, k: string) => (v as Record<string, unknown> | undefined)?.[k];
     // `apps.<name>.port` is checked on the app above, `nodeGroups.<name>` on every default group.
     const instances = (key: string): string[] => {

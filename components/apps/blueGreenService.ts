@@ -13,7 +13,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { otherColour } from "../../model/validators";
+import { otherColour, defaultPreviewHost } from "../../model/validators";
 import { DEFAULT_SCALE_DOWN_DELAY_SECONDS, disruptionBudget, planColours } from "./colourPlan";
 import type { ColourPlan } from "./colourPlan";
 import { Route } from "./route/route";
@@ -22,10 +22,6 @@ import type { BlueGreenServiceArgs, Colour, EtcdConnectionArgs } from "./types";
 import { assertDeployable } from "./validate";
 import { autoscalerSpec, deploymentSpec, serviceSpec } from "./workload";
 import { colourLabels, colourObjectName, serviceLabels } from "../../model/labels";
-
-export function defaultPreviewHost(host: string): string {
-  return `preview.${host}`;
-}
 
 export class BlueGreenService extends pulumi.ComponentResource {
   readonly deployments: Record<Colour, k8s.apps.v1.Deployment>;

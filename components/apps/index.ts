@@ -1,4 +1,5 @@
-export { BlueGreenService, defaultPreviewHost } from "./blueGreenService";
+export { BlueGreenService } from "./blueGreenService";
+export { defaultPreviewHost } from "../../model/validators";
 export { appArgsFromConfig } from "./fromConfig";
 export { AppSpecError, appSpecProblems } from "./validate";
 export { planColours, isWarm } from "./colourPlan";

@@ -1,6 +1,10 @@
-/** Rules that span areas, run once every area has parsed on its own. */
-import { overlaps, parseCidr } from "../../model/cidr";
+/**
+ * Rules that span areas. Each names the parts of the config it reads and runs whenever those
+ * parsed, so one run reports every problem: a typo in one area does not hide a cross-area one.
+ */
+import { contains, overlaps, parseCidr } from "../../model/cidr";
 import { azSlot } from "../network/subnets";
+import { appHostNames } from "./areas/apps";
 import { topicReplication } from "./areas/logging";
 import type { SwitchyardConfig } from "./schema";
 
@@ -14,10 +18,26 @@ export function resolveAvailabilityZones(region: string, azCount: number, explic
   return explicit ?? Array.from({ length: azCount }, (_, i) => `${region}${String.fromCharCode(97 + i)}`);
 }
 
-export function crossCheck(cfg: SwitchyardConfig): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const azs = cfg.availabilityZones;
-  if (cfg.network.availabilityZones) {
+type Key = keyof SwitchyardConfig;
+
+interface CrossRule {
+  needs: readonly Key[];
+  check(cfg: SwitchyardConfig): ConfigProblem[];
+}
+
+/** Declares a rule that sees only the keys it names (so `needs` cannot fall out of date). */
+function rule<K extends Key>(
+  needs: readonly K[],
+  check: (cfg: Pick<SwitchyardConfig, K>) => ConfigProblem[],
+) {
+  return { needs, check } as CrossRule;
+}
+
+const rules: CrossRule[] = [
+  rule(["network", "region", "availabilityZones"], (cfg) => {
+    if (!cfg.network.availabilityZones) return [];
+    const problems: ConfigProblem[] = [];
+    const azs = cfg.availabilityZones;
     if (azs.length !== cfg.network.azCount) {
       problems.push({
         path: "switchyard:network.availabilityZones",
@@ -39,72 +59,154 @@ export function crossCheck(cfg: SwitchyardConfig): ConfigProblem[] {
         problems.push({ path: `switchyard:network.availabilityZones.${i}`, message: (e as Error).message });
       }
     });
-  }
-  const vpc = parseCidr(cfg.network.cidr);
-  if (vpc && (vpc.prefix < 16 || vpc.prefix > 18)) {
-    problems.push({
-      path: "switchyard:network.cidr",
-      message: `expected a /16 to /18 VPC range, got /${vpc.prefix}`,
-    });
-  }
-  const serviceCidr = parseCidr(cfg.kubernetes.serviceCidr);
-  if (vpc && serviceCidr && overlaps(vpc, serviceCidr)) {
-    problems.push({
-      path: "switchyard:kubernetes.serviceCidr",
-      message: `${cfg.kubernetes.serviceCidr} overlaps the VPC range ${cfg.network.cidr}`,
-    });
-  }
-  if (cfg.etcd.members > 0 && cfg.network.azCount < 3 && cfg.environment === "production") {
-    problems.push({
-      path: "switchyard:network.azCount",
-      message: "production needs at least 3 AZs so that etcd keeps quorum when one AZ fails",
-    });
-  }
-  const contactPoints = cfg.monitoring.alerts.contactPoints;
-  if (
-    cfg.monitoring.enabled &&
-    cfg.environment === "production" &&
-    !contactPoints.email &&
-    !contactPoints.slack &&
-    !contactPoints.sns
-  ) {
-    problems.push({
-      path: "switchyard:monitoring.alerts.contactPoints",
-      message: "production needs at least one contact point (email, slack or sns) so alerts reach someone",
-    });
-  }
-  const replication = topicReplication(cfg.logging.kafka);
-  if (cfg.logging.enabled && cfg.environment === "production") {
-    // One broker down (a zone, a rolling restart) must neither lose a log line nor stop writers.
-    if (replication.replicationFactor < 3)
-      problems.push({
-        path: "switchyard:logging.kafka.replicationFactor",
-        message: `production needs 3 or more copies of each log partition, got ${replication.replicationFactor}`,
-      });
-    if (replication.minInsyncReplicas < 2)
-      problems.push({
-        path: "switchyard:logging.kafka.minInsyncReplicas",
-        message: `production needs writes acknowledged by 2 or more replicas, got ${replication.minInsyncReplicas}`,
-      });
-  }
-  if (Object.keys(cfg.apps).length > 0 && cfg.etcd.deployRunnerCidrs.length === 0) {
-    problems.push({
-      path: "switchyard:etcd.deployRunnerCidrs",
-      message:
-        "expected at least one range: the apps' Routes write to etcd from where `pulumi up` runs, and etcd's client port is closed to everything else",
-    });
-  }
-  const hostOwners = new Map<string, string>();
-  for (const [name, app] of Object.entries(cfg.apps)) {
-    for (const host of [app.host, app.previewHost ?? `preview.${app.host}`, ...app.aliases]) {
-      const owner = hostOwners.get(host);
-      if (owner)
+    return problems;
+  }),
+  rule(["network"], (cfg) => {
+    const vpc = parseCidr(cfg.network.cidr);
+    return vpc && (vpc.prefix < 16 || vpc.prefix > 18)
+      ? [{ path: "switchyard:network.cidr", message: `expected a /16 to /18 VPC range, got /${vpc.prefix}` }]
+      : [];
+  }),
+  rule(["network", "kubernetes"], (cfg) => {
+    const vpc = parseCidr(cfg.network.cidr);
+    const serviceCidr = parseCidr(cfg.kubernetes.serviceCidr);
+    return vpc && serviceCidr && overlaps(vpc, serviceCidr)
+      ? [
+          {
+            path: "switchyard:kubernetes.serviceCidr",
+            message: `${cfg.kubernetes.serviceCidr} overlaps the VPC range ${cfg.network.cidr}`,
+          },
+        ]
+      : [];
+  }),
+  rule(["etcd", "network", "environment"], (cfg) =>
+    cfg.etcd.members > 0 && cfg.network.azCount < 3 && cfg.environment === "production"
+      ? [
+          {
+            path: "switchyard:network.azCount",
+            message: "production needs at least 3 AZs so that etcd keeps quorum when one AZ fails",
+          },
+        ]
+      : [],
+  ),
+  rule(["monitoring", "environment"], (cfg) => {
+    const contactPoints = cfg.monitoring.alerts.contactPoints;
+    return cfg.monitoring.enabled &&
+      cfg.environment === "production" &&
+      !contactPoints.email &&
+      !contactPoints.slack &&
+      !contactPoints.sns
+      ? [
+          {
+            path: "switchyard:monitoring.alerts.contactPoints",
+            message:
+              "production needs at least one contact point (email, slack or sns) so alerts reach someone",
+          },
+        ]
+      : [];
+  }),
+  // One broker down (a zone, a rolling restart) must neither lose a log line nor stop writers.
+  rule(["logging", "environment"], (cfg) => {
+    if (!cfg.logging.enabled || cfg.environment !== "production") return [];
+    const { replicationFactor, minInsyncReplicas } = topicReplication(cfg.logging.kafka);
+    return [
+      ...(replicationFactor < 3
+        ? [
+            {
+              path: "switchyard:logging.kafka.replicationFactor",
+              message: `production needs 3 or more copies of each log partition, got ${replicationFactor}`,
+            },
+          ]
+        : []),
+      ...(minInsyncReplicas < 2
+        ? [
+            {
+              path: "switchyard:logging.kafka.minInsyncReplicas",
+              message: `production needs writes acknowledged by 2 or more replicas, got ${minInsyncReplicas}`,
+            },
+          ]
+        : []),
+    ];
+  }),
+  // The runners' path: their ranges lie outside the VPC, and the keys that open etcd and the EKS
+  // API to them cover every one (a range left out could resolve the names and still time out).
+  rule(["network", "etcd", "kubernetes"], (cfg) => {
+    const runners = cfg.network.deployRunners;
+    if (!runners) return [];
+    const problems: ConfigProblem[] = [];
+    const vpc = parseCidr(cfg.network.cidr);
+    runners.cidrs.forEach((text, i) => {
+      const range = parseCidr(text);
+      if (vpc && range && overlaps(vpc, range))
         problems.push({
-          path: `switchyard:apps.${name}`,
-          message: `host ${host} is already served by app ${owner}`,
+          path: `switchyard:network.deployRunners.cidrs.${i}`,
+          message: `${text} overlaps the VPC range ${cfg.network.cidr}: expected the runners' own VPC range`,
         });
-      else hostOwners.set(host, name);
+      for (const [path, opened] of [
+        ["switchyard:etcd.deployRunnerCidrs", cfg.etcd.deployRunnerCidrs],
+        ["switchyard:kubernetes.apiAccessCidrs", cfg.kubernetes.apiAccessCidrs],
+      ] as const) {
+        const covered = opened.some((o) => {
+          const outer = parseCidr(o);
+          return outer !== undefined && range !== undefined && contains(outer, range);
+        });
+        if (range && !covered)
+          problems.push({
+            path,
+            message: `expected a range covering the deploy runners' ${text} (network.deployRunners.cidrs)`,
+          });
+      }
+    });
+    return problems;
+  }),
+  rule(["apps", "etcd"], (cfg) =>
+    Object.keys(cfg.apps).length > 0 && cfg.etcd.deployRunnerCidrs.length === 0
+      ? [
+          {
+            path: "switchyard:etcd.deployRunnerCidrs",
+            message:
+              "expected at least one range: the apps' Routes write to etcd from where `pulumi up` runs, and etcd's client port is closed to everything else",
+          },
+        ]
+      : [],
+  ),
+  rule(["apps"], (cfg) => {
+    const problems: ConfigProblem[] = [];
+    const hostOwners = new Map<string, string>();
+    for (const [name, app] of Object.entries(cfg.apps)) {
+      for (const host of appHostNames(app)) {
+        const owner = hostOwners.get(host);
+        if (owner)
+          problems.push({
+            path: `switchyard:apps.${name}`,
+            message: `host ${host} is already served by app ${owner}`,
+          });
+        else hostOwners.set(host, name);
+      }
     }
-  }
-  return problems;
+    return problems;
+  }),
+  // A requested certificate must cover every host this stack serves, or browsers refuse them.
+  rule(["edge", "apps"], (cfg) => {
+    const spec = cfg.edge.tls?.certificate;
+    if (!spec) return [];
+    const names = [spec.domainName, ...spec.subjectAlternativeNames];
+    const covered = (host: string) =>
+      names.includes(host) || names.includes(`*.${host.split(".").slice(1).join(".")}`);
+    return Object.entries(cfg.apps).flatMap(([name, app]) =>
+      appHostNames(app)
+        .filter((host) => !covered(host))
+        .map((host) => ({
+          path: `switchyard:apps.${name}`,
+          message: `host ${host} is not covered by switchyard:edge.tls.certificate (${names.join(", ")}): add it, or *.${host.split(".").slice(1).join(".")}, to subjectAlternativeNames`,
+        })),
+    );
+  }),
+];
+
+/** Runs every rule whose inputs parsed; `cfg` holds the keys that did. */
+export function crossCheck(cfg: Partial<SwitchyardConfig>): ConfigProblem[] {
+  return rules
+    .filter((r) => r.needs.every((k) => cfg[k] !== undefined))
+    .flatMap((r) => r.check(cfg as SwitchyardConfig));
 }

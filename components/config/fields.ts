@@ -9,6 +9,18 @@ export const hostname = () =>
     error: (issue) => `expected a lower-case DNS name (no wildcards), got ${JSON.stringify(issue.input)}`,
   });
 
+/** A certificate name: a DNS name or a wildcard over one (`*.example.com`). */
+export const tlsName = z.string().refine((v) => isValidHostname(v.startsWith("*.") ? v.slice(2) : v), {
+  error: (issue) =>
+    `expected a lower-case DNS name or a wildcard such as *.example.com, got ${JSON.stringify(issue.input)}`,
+});
+
+/** A Route 53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ. */
+export const hostedZoneId = z.string().regex(/^Z[A-Z0-9]{1,31}$/, {
+  error: (issue) =>
+    `expected a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ, got ${JSON.stringify(issue.input)}`,
+});
+
 export const colour = z.enum(COLOURS, {
   error: (issue) => `expected "blue" or "green", got ${JSON.stringify(issue.input)}`,
 });
@@ -17,6 +29,26 @@ export const dnsLabel = z.string().refine(isDnsLabel, {
   error: (issue) =>
     `expected a DNS-1123 label (a-z, 0-9, inner '-', max 63), got ${JSON.stringify(issue.input)}`,
 });
+
+/**
+ * A map keyed by names that become Kubernetes and AWS resource names. Names are checked beside
+ * the values (not as zod record keys, which would skip validating the value of a bad name).
+ */
+export const namedRecord = <T extends z.ZodType>(what: string, value: T) =>
+  z.record(z.string(), value).superRefine(
+    (record, ctx) => {
+      if (!record || typeof record !== "object") return;
+      for (const name of Object.keys(record))
+        if (!isDnsLabel(name))
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message: `expected ${what} name to be a DNS-1123 label (lower-case a-z, 0-9 and inner '-', at most 63 characters, e.g. "shop" or "web-api"), got ${JSON.stringify(name)}`,
+          });
+    },
+    // Run even when a value failed, so a bad name and its value's problems show in one run.
+    { when: () => true },
+  );
 
 export const httpPath = z.string().refine(isHttpPath, {
   error: (issue) =>
@@ -29,6 +61,12 @@ export const cidr = z.string().refine((v) => parseCidr(v) !== undefined, {
 });
 
 /** An RFC 1918 CIDR: the VPC and anything inside it. */
+/** An EC2 id with its prefix, e.g. `vpc-0a1b2c3d`. */
+export const awsId = (prefix: string) =>
+  z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), {
+    error: (i) => `expected an id like ${prefix}-0123abcd, got ${JSON.stringify(i.input)}`,
+  });
+
 export const privateCidr = cidr.refine((v) => isPrivateCidr(v), {
   error: (issue) => `expected a private (RFC 1918) range, got ${JSON.stringify(issue.input)}`,
 });

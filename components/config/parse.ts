@@ -5,6 +5,9 @@
  */
 import type { z } from "zod";
 import { crossCheck, resolveAvailabilityZones, type ConfigProblem } from "./crossChecks";
+import { findPlaceholders } from "./placeholders";
+import { AWS_REGIONS, isAwsRegion } from "./regions";
+import { closest } from "./suggest";
 import { areaSchemas, scalarSchemas, type AreaName, type ScalarName, type SwitchyardConfig } from "./schema";
 
 export class ConfigError extends Error {
@@ -35,6 +38,25 @@ function zodProblems(key: string, error: z.ZodError): ConfigProblem[] {
   });
 }
 
+/**
+ * Zod's default for an absent required field ("expected object, received undefined") names
+ * neither the field nor its place; say which one is missing. Schema-level messages take precedence.
+ */
+function missingFieldMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code !== "invalid_type" || issue.input !== undefined) return undefined;
+  const where = (issue.path ?? []).slice(-2).map(String).join(".");
+  return where ? `missing ${where} (expected ${article(issue.expected)})` : undefined;
+}
+
+function didYouMean(word: string, candidates: readonly string[]): string {
+  const guess = closest(word, [...candidates]);
+  return guess ? ` (did you mean ${guess}?)` : "";
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
 /** Object areas arrive as JSON text; scalars as plain strings (or JSON for numbers and booleans). */
 function decode(
   key: string,
@@ -54,7 +76,16 @@ function decode(
   }
 }
 
-export function parseConfig(raw: Record<string, string>): SwitchyardConfig {
+export interface ParseOptions {
+  /**
+   * What the example placeholders (placeholders.ts) are in a production stack: errors (a real
+   * `pulumi up`), or warnings collected in `warnings` (the offline plan of the example stacks).
+   */
+  placeholders?: "error" | "warn";
+  warnings?: ConfigProblem[];
+}
+
+export function parseConfig(raw: Record<string, string>, options: ParseOptions = {}): SwitchyardConfig {
   const problems: ConfigProblem[] = [];
   const values: Record<string, unknown> = {};
   const known = new Set<string>([...Object.keys(areaSchemas), ...Object.keys(scalarSchemas)]);
@@ -71,7 +102,9 @@ export function parseConfig(raw: Record<string, string>): SwitchyardConfig {
       problems.push(decoded.problem);
       return;
     }
-    const result = schema.safeParse(decoded.value === undefined && structured ? {} : decoded.value);
+    const result = schema.safeParse(decoded.value === undefined && structured ? {} : decoded.value, {
+      error: missingFieldMessage,
+    });
     if (result.success) values[key] = result.data;
     else problems.push(...zodProblems(key, result.error));
   };
@@ -79,32 +112,36 @@ export function parseConfig(raw: Record<string, string>): SwitchyardConfig {
   for (const key of Object.keys(scalarSchemas) as ScalarName[]) parseKey(key, scalarSchemas[key], false);
 
   const region = raw["aws:region"];
-  if (!region) problems.push({ path: "aws:region", message: "expected the AWS region, e.g. eu-west-1" });
-  else if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+  if (!region)
+    problems.push({ path: "aws:region", message: "missing: expected the AWS region, e.g. eu-west-1" });
+  else if (!isAwsRegion(region))
     problems.push({
       path: "aws:region",
-      message: `expected a region name such as eu-west-1, got ${JSON.stringify(region)}`,
+      message: `expected an AWS region such as eu-west-1, got ${JSON.stringify(region)}${didYouMean(region, AWS_REGIONS)}`,
     });
-  if (problems.length > 0) throw new ConfigError(problems);
+  else values.region = region;
 
-  const partial = values as Omit<SwitchyardConfig, "region" | "availabilityZones">;
-  const cfg: SwitchyardConfig = {
-    ...partial,
-    kubernetes: {
-      ...partial.kubernetes,
-      apiAccessCidrs:
-        partial.kubernetes.apiAccessCidrs.length > 0
-          ? partial.kubernetes.apiAccessCidrs
-          : [partial.network.cidr],
-    },
-    region,
-    availabilityZones: resolveAvailabilityZones(
-      region,
+  // Derived values, where their inputs parsed; then every cross-area rule those inputs allow.
+  const partial = values as Partial<SwitchyardConfig>;
+  // The deploy runners' ranges, when given, are what etcd's client port and the EKS API admit
+  // unless those keys say otherwise (a cross-area rule then checks that they cover the runners).
+  const runnerCidrs = partial.network?.deployRunners?.cidrs ?? [];
+  if (partial.network && partial.kubernetes && partial.kubernetes.apiAccessCidrs.length === 0)
+    partial.kubernetes = { ...partial.kubernetes, apiAccessCidrs: [partial.network.cidr, ...runnerCidrs] };
+  if (partial.etcd && partial.etcd.deployRunnerCidrs.length === 0 && runnerCidrs.length > 0)
+    partial.etcd = { ...partial.etcd, deployRunnerCidrs: [...runnerCidrs] };
+  if (partial.network && partial.region)
+    partial.availabilityZones = resolveAvailabilityZones(
+      partial.region,
       partial.network.azCount,
       partial.network.availabilityZones,
-    ),
-  };
-  const cross = crossCheck(cfg);
-  if (cross.length > 0) throw new ConfigError(cross);
-  return cfg;
+    );
+  problems.push(...crossCheck(partial));
+  if (partial.environment === "production") {
+    const placeholders = findPlaceholders(raw);
+    if (options.placeholders === "warn") options.warnings?.push(...placeholders);
+    else problems.push(...placeholders);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return partial as SwitchyardConfig;
 }

@@ -10,7 +10,7 @@ import { otherColour, type Colour } from "../../model/validators";
 import type { AgentBundle } from "./bundle";
 import { HaproxyFleet } from "./fleet";
 import { EdgeLoadBalancer } from "./loadBalancer";
-import { haproxyRules, type EdgePeers } from "./securityRules";
+import { haproxyRules, plainHttpMode, type EdgePeers } from "./securityRules";
 import { fleetSizes } from "./sizing";
 import type { HostMetricsTarget } from "../common/host/telegraf";
 import type { HostLogsTarget } from "../common/host/fluentBit";
@@ -32,6 +32,8 @@ export interface EdgeArgs {
   protect: boolean;
   /** Owner tag value, for the tags the provider's default tags do not reach. */
   owner: string;
+  /** Host names this stack's apps serve: alias records when `edge.dns` names a zone. */
+  appHosts: string[];
 }
 
 /**
@@ -49,7 +51,12 @@ export class Edge extends pulumi.ComponentResource {
     super("switchyard:edge:Edge", name, {}, opts);
     const cfg = args.config;
 
-    createRules(`${name}-haproxy`, args.securityGroupIds.haproxy, haproxyRules(args.securityGroupIds), this);
+    createRules(
+      `${name}-haproxy`,
+      args.securityGroupIds.haproxy,
+      haproxyRules(args.securityGroupIds, plainHttpMode(cfg.tls)),
+      this,
+    );
 
     const artifacts = createSecureBucket(`${name}-artifacts`, {}, this);
     const bundleObject = new aws.s3.BucketObjectv2(
@@ -76,7 +83,8 @@ export class Edge extends pulumi.ComponentResource {
         minHealthyForSwap: cfg.live.minSize,
         swapTimeoutSeconds: cfg.swapTimeoutSeconds,
         liveFleetReady,
-        certificateArn: cfg.certificateArn,
+        tls: cfg.tls,
+        dns: cfg.dns ? { hostedZoneId: cfg.dns.hostedZoneId, hosts: args.appHosts } : undefined,
         accessLogRetentionDays: cfg.accessLogs.retentionDays,
         protect: args.protect,
       },
@@ -95,7 +103,7 @@ export class Edge extends pulumi.ComponentResource {
           size: sizes[colour],
           subnetIds: args.privateSubnetIds,
           securityGroupId: args.securityGroupIds.haproxy,
-          targetGroupArn: lb.targetGroups[colour].arn,
+          targetGroupArns: lb.fleetTargetGroupArns[colour],
           bundle: {
             bucket: artifacts.bucket,
             bucketArn: artifacts.arn,

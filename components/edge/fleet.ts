@@ -18,7 +18,8 @@ export interface HaproxyFleetArgs {
   size: FleetSize;
   subnetIds: pulumi.Input<string>[];
   securityGroupId: pulumi.Input<string>;
-  targetGroupArn: pulumi.Input<string>;
+  /** Target groups the hosts register with: traffic, and the redirect port when in use. */
+  targetGroupArns: pulumi.Input<string>[];
   bundle: {
     bucket: pulumi.Input<string>;
     bucketArn: pulumi.Input<string>;
@@ -132,7 +133,7 @@ export class HaproxyFleet extends pulumi.ComponentResource {
           id: this.launchTemplate.id,
           version: this.launchTemplate.latestVersion.apply(String),
         },
-        targetGroupArns: [args.targetGroupArn],
+        targetGroupArns: args.targetGroupArns,
         // The ELB's view (HAProxy /healthz) decides health: a host that has not applied the
         // routes is replaced, and an instance refresh only proceeds over healthy hosts.
         healthCheckType: "ELB",

@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { privateZone } from "../common/privateZone";
 import * as pulumi from "@pulumi/pulumi";
 import { al2023Ami } from "../common/ami";
 import { instanceArch } from "../common/architecture";
@@ -59,6 +60,8 @@ export interface EtcdClientCredential {
  * CA, stable names in a private zone, retained data volumes, S3 and EBS backups.
  */
 export class EtcdCluster extends pulumi.ComponentResource {
+  /** Its private hosted zone (member names); the deploy runners' VPC may be associated too. */
+  readonly zoneId: pulumi.Output<string>;
   /** https://etcd-N.<zone>:2379 for every member. */
   readonly clientEndpoints: string[];
   readonly caCertPem: pulumi.Output<string>;
@@ -84,11 +87,12 @@ export class EtcdCluster extends pulumi.ComponentResource {
     const stack = pulumi.getStack();
 
     const zoneName = etcdZoneName(stack);
-    const zone = new aws.route53.Zone(
+    const zone = privateZone(
       `${name}-zone`,
-      { name: zoneName, comment: "etcd member names", vpcs: [{ vpcId: args.vpcId }], forceDestroy: false },
-      { parent: this },
+      { domain: zoneName, comment: "etcd member names", vpcId: args.vpcId },
+      this,
     );
+    this.zoneId = zone.zoneId;
 
     const ca = createCa(name, this);
     this.deployer = deployingPrincipal(this);

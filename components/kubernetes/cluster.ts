@@ -71,6 +71,7 @@ export class Cluster extends pulumi.ComponentResource {
       webhookPorts: cfg.webhookPorts,
       databasePorts: args.databasePorts,
       apiAccessCidrs: cfg.apiAccessCidrs,
+      nodeEgress: cfg.nodeEgress,
     });
     const rules = [...clusterRuleSpecs(name, planned, groupIds)].flatMap(([group, specs]) =>
       createRules(ruleGroupName(name, group), groupIds[group], specs, this),

@@ -38,6 +38,11 @@ export class Network extends pulumi.ComponentResource {
   readonly privateSubnetIds: pulumi.Output<string>[];
   readonly dataSubnetIds: pulumi.Output<string>[];
   readonly natGateways: aws.ec2.NatGateway[];
+  /** The private and data tiers' route tables, by tier then AZ (routes back to the deploy runners). */
+  readonly routeTables: Record<"private" | "data", Record<string, aws.ec2.RouteTable>> = {
+    private: {},
+    data: {},
+  };
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("switchyard:network:Network", name, {}, opts);
@@ -144,6 +149,7 @@ export class Network extends pulumi.ComponentResource {
           child,
         );
         routeTableIds.push(table.id);
+        this.routeTables[tier][az] = table;
       }
     }
 

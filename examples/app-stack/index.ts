@@ -12,9 +12,12 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { BlueGreenService, etcdConnectionFromSecret } from "../../components/apps";
-import { requireStackExports } from "../../components/contract";
-import { isColour } from "../../model/validators";
+import {
+  BlueGreenService,
+  etcdConnectionFromSecret,
+  isColour,
+  requireStackExports,
+} from "@switchyard/contract";
 
 const config = new pulumi.Config();
 const platform = requireStackExports(

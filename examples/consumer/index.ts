@@ -8,7 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { requireStackExports } from "../../components/contract";
+import { requireStackExports } from "@switchyard/contract";
 
 const platformStack = new pulumi.Config().get("platformStack") ?? "organization/switchyard/prod";
 const platform = requireStackExports(new pulumi.StackReference("platform", { name: platformStack }));
@@ -58,7 +58,10 @@ new k8s.core.v1.ServiceAccount(
   { provider: cluster },
 );
 
-// A reporting database of the team's own, in the platform's data subnets, reachable from the pods.
+// A reporting database of the team's own, in the platform's data subnets, reachable from the pods:
+// its group admits the nodes on 5432, and the platform stack opens the nodes' side with
+// `kubernetes.nodeEgress` (e.g. `reports-db: { securityGroupId: <this group's id>, port: 5432 }`),
+// since node egress is closed but for HTTPS, etcd and the platform's own databases.
 const dbClients = new aws.ec2.SecurityGroup("reports-db", {
   vpcId: platform.vpcId,
   description: "Reports database: PostgreSQL from the platform's Kubernetes nodes",

@@ -329,6 +329,7 @@ export class Agent {
         paths: this.paths,
         bindAddress: this.config.bindAddress,
         bindPort: this.config.bindPort,
+        redirectPort: this.config.redirectPort,
         maxconn: this.config.maxconn,
         healthzPath: HEALTHZ_PATH,
       },

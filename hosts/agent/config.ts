@@ -26,6 +26,8 @@ const configSchema = z.strictObject({
   haproxyBin: z.string().min(1),
   bindAddress: z.string().regex(/^[0-9.]+$|^\*$/, "must be an IPv4 address or *"),
   bindPort: port,
+  /** Port answering every request with a 301 to https (0: none); see docs/edge.md. */
+  redirectPort: z.number().int().min(0).max(65535),
   httpAddress: z.string().min(1),
   httpPort: z.number().int().min(0).max(65535),
   minSlots: z.number().int().min(1).max(1024),
@@ -59,6 +61,7 @@ export const DEFAULTS: Omit<AgentConfig, "agentId"> = {
   haproxyBin: "/usr/sbin/haproxy",
   bindAddress: "*",
   bindPort: 80,
+  redirectPort: 0,
   httpAddress: "127.0.0.1",
   httpPort: AGENT_STATUS_PORT,
   minSlots: 4,
@@ -89,6 +92,11 @@ const FLAGS: Flags<keyof AgentConfig> = {
   haproxy: { key: "haproxyBin", type: "string", help: "path of the haproxy binary" },
   "bind-address": { key: "bindAddress", type: "string", help: "address HAProxy listens on for traffic" },
   "bind-port": { key: "bindPort", type: "number", help: "port HAProxy listens on for traffic" },
+  "redirect-port": {
+    key: "redirectPort",
+    type: "number",
+    help: "port whose requests get a 301 to https (0: none)",
+  },
   "http-address": { key: "httpAddress", type: "string", help: "address of the status/metrics endpoint" },
   "http-port": { key: "httpPort", type: "number", help: "port of the status/metrics endpoint (0: any)" },
   "min-slots": { key: "minSlots", type: "number", help: "server slots pre-allocated per backend" },

@@ -6,6 +6,7 @@ import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { dataVolumesProtected } from "./dataVolumesProtected";
 import { ebsEncrypted } from "./ebsEncrypted";
 import { ec2Imdsv2 } from "./ec2Imdsv2";
+import { edgeTlsInProduction } from "./edgeTls";
 import { eksControlPlaneLogging, eksEndpointRestricted, eksSecretsEncryption } from "./eks";
 import { k8sContainerResources } from "./k8sContainerResources";
 import { k8sImagePinned } from "./k8sImagePinned";
@@ -35,6 +36,7 @@ export const policies: Policies = [
   sgPublicIngress,
   sgNoPublicSsh,
   publicSubnets,
+  edgeTlsInProduction,
   dataVolumesProtected,
   requiredTags,
   launchedResourcesTagged,

@@ -52,6 +52,19 @@ const computedByType: Record<string, Computed> = {
     bucketRegionalDomainName: `${name}.s3.amazonaws.com`,
   }),
   "aws:secretsmanager/secret:Secret": (name) => ({ name }),
+  // One DNS validation record per name, as ACM answers for a DNS-validated request.
+  "aws:acm/certificate:Certificate": (name, inputs) => ({
+    domainValidationOptions: [
+      inputs.domainName as string,
+      ...((inputs.subjectAlternativeNames as string[]) ?? []),
+    ].map((domain) => ({
+      domainName: domain,
+      resourceRecordName: `_mock${name.length}.${domain.replace(/^\*\./, "")}.`,
+      resourceRecordType: "CNAME",
+      resourceRecordValue: `_mock.acm-validations.aws.`,
+    })),
+  }),
+  "aws:route53/record:Record": (_name, inputs) => ({ fqdn: inputs.name }),
   // Recognisable, so a test that scans ConfigMaps or user-data for a generated password finds it.
   "random:index/randomPassword:RandomPassword": (name) => ({ result: `mock-password-${name}` }),
   "aws:route53/zone:Zone": (name) => ({ zoneId: `Z${name.toUpperCase().replace(/[^A-Z0-9]/g, "")}` }),

@@ -1,27 +1,14 @@
 /** examples/app-stack evaluated under the plan mocks: the component as an app team's stack uses it. */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import type { Evaluation } from "../../scripts/lib/evaluate";
-import { ROOT } from "../helpers/plan";
+import { planExample } from "../helpers/examples";
 
 let plan: Evaluation;
 
 describe("examples/app-stack", { timeout: 180_000 }, () => {
   before(() => {
-    const child = spawnSync(
-      process.execPath,
-      ["--import", "tsx", join(__dirname, "support/planAppStack.ts")],
-      {
-        cwd: ROOT,
-        encoding: "utf8",
-        maxBuffer: 64 * 1024 * 1024,
-        timeout: 150_000,
-      },
-    );
-    assert.equal(child.status, 0, child.stderr);
-    plan = JSON.parse(child.stdout) as Evaluation;
+    plan = planExample("app-stack");
   });
 
   it("deploys both colours through a Kubernetes provider built from the platform's kubeconfig", () => {

@@ -72,7 +72,14 @@ describe("switchyard:apps in the plan", () => {
     const run = planVariant("prod", (config) => {
       delete config["switchyard:apps"].shop.resources.limits;
     });
-    assert.notEqual(run.status, 0);
-    assert.match(run.stderr, /switchyard:apps\.shop\.resources\.limits/);
+    assert.equal(run.status, 1);
+    // With --json a configuration error is one JSON document on stdout.
+    const { errors } = JSON.parse(run.stdout) as { errors: { path: string; message: string }[] };
+    assert.ok(
+      errors.some(
+        (e) => e.path.startsWith("switchyard:apps.shop") && /resources\.limits/.test(e.path + e.message),
+      ),
+      run.stdout,
+    );
   });
 });

@@ -7,11 +7,12 @@ import { parseConfig } from "../../components/config";
 import { areaSchemas, scalarSchemas, type SwitchyardConfig } from "../../components/config/schema";
 
 const base = { "aws:region": "eu-west-1" };
+// Own names, not the example placeholders: production refuses those (components/config/placeholders.ts).
 const app = {
-  host: "shop.example.com",
+  host: "shop.switchyard.dev",
   live: "green",
-  blue: { image: "registry.example.com/shop:1.0.0" },
-  green: { image: "registry.example.com/shop@sha256:" + "a".repeat(64), replicas: 3 },
+  blue: { image: "registry.switchyard.dev/shop:1.0.0" },
+  green: { image: "registry.switchyard.dev/shop@sha256:" + "a".repeat(64), replicas: 3 },
   resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1.5", memory: "1Gi" } },
   autoscaling: { minReplicas: 2, maxReplicas: 4 },
 };
@@ -39,7 +40,7 @@ describe("configuration round trip", () => {
         "switchyard:network": JSON.stringify({ natGateways: "single", azCount: 3 }),
         // Production must name somewhere alerts go.
         "switchyard:monitoring": JSON.stringify({
-          alerts: { contactPoints: { sns: { topicArn: "arn:aws:sns:eu-west-1:123456789012:alerts" } } },
+          alerts: { contactPoints: { sns: { topicArn: "arn:aws:sns:eu-west-1:210987654321:alerts" } } },
         }),
       },
     ],

@@ -1,23 +1,14 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { STACK_EXPORT_KEYS, STACK_EXPORTS } from "../../components/contract";
 import { listConfigKeys } from "../../components/config/keys";
-import { SECRET_PLACEHOLDER, type Evaluation } from "../../scripts/lib/evaluate";
+import { SECRET_PLACEHOLDER } from "../../scripts/lib/evaluate";
+import { planExample } from "../helpers/examples";
 import { planStack, ROOT } from "../helpers/plan";
 
-function planConsumer(): Evaluation {
-  const child = spawnSync(process.execPath, ["--import", "tsx", join(__dirname, "support/planConsumer.ts")], {
-    cwd: ROOT,
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-    timeout: 120_000,
-  });
-  assert.equal(child.status, 0, child.stderr);
-  return JSON.parse(child.stdout) as Evaluation;
-}
+const planConsumer = () => planExample("consumer");
 
 describe("stack exports contract", () => {
   for (const stack of ["prod", "staging"]) {

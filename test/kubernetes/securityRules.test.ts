@@ -8,7 +8,8 @@ import {
   type PlannedRule,
 } from "../../components/kubernetes/network/rules";
 import type { PlannedResource } from "../../scripts/lib/evaluate";
-import type { Plan } from "../helpers/plan";
+import { parseConfig } from "../../components/config";
+import { planVariant, type Plan } from "../helpers/plan";
 import { custom, inCluster, inputs, prod } from "./support/fixtures";
 
 const GROUP_IDS: Record<string, string> = {
@@ -179,5 +180,68 @@ describe("network paths of the nodes and the control plane", () => {
     // Extra ranges (app teams' ports) are opened; a container port inside one adds nothing.
     const extra = [{ from: 9000, to: 9100 }];
     assert.deepEqual(ingress([8080, 9050], extra), ["9000-9100", "8080-8080"]);
+  });
+});
+
+describe("kubernetes.nodeEgress: app teams' extra destinations", () => {
+  const base = { haproxyPorts: [], appPorts: [], webhookPorts: [], databasePorts: [], apiAccessCidrs: [] };
+
+  test("each entry is one egress rule on the nodes, named by the entry, to a range or a group", () => {
+    const rules = planClusterRules({
+      ...base,
+      nodeEgress: {
+        "reports-db": { securityGroupId: "sg-0123456789abcdef0", port: 5432, protocol: "tcp" },
+        "partner-dns": { cidr: "192.0.2.0/24", port: 53, protocol: "udp" },
+      },
+    }).filter((r) => r.key.startsWith("extra-"));
+    assert.deepEqual(
+      rules.map((r) => [r.key, r.peer, r.protocol, r.fromPort, r.toPort]),
+      [
+        ["extra-partner-dns", { cidr: "192.0.2.0/24" }, "udp", 53, 53],
+        ["extra-reports-db", { securityGroupId: "sg-0123456789abcdef0" }, "tcp", 5432, 5432],
+      ],
+    );
+    const without = planClusterRules(base);
+    assert.ok(!without.some((r) => r.key.startsWith("extra-")), "nothing extra by default");
+  });
+
+  test("the plan declares it as a security-group egress rule of the nodes", () => {
+    const run = planVariant("prod", (cfg) => {
+      cfg["switchyard:kubernetes"] = {
+        ...cfg["switchyard:kubernetes"],
+        nodeEgress: { "reports-db": { securityGroupId: "sg-0123456789abcdef0", port: 5432 } },
+      };
+    });
+    assert.ok(run.plan, run.stderr);
+    const rule = run.plan.resources.find((r) => r.name === "switchyard-nodes-egress-extra-reports-db");
+    assert.ok(rule, "rule declared");
+    assert.equal(rule.type, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule");
+    assert.deepEqual(
+      [
+        rule.inputs.securityGroupId,
+        rule.inputs.referencedSecurityGroupId,
+        rule.inputs.ipProtocol,
+        rule.inputs.fromPort,
+      ],
+      ["switchyard-nodes-id", "sg-0123456789abcdef0", "tcp", 5432],
+    );
+  });
+
+  test("an entry names exactly one destination, not the whole internet", () => {
+    const problems = (entry: object) => {
+      try {
+        parseConfig({
+          "aws:region": "eu-west-1",
+          "switchyard:kubernetes": JSON.stringify({ nodeEgress: { x: entry } }),
+        });
+        return "";
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    assert.match(problems({ port: 5432 }), /nodeEgress\.x: expected exactly one of cidr or securityGroupId/);
+    assert.match(problems({ cidr: "0.0.0.0/0", port: 5432 }), /narrower than \/0/);
+    assert.match(problems({ securityGroupId: "db", port: 5432 }), /security group id/);
+    assert.equal(problems({ cidr: "10.20.64.0/20", port: 5432 }), "");
   });
 });

@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { byName, ofType, planStack, planVariant, type Plan } from "../helpers/plan";
+import { byName, ofType, planStack, planVariant, ROOT, type Plan } from "../helpers/plan";
 
 const NAT = "aws:ec2/natGateway:NatGateway";
 const SUBNET = "aws:ec2/subnet:Subnet";
@@ -93,6 +95,49 @@ describe("network under mocks", () => {
     assert.ok(afterByKey.has(`${SUBNET}::switchyard-private-eu-west-1d`));
   });
 
+  test("adding an AZ changes exactly the resources docs/network.md lists, and removes none", () => {
+    const before = planStack("prod");
+    const after = variant((n) => (n.azCount = 4));
+    const key = (r: { type: string; name: string }) => `${r.type}::${r.name}`;
+    const afterByKey = new Map(after.resources.map((r) => [key(r), r]));
+    assert.deepEqual(before.resources.filter((r) => !afterByKey.has(key(r))).map(key), []);
+    const changed = before.resources.flatMap((r) => {
+      const next = afterByKey.get(key(r))!;
+      const inputs = [...new Set([...Object.keys(r.inputs), ...Object.keys(next.inputs)])].filter(
+        (k) => JSON.stringify(r.inputs[k]) !== JSON.stringify(next.inputs[k]),
+      );
+      return inputs.length > 0 ? [`${r.type.split(":")[1]} ${r.name} ${inputs.join(",")}`] : [];
+    });
+    // Resource types and inputs as the table in docs/network.md ("What adding an AZ changes").
+    const doc = readFileSync(join(ROOT, "docs/network.md"), "utf8");
+    const section = doc.slice(
+      doc.indexOf("### What adding an AZ changes"),
+      doc.indexOf("AZ names are not looked up"),
+    );
+    for (const line of changed) {
+      const [type, , input] = line.split(" ");
+      assert.ok(
+        section.includes(`\`aws:${type!.split("/")[0]}/${type!.split("/")[1]}\``),
+        `${line}: type not in the doc`,
+      );
+      assert.ok(
+        section.includes(`\`${input === "vpcConfig" ? "vpcConfig.subnetIds" : input}\``),
+        `${line}: input not in the doc`,
+      );
+    }
+    assert.deepEqual(changed.filter((l) => !l.startsWith("ec2/vpcEndpoint")).sort(), [
+      "autoscaling/group edge-blue vpcZoneIdentifiers",
+      "autoscaling/group edge-green vpcZoneIdentifiers",
+      "eks/addon switchyard-coredns configurationValues",
+      "eks/cluster switchyard vpcConfig",
+      "eks/nodeGroup switchyard-general subnetIds",
+      "lb/loadBalancer edge subnets",
+      "lb/loadBalancer monitoring-metrics subnets",
+    ]);
+    assert.equal(after.resources.length - before.resources.length, 10);
+    assert.match(section, / 10 are added/);
+  });
+
   test("the default security group is taken over with no rules", () => {
     const sg = ofType(planStack("prod"), "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup");
     assert.equal(sg.length, 1);
@@ -116,8 +161,10 @@ describe("network under mocks", () => {
     const providers = ofType(plan, "pulumi:providers:aws");
     assert.equal(providers.length, 1);
     const tags = JSON.parse(providers[0].inputs.defaultTags as string).tags;
-    assert.deepEqual(Object.keys(tags).sort(), ["ManagedBy", "Owner", "Project", "Stack"]);
+    assert.deepEqual(Object.keys(tags).sort(), ["Environment", "ManagedBy", "Owner", "Project", "Stack"]);
     assert.equal(tags.Stack, "prod");
+    // The policies tell production resources by this tag.
+    assert.equal(tags.Environment, "production");
     for (const r of plan.resources.filter((x) => x.type.startsWith("aws:"))) {
       assert.equal(
         r.provider?.slice(0, r.provider.lastIndexOf("::")),

@@ -130,7 +130,7 @@ describe("diff classification of hand-made stack changes (prod under mocks)", ()
   const base = planStack("prod");
   const diffOf = (edit: Parameters<typeof planVariant>[1]) => {
     const run = planVariant("prod", edit);
-    assert.ok(run.plan, run.stderr);
+    assert.ok(run.plan, run.stderr || run.stdout);
     return classify(base.resources, run.plan.resources);
   };
 
@@ -149,13 +149,20 @@ describe("diff classification of hand-made stack changes (prod under mocks)", ()
     assert.deepEqual(d.blocked, []);
   });
 
-  test("add an app: creates its resources; the registrar's app list updates, Grafana's alert rules are a new ConfigMap", () => {
+  test("add an app: creates its resources and its hosts' records; the registrar's app list updates, Grafana's alert rules are a new ConfigMap", () => {
+    // A preview host the edge certificate already covers (*.example.com), so the certificate stays.
     const d = diffOf(
-      (c) => (c["switchyard:apps"].cart = { ...c["switchyard:apps"].shop, host: "cart.example.com" }),
+      (c) =>
+        (c["switchyard:apps"].cart = {
+          ...c["switchyard:apps"].shop,
+          host: "cart.example.com",
+          previewHost: "cart-preview.example.com",
+        }),
     );
     assert.ok(d.create.length >= 5);
     assert.ok(
-      d.create.every((u) => /::cart(-blue|-green)?$/.test(u)),
+      // The app's own resources, and an alias record at the edge for each of its hosts.
+      d.create.every((u) => /::cart(-blue|-green)?$|::edge-host-cart(-preview)?\.example\.com$/.test(u)),
       d.create.join("\n"),
     );
     assert.deepEqual(

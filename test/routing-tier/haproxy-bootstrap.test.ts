@@ -20,15 +20,16 @@ import { freePort, tempDir } from "./helpers/host";
 const dir = tempDir("haproxy-bootstrap");
 const paths = haproxyPaths(dir);
 let port = 0;
+let redirectPort = 0;
 
-function get(path: string): Promise<{ status: number; body: string }> {
+function get(path: string, to = port): Promise<{ status: number; body: string; location?: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: "127.0.0.1", port, path, timeout: 5000, headers: { host: "shop.example.com" } },
+      { host: "127.0.0.1", port: to, path, timeout: 5000, headers: { host: "shop.example.com" } },
       (res) => {
         let body = "";
         res.on("data", (d) => (body += d));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body, location: res.headers.location }));
       },
     );
     req.on("error", reject);
@@ -54,12 +55,20 @@ function masterPid(): number | undefined {
 describe("bootstrap haproxy.cfg", { timeout: 60_000 }, () => {
   before(async () => {
     port = await freePort();
+    redirectPort = await freePort();
     writeFileSync(paths.map, "");
     writeFileSync(
       paths.config,
       renderConfig(
         { mode: "bootstrap" },
-        { paths, bindAddress: "127.0.0.1", bindPort: port, maxconn: 1000, healthzPath: HEALTHZ_PATH },
+        {
+          paths,
+          bindAddress: "127.0.0.1",
+          bindPort: port,
+          redirectPort,
+          maxconn: 1000,
+          healthzPath: HEALTHZ_PATH,
+        },
       ),
     );
   });
@@ -126,6 +135,12 @@ describe("bootstrap haproxy.cfg", { timeout: 60_000 }, () => {
     assert.match(traffic.body, /routes not applied yet/);
   });
 
+  test("plain HTTP on the redirect port gets a 301 to the same URL on https, from the start", async () => {
+    const answer = await get("/cart?item=1", redirectPort);
+    assert.equal(answer.status, 301);
+    assert.equal(answer.location, "https://shop.example.com/cart?item=1");
+  });
+
   test("the agent sees it as a running HAProxy to adopt", async () => {
     assert.ok((await workerPid(paths)) !== undefined, "the agent's admin-socket probe found no HAProxy");
   });
@@ -141,6 +156,7 @@ describe("bootstrap haproxy.cfg", { timeout: 60_000 }, () => {
           paths,
           bindAddress: "127.0.0.1",
           bindPort: port,
+          redirectPort,
           maxconn: 1000,
           healthzPath: HEALTHZ_PATH,
         },
@@ -157,5 +173,9 @@ describe("bootstrap haproxy.cfg", { timeout: 60_000 }, () => {
       status = (await get(HEALTHZ_PATH)).status;
     }
     assert.equal(status, 200);
+    // The agent's configuration keeps answering plain HTTP with the redirect.
+    const answer = await get("/", redirectPort);
+    assert.equal(answer.status, 301);
+    assert.equal(answer.location, "https://shop.example.com/");
   });
 });

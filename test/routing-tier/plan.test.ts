@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { STANDBY_PORT } from "../../components/edge/loadBalancer";
+import { EDGE_REDIRECT_PORT } from "../../model/ports";
 import { byName, ofType, planStack, planVariant, type Plan } from "../helpers/plan";
 import type { PlannedResource } from "../../scripts/lib/evaluate";
 import { mockAmiId } from "../../scripts/lib/mocks";
@@ -153,6 +154,19 @@ describe("etcd members under mocks", () => {
   });
 });
 
+/** A stack without TLS: allowed outside production only. */
+const plainHttp = variant((c) => {
+  c["switchyard:environment"] = "staging";
+  delete c["switchyard:edge"].tls;
+});
+/** TLS from an existing certificate, port 80 closed. */
+const refused = variant((c) => {
+  c["switchyard:edge"].tls = {
+    certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc",
+    http: "refuse",
+  };
+});
+
 describe("security-group rules exactly as specified", () => {
   const cidrVariant = variant((c) => {
     c["switchyard:etcd"] = { ...c["switchyard:etcd"], deployRunnerCidrs: ["203.0.113.0/24"] };
@@ -186,14 +200,27 @@ describe("security-group rules exactly as specified", () => {
       "egress tcp 8086 to sg:monitoring-metrics-lb-id",
       "egress tcp 9094-9097 to sg:logging-kafka-lb-id",
       "ingress tcp 80 from sg:switchyard-loadBalancer-id",
+      // prod redirects plain HTTP: the NLB's port 80 reaches HAProxy's 301-to-https port.
+      `ingress tcp ${EDGE_REDIRECT_PORT} from sg:switchyard-loadBalancer-id`,
     ]);
   });
 
-  test("load balancer: the internet on 80 (and 443 only with a certificate), out to HAProxy only", () => {
+  test("load balancer: the internet on 443, and on 80 only to be redirected or served without TLS; out to HAProxy only", () => {
     assert.deepEqual(rulesOf(prod, "switchyard-loadBalancer-id"), [
+      "egress tcp 80 to sg:switchyard-haproxy-id",
+      `egress tcp ${EDGE_REDIRECT_PORT} to sg:switchyard-haproxy-id`,
+      "ingress tcp 443 from cidr:0.0.0.0/0",
+      "ingress tcp 80 from cidr:0.0.0.0/0",
+    ]);
+    assert.deepEqual(rulesOf(plainHttp, "switchyard-loadBalancer-id"), [
       "egress tcp 80 to sg:switchyard-haproxy-id",
       "ingress tcp 80 from cidr:0.0.0.0/0",
     ]);
+    assert.deepEqual(rulesOf(refused, "switchyard-loadBalancer-id"), [
+      "egress tcp 80 to sg:switchyard-haproxy-id",
+      "ingress tcp 443 from cidr:0.0.0.0/0",
+    ]);
+    assert.ok(!rulesOf(refused, "switchyard-haproxy-id").some((r) => r.includes(String(EDGE_REDIRECT_PORT))));
   });
 });
 
@@ -385,11 +412,14 @@ describe("edge: two fleets, the NLB and the swap", () => {
     const green = byName(prod, ASG, "edge-green");
     assert.deepEqual([blue.inputs.minSize, blue.inputs.desiredCapacity, blue.inputs.maxSize], [3, 3, 9]);
     assert.deepEqual([green.inputs.minSize, green.inputs.desiredCapacity], [0, 0]);
+    // Each host registers for TLS-terminated traffic and for the redirect of plain HTTP.
     assert.deepEqual(blue.inputs.targetGroupArns, [
       "arn:aws:lb:eu-west-1:123456789012:targetgroup/edge-blue",
+      "arn:aws:lb:eu-west-1:123456789012:targetgroup/edge-blue-redirect",
     ]);
     assert.deepEqual(green.inputs.targetGroupArns, [
       "arn:aws:lb:eu-west-1:123456789012:targetgroup/edge-green",
+      "arn:aws:lb:eu-west-1:123456789012:targetgroup/edge-green-redirect",
     ]);
     for (const asg of [blue, green]) {
       assert.equal(asg.inputs.healthCheckType, "ELB");
@@ -411,29 +441,125 @@ describe("edge: two fleets, the NLB and the swap", () => {
     }
   });
 
-  test("the listener forwards to the live fleet through the swap gate; the standby listener keeps the idle one checked", () => {
-    const http = byName(prod, LISTENER, "edge-http");
-    assert.deepEqual(http.inputs.defaultActions, [
+  test("prod: TLS on 443 with the requested certificate; port 80 goes to HAProxy's redirect port; the standby keeps the idle fleet checked", () => {
+    const https = byName(prod, LISTENER, "edge-https");
+    assert.equal(https.inputs.port, 443);
+    assert.equal(https.inputs.protocol, "TLS");
+    assert.equal(https.inputs.sslPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06");
+    // The ARN is read through the DNS validation: the listener waits until ACM has issued it.
+    const validation = byName(prod, "aws:acm/certificateValidation:CertificateValidation", "edge-tls");
+    const certificate = byName(prod, "aws:acm/certificate:Certificate", "edge-tls");
+    assert.equal(validation.inputs.certificateArn, "arn:aws:acm:eu-west-1:123456789012:certificate/edge-tls");
+    assert.equal(https.inputs.certificateArn, validation.inputs.certificateArn);
+    assert.equal(certificate.inputs.validationMethod, "DNS");
+    assert.deepEqual(https.inputs.defaultActions, [
       { type: "forward", targetGroupArn: "arn:aws:lb:eu-west-1:123456789012:targetgroup/edge-blue" },
     ]);
     assert.ok(
-      http.options.dependsOn.some((u) => u.endsWith("::edge-swap-gate")),
-      "the listener reads the gate",
+      https.options.dependsOn.some((u) => u.endsWith("::edge-swap-gate")),
+      "TLS listener reads the gate",
     );
+    // One validation record per base name ("*.example.com" and "example.com" share one).
+    const validationRecords = ofType(prod, "aws:route53/record:Record")
+      .filter((r) => r.name.startsWith("edge-tls-validation-"))
+      .map((r) => r.name)
+      .sort();
+    assert.deepEqual(validationRecords, [
+      "edge-tls-validation-example.com",
+      "edge-tls-validation-shop.example.com",
+    ]);
+    assert.deepEqual(validation.inputs.validationRecordFqdns, [
+      "_mock8.example.com.",
+      "_mock8.shop.example.com.",
+    ]);
+
+    const http = byName(prod, LISTENER, "edge-http");
+    assert.deepEqual(http.inputs.defaultActions, [
+      { type: "forward", targetGroupArn: "arn:aws:lb:eu-west-1:123456789012:targetgroup/edge-blue-redirect" },
+    ]);
+    assert.ok(
+      http.options.dependsOn.some((u) => u.endsWith("::edge-swap-gate")),
+      "the redirect follows the gate",
+    );
+    assert.equal(
+      byName(prod, "aws:lb/targetGroup:TargetGroup", "edge-blue-redirect").inputs.port,
+      EDGE_REDIRECT_PORT,
+    );
+
     const standby = byName(prod, LISTENER, "edge-standby");
     assert.equal(standby.inputs.port, STANDBY_PORT);
     assert.deepEqual(standby.inputs.defaultActions, [
       { type: "forward", targetGroupArn: "arn:aws:lb:eu-west-1:123456789012:targetgroup/edge-green" },
     ]);
-    assert.ok(
-      standby.options.dependsOn.some((u) => u.endsWith("::edge-http")),
-      "the standby listener moves after the traffic listener",
-    );
+    for (const listener of ["::edge-http", "::edge-https"])
+      assert.ok(
+        standby.options.dependsOn.some((u) => u.endsWith(listener)),
+        `the standby listener moves after ${listener}`,
+      );
+  });
+
+  test("without TLS (outside production) port 80 serves; with an existing certificate none is requested; refuse closes 80", () => {
+    // The edge's own listeners (the internal metrics NLB has its own).
+    const edgeListeners = (plan: Plan) =>
+      ofType(plan, LISTENER)
+        .map((l) => l.name)
+        .filter((n) => n.startsWith("edge-"))
+        .sort();
+    assert.deepEqual(edgeListeners(plainHttp), ["edge-http", "edge-standby"]);
+    assert.deepEqual(byName(plainHttp, LISTENER, "edge-http").inputs.defaultActions, [
+      { type: "forward", targetGroupArn: "arn:aws:lb:eu-west-1:123456789012:targetgroup/edge-blue" },
+    ]);
+    assert.equal(ofType(plainHttp, "aws:acm/certificate:Certificate").length, 0);
+    assert.deepEqual(edgeListeners(refused), ["edge-https", "edge-standby"]);
     assert.equal(
-      ofType(prod, LISTENER).filter((l) => l.name.startsWith("edge-")).length,
-      2,
-      "no 443 listener without a certificate",
+      byName(refused, LISTENER, "edge-https").inputs.certificateArn,
+      "arn:aws:acm:eu-west-1:123456789012:certificate/abc",
     );
+    assert.equal(ofType(refused, "aws:acm/certificate:Certificate").length, 0);
+    assert.ok(!ofType(refused, "aws:lb/targetGroup:TargetGroup").some((g) => g.name.endsWith("-redirect")));
+  });
+
+  test("app hosts get alias records to the NLB in the configured zone", () => {
+    const aliases = ofType(prod, "aws:route53/record:Record").filter((r) => r.name.startsWith("edge-host-"));
+    assert.deepEqual(aliases.map((r) => r.inputs.name).sort(), [
+      "preview.shop.example.com",
+      "shop.example.com",
+    ]);
+    for (const r of aliases) {
+      assert.equal(r.inputs.zoneId, "Z0123456789EXAMPLE");
+      assert.equal(r.inputs.type, "A");
+      assert.deepEqual(r.inputs.aliases, [
+        {
+          name: "edge-0123456789.elb.eu-west-1.amazonaws.com",
+          zoneId: "Z2IFOLAFXWLO4F",
+          evaluateTargetHealth: true,
+        },
+      ]);
+    }
+    assert.equal(
+      ofType(plainHttp, "aws:route53/record:Record").filter((r) => r.name.startsWith("edge-host-")).length,
+      2,
+    );
+  });
+
+  test("a production stack without TLS fails the edge-tls-in-production policy (exit 2)", () => {
+    const run = planVariant("prod", (c) => {
+      delete c["switchyard:edge"].tls;
+    });
+    assert.equal(run.status, 2, run.stderr);
+    const doc = JSON.parse(run.stdout) as {
+      policies: { violations: { policy: string; level: string; message: string }[] };
+    };
+    const tls = doc.policies.violations.filter((v) => v.policy === "edge-tls-in-production");
+    assert.ok(
+      tls.some((v) => /without a TLS listener on 443/.test(v.message)),
+      JSON.stringify(tls),
+    );
+    assert.ok(
+      tls.some((v) => /Port 80 serves plain HTTP/.test(v.message)),
+      JSON.stringify(tls),
+    );
+    assert.ok(tls.every((v) => v.level === "mandatory"));
   });
 
   test("swapping to green: gate waits for green, listeners follow, blue shrinks only after the switch", () => {
@@ -442,7 +568,6 @@ describe("edge: two fleets, the NLB and the swap", () => {
         ...c["switchyard:edge"],
         liveFleet: "green",
         idleFleetSize: 3,
-        certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc",
       };
     });
     const gate = byName(swapped, GATE, "edge-swap-gate");
@@ -452,14 +577,15 @@ describe("edge: two fleets, the NLB and the swap", () => {
       gate.options.dependsOn.some((u) => u.endsWith("aws:autoscaling/group:Group::edge-green")),
       "the gate waits for the green fleet",
     );
-    for (const name of ["edge-http", "edge-https"]) {
-      assert.deepEqual(byName(swapped, LISTENER, name).inputs.defaultActions, [
-        { type: "forward", targetGroupArn: "arn:aws:lb:eu-west-1:123456789012:targetgroup/edge-green" },
-      ]);
-    }
-    const https = byName(swapped, LISTENER, "edge-https");
-    assert.equal(https.inputs.protocol, "TLS");
-    assert.equal(https.inputs.certificateArn, "arn:aws:acm:eu-west-1:123456789012:certificate/abc");
+    assert.deepEqual(byName(swapped, LISTENER, "edge-https").inputs.defaultActions, [
+      { type: "forward", targetGroupArn: "arn:aws:lb:eu-west-1:123456789012:targetgroup/edge-green" },
+    ]);
+    assert.deepEqual(byName(swapped, LISTENER, "edge-http").inputs.defaultActions, [
+      {
+        type: "forward",
+        targetGroupArn: "arn:aws:lb:eu-west-1:123456789012:targetgroup/edge-green-redirect",
+      },
+    ]);
     const blue = byName(swapped, ASG, "edge-blue");
     assert.deepEqual([blue.inputs.minSize, blue.inputs.desiredCapacity], [3, 3]);
     assert.ok(

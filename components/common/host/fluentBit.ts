@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { HOST_PATHS, hostConfig, renderConfig } from "../fluentbit/config";
 import { GELF_LUA } from "../fluentbit/lua";
 import type { HostAgent } from "./cloudInit";
-import { FETCH_SECRET_FILES_PATH } from "./secretFiles";
+import { fetchSecretsUnit } from "./secretFiles";
 import { renderUnit } from "./systemd";
 
 export const FLUENT_BIT_HOST = {
@@ -86,30 +86,12 @@ export interface HostFluentBitInput {
 }
 
 export function hostFluentBit(i: HostFluentBitInput): HostAgent {
-  const credentials = {
-    name: FLUENT_BIT_HOST.credentialsUnit,
-    sections: [
-      [
-        "Unit",
-        [
-          ["Description", "Fetch Fluent Bit's Kafka password and CA from Secrets Manager"],
-          ["Wants", "network-online.target"],
-          ["After", "network-online.target"],
-        ],
-      ],
-      [
-        "Service",
-        [
-          ["Type", "oneshot"],
-          ["RemainAfterExit", true],
-          [
-            "ExecStart",
-            `${FETCH_SECRET_FILES_PATH} ${i.target.credentialsSecretArn} ${HOST_PATHS.secretsDir} root`,
-          ],
-        ],
-      ],
-    ],
-  } as const;
+  const credentials = fetchSecretsUnit(
+    FLUENT_BIT_HOST.credentialsUnit,
+    "Fetch Fluent Bit's Kafka password and CA from Secrets Manager",
+    i.target.credentialsSecretArn,
+    HOST_PATHS.secretsDir,
+  );
   // A drop-in on the package's unit: our configuration, the credentials first (loaded by systemd
   // from the 0600 file), and bounds so log shipping can never starve the host's own service.
   const dropIn = renderUnit({

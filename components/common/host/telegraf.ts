@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { renderTelegrafConfig, type PluginOptions, type TelegrafConfig } from "../telegraf/config";
 import type { InputPlugin } from "../telegraf/plugins";
 import type { CloudConfigPart } from "./cloudInit";
-import { FETCH_SECRET_FILES_PATH } from "./secretFiles";
+import { fetchSecretsUnit } from "./secretFiles";
 import { renderUnit } from "./systemd";
 
 export const TELEGRAF_HOST = {
@@ -108,30 +108,14 @@ export function renderHostTelegrafConfig(i: HostTelegrafInput): string {
 }
 
 export function hostTelegraf(i: HostTelegrafInput): CloudConfigPart {
-  const credentials = renderUnit({
-    name: TELEGRAF_HOST.credentialsUnit,
-    sections: [
-      [
-        "Unit",
-        [
-          ["Description", "Fetch Telegraf's InfluxDB credentials from Secrets Manager"],
-          ["Wants", "network-online.target"],
-          ["After", "network-online.target"],
-        ],
-      ],
-      [
-        "Service",
-        [
-          ["Type", "oneshot"],
-          ["RemainAfterExit", true],
-          [
-            "ExecStart",
-            `${FETCH_SECRET_FILES_PATH} ${i.credentialsSecretArn} ${TELEGRAF_HOST.secretsDir} root`,
-          ],
-        ],
-      ],
-    ],
-  });
+  const credentials = renderUnit(
+    fetchSecretsUnit(
+      TELEGRAF_HOST.credentialsUnit,
+      "Fetch Telegraf's InfluxDB credentials from Secrets Manager",
+      i.credentialsSecretArn,
+      TELEGRAF_HOST.secretsDir,
+    ),
+  );
   // A drop-in on the package's unit: credentials first, loaded by systemd (as root) from the
   // 0600 file, so the telegraf user never reads the file itself.
   const dropIn = renderUnit({

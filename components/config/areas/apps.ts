@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { colour, dnsLabel, hostname, httpPath, resources } from "../fields";
+import { colour, hostname, httpPath, namedRecord, resources } from "../fields";
+import { defaultPreviewHost } from "../../../model/validators";
 
 const colourSpec = z.strictObject({
   /** A pinned image: a tag other than latest, or a digest. */
@@ -53,6 +54,11 @@ export const appSchema = z
     path: ["minHealthy"],
   });
 
-export const appsSchema = z.record(dnsLabel, appSchema).default({});
+export const appsSchema = namedRecord("an app", appSchema).default({});
 
 export type AppConfig = z.infer<typeof appSchema>;
+
+/** Every name an app answers on: its host, the preview host and its aliases. */
+export function appHostNames(app: AppConfig): string[] {
+  return [app.host, app.previewHost ?? defaultPreviewHost(app.host), ...app.aliases];
+}

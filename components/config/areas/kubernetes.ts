@@ -4,9 +4,9 @@ import {
   cidr,
   privateCidr,
   cpuQuantity,
-  dnsLabel,
   instanceType,
   memoryQuantity,
+  namedRecord,
   retentionDays,
 } from "../fields";
 import { isPort } from "../../../model/validators";
@@ -80,6 +80,35 @@ const namespaceBudget = z.strictObject({
     .prefault({}),
 });
 
+const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, {
+  error: (i) => `expected a security group id such as sg-0123456789abcdef0, got ${JSON.stringify(i.input)}`,
+});
+
+/** One extra path out of the worker nodes (so their pods), e.g. to an app team's own database. */
+const nodeEgressRule = z
+  .strictObject({
+    /** A destination range (not 0.0.0.0/0) ... */
+    cidr: cidr
+      .refine((v) => !v.endsWith("/0"), { error: "expected a destination range narrower than /0" })
+      .optional(),
+    /** ... or a destination security group (in the VPC or a peered one). */
+    securityGroupId: securityGroupId.optional(),
+    port,
+    /** Last port of a range; default `port`. */
+    toPort: port.optional(),
+    protocol: z.enum(["tcp", "udp"], { error: 'expected "tcp" or "udp"' }).default("tcp"),
+    description: z.string().max(200).optional(),
+  })
+  .refine((r) => (r.cidr === undefined) !== (r.securityGroupId === undefined), {
+    error: "expected exactly one of cidr or securityGroupId",
+  })
+  .refine((r) => r.toPort === undefined || r.toPort >= r.port, {
+    error: "expected toPort >= port",
+    path: ["toPort"],
+  });
+
+export type NodeEgressRule = z.infer<typeof nodeEgressRule>;
+
 export const kubernetesSchema = z
   .strictObject({
     version: z
@@ -102,7 +131,7 @@ export const kubernetesSchema = z
     /** EKS refuses to delete the cluster while true; set false (and `pulumi up`) before a destroy. */
     deletionProtection: z.boolean().default(true),
     logRetentionDays: retentionDays.default(90),
-    nodeGroups: z.record(dnsLabel, nodeGroup).default({ general: nodeGroup.parse({}) }),
+    nodeGroups: namedRecord("a node group", nodeGroup).default({ general: nodeGroup.parse({}) }),
     /**
      * Extra ports on the nodes the HAProxy fleets may reach. Members are pod IP + container port
      * (switchyard-registrar) and this stack's apps' ports are opened from `switchyard:apps`
@@ -110,6 +139,11 @@ export const kubernetesSchema = z
      * in their own stacks.
      */
     haproxyPorts: z.array(portRange).default([]),
+    /**
+     * Extra egress from the nodes, by name (the rule's resource name): what app teams' pods must
+     * reach beyond HTTPS, etcd and this stack's databases, e.g. a team's PostgreSQL.
+     */
+    nodeEgress: namedRecord("a node egress rule", nodeEgressRule).default({}),
     /** Ports the control plane may call on pods (admission webhooks, aggregated APIs), besides the kubelet. */
     webhookPorts: z.array(port).default([443, 9443]),
     addonVersions: z

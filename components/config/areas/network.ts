@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { privateCidr, retentionDays } from "../fields";
+import { awsId, privateCidr, retentionDays } from "../fields";
+import { isAwsRegion } from "../regions";
 
 export const INTERFACE_ENDPOINTS = [
   "ssm",
@@ -37,6 +38,32 @@ export const networkSchema = z.strictObject({
     })
     .prefault({}),
   interfaceEndpoints: z.array(z.enum(INTERFACE_ENDPOINTS)).default([]),
+  /**
+   * The deploy runners' VPC, when `pulumi up` runs outside this one: the stack associates its
+   * private zones with it and routes the runners' ranges back over the peering or Transit Gateway
+   * (docs/production.md, step 5). The runners' side of the path stays theirs to set up.
+   */
+  deployRunners: z
+    .strictObject({
+      vpcId: awsId("vpc"),
+      /** The runners' VPC region; default the stack's. */
+      region: z
+        .string()
+        .refine(isAwsRegion, {
+          error: (i) => `expected an AWS region such as eu-west-1, got ${JSON.stringify(i.input)}`,
+        })
+        .optional(),
+      /** The runners' ranges: etcd's client port and the EKS API admit exactly these. */
+      cidrs: z.array(privateCidr).min(1, { error: "expected at least one range of the runners" }),
+      peeringConnectionId: awsId("pcx").optional(),
+      transitGatewayId: awsId("tgw").optional(),
+      /** The runners' VPC is in another account: authorize the zone associations, they make them. */
+      crossAccount: z.boolean().default(false),
+    })
+    .refine((r) => (r.peeringConnectionId === undefined) !== (r.transitGatewayId === undefined), {
+      error: "expected exactly one of peeringConnectionId (pcx-...) or transitGatewayId (tgw-...)",
+    })
+    .optional(),
 });
 
 export type NetworkConfig = z.infer<typeof networkSchema>;

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import { privateZone } from "../../common/privateZone";
 import * as pulumi from "@pulumi/pulumi";
 import { al2023Ami } from "../../common/ami";
 import { instanceArch } from "../../common/architecture";
@@ -54,6 +54,8 @@ export const MONGODB_SERVICES = { service: "mongodb", secret: "mongodb" } as con
  * named in rs.conf() by their Route 53 private names, which pods resolve through the VPC resolver.
  */
 export class MongoReplicaSet extends pulumi.ComponentResource {
+  /** Its private hosted zone (member names); the deploy runners' VPC may be associated too. */
+  readonly zoneId: pulumi.Output<string>;
   /** host:27017 of every member, as in rs.conf(). */
   readonly hosts: string[];
   readonly replicaSetName: string;
@@ -65,11 +67,12 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
     super("switchyard:data:MongoReplicaSet", name, {}, opts);
     const cfg = args.config;
     const zoneName = dataZoneName("mongodb", pulumi.getStack());
-    const zone = new aws.route53.Zone(
+    const zone = privateZone(
       `${name}-zone`,
-      { name: zoneName, comment: "MongoDB member names", vpcs: [{ vpcId: args.vpcId }], forceDestroy: false },
-      { parent: this },
+      { domain: zoneName, comment: "MongoDB member names", vpcId: args.vpcId },
+      this,
     );
+    this.zoneId = zone.zoneId;
     const plans = planDataMembers("mongodb", cfg.members, args.availabilityZones, zoneName);
     const credentials = createCredentials(
       `${name}-credentials`,

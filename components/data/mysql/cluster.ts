@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { privateZone } from "../../common/privateZone";
 import * as pulumi from "@pulumi/pulumi";
 import { al2023Ami } from "../../common/ami";
 import { instanceArch } from "../../common/architecture";
@@ -62,6 +63,8 @@ export const MYSQL_SERVICES = {
  * GTID replication over TLS, bootstrapped at every boot by a check-then-act program.
  */
 export class MysqlCluster extends pulumi.ComponentResource {
+  /** Its private hosted zone (member names); the deploy runners' VPC may be associated too. */
+  readonly zoneId: pulumi.Output<string>;
   /** Route 53 private names of the primary and of the replicas. */
   readonly primaryEndpoint: string;
   readonly replicaEndpoints: string[];
@@ -75,11 +78,12 @@ export class MysqlCluster extends pulumi.ComponentResource {
     const cfg = args.config;
     const stack = pulumi.getStack();
     const zoneName = dataZoneName("mysql", stack);
-    const zone = new aws.route53.Zone(
+    const zone = privateZone(
       `${name}-zone`,
-      { name: zoneName, comment: "MySQL member names", vpcs: [{ vpcId: args.vpcId }], forceDestroy: false },
-      { parent: this },
+      { domain: zoneName, comment: "MySQL member names", vpcId: args.vpcId },
+      this,
     );
+    this.zoneId = zone.zoneId;
 
     const plans = planDataMembers("mysql", cfg.replicas + 1, args.availabilityZones, zoneName);
     const primary = plans.find((p) => p.name === cfg.primary)!;

@@ -3,7 +3,7 @@
  * agent's own (hosts/agent/config.ts), and the tests run this file through the agent's parser.
  */
 import { TLS_FILES } from "../../etcd/render/layout";
-import { EDGE_TRAFFIC_PORT } from "../../../model/ports";
+import { EDGE_REDIRECT_PORT, EDGE_TRAFFIC_PORT } from "../../../model/ports";
 import { AGENT_HOST } from "./layout";
 
 export interface AgentConfigInput {
@@ -22,6 +22,8 @@ export function renderAgentConfig(c: AgentConfigInput): string {
     haproxyBin: AGENT_HOST.haproxyBin,
     bindAddress: AGENT_HOST.bindAddress,
     bindPort: EDGE_TRAFFIC_PORT,
+    // Always served: whether port 80 of the NLB forwards here is the load balancer's choice.
+    redirectPort: EDGE_REDIRECT_PORT,
     httpAddress: AGENT_HOST.statusAddress,
     httpPort: AGENT_HOST.statusPort,
     maxconn: c.maxconn,

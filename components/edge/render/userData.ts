@@ -16,7 +16,7 @@ import { FETCH_SECRET_FILES_PATH, FETCH_SECRET_FILES_SCRIPT } from "../../common
 import { renderAgentConfig } from "./agentConfig";
 import { renderConfig } from "../../../model/haproxyConfig";
 import { HEALTHZ_PATH } from "../../../model/http";
-import { EDGE_TRAFFIC_PORT } from "../../../model/ports";
+import { EDGE_REDIRECT_PORT, EDGE_TRAFFIC_PORT } from "../../../model/ports";
 import { AGENT_HOST } from "./layout";
 import { renderInstallAgentScript, type BundleLocation } from "./scripts";
 import { edgeUnits } from "./units";
@@ -91,6 +91,8 @@ export function renderEdgeUserData(e: EdgeUserDataInput): string {
             paths: AGENT_HOST.haproxyPaths,
             bindAddress: AGENT_HOST.bindAddress,
             bindPort: EDGE_TRAFFIC_PORT,
+            // Bound from the start so the agent's reload inherits it.
+            redirectPort: EDGE_REDIRECT_PORT,
             maxconn: e.maxconn,
             healthzPath: HEALTHZ_PATH,
           },

@@ -9,6 +9,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { ETCD_CLIENT_PORT, MONGODB_PORT, MYSQL_PORT } from "../../../model/ports";
 import { cidrKey, type RuleSpec } from "../../common/sgRules";
 import type { DatabasesConfig } from "../../config/areas/databases";
+import type { NodeEgressRule } from "../../config/areas/kubernetes";
 
 export const KUBELET_PORT = 10250;
 export const HTTPS_PORT = 443;
@@ -23,9 +24,9 @@ export interface PlannedRule {
   group: RuleGroup;
   direction: "ingress" | "egress";
   /** A peer security group, "anywhere" (0.0.0.0/0), or an address range. */
-  peer: PeerGroup | "anywhere" | { cidr: string };
+  peer: PeerGroup | "anywhere" | { cidr: string } | { securityGroupId: string };
   /** "all" means every protocol and port (only between members of the nodes group). */
-  protocol: "tcp" | "all";
+  protocol: "tcp" | "udp" | "all";
   fromPort?: number;
   toPort?: number;
   description: string;
@@ -39,6 +40,8 @@ export interface ClusterRulesArgs {
   databasePorts: readonly number[];
   /** Ranges allowed to the API endpoint (deploy runners, administrators). */
   apiAccessCidrs: readonly string[];
+  /** `kubernetes.nodeEgress`: extra destinations of the nodes, by name. */
+  nodeEgress?: Readonly<Record<string, NodeEgressRule>>;
 }
 
 /** Client ports of the database engines this stack runs (the databases component opens their ingress). */
@@ -63,7 +66,9 @@ export function planClusterRules(args: ClusterRulesArgs): PlannedRule[] {
     description: string,
   ) => {
     const ports = port === "all" ? "all" : port.ports;
-    const key = `${typeof peer === "object" ? cidrKey(peer.cidr) : peer}-${ports}`;
+    const peerKey =
+      typeof peer !== "object" ? peer : "cidr" in peer ? cidrKey(peer.cidr) : peer.securityGroupId;
+    const key = `${peerKey}-${ports}`;
     if (rules.some((r) => r.group === group && r.direction === direction && r.key === key)) return;
     const proto =
       port === "all"
@@ -118,6 +123,20 @@ export function planClusterRules(args: ClusterRulesArgs): PlannedRule[] {
   add("nodes", "egress", "etcd", tcp(ETCD_CLIENT_PORT), "Pods to the etcd client port (routes, status)");
   for (const port of args.databasePorts) {
     add("nodes", "egress", "databases", tcp(port), "Pods to the databases outside Kubernetes");
+  }
+
+  // Named by the entry, so adding or changing one never renames another.
+  for (const [entry, rule] of Object.entries(args.nodeEgress ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    rules.push({
+      key: `extra-${entry}`,
+      group: "nodes",
+      direction: "egress",
+      peer: rule.cidr !== undefined ? { cidr: rule.cidr } : { securityGroupId: rule.securityGroupId! },
+      protocol: rule.protocol,
+      fromPort: rule.port,
+      toPort: rule.toPort ?? rule.port,
+      description: rule.description ?? `Pods to ${entry} (kubernetes.nodeEgress)`,
+    });
   }
 
   // The control plane's own group (EKS adds its managed cluster group beside it).
