@@ -105,11 +105,25 @@ const monitoring = config.monitoring.enabled
     )
   : undefined;
 
-// Fluent Bit -> Kafka (Strimzi, KRaft) -> Graylog in the logging namespace (docs/logging.md).
+// Fluent Bit -> Kafka (Strimzi, KRaft) -> Graylog in the logging namespace (docs/logging.md). The
+// EC2 hosts ship their journals through an internal load balancer only their groups reach.
 const logging = config.logging.enabled
   ? new Logging(
       "logging",
-      loggingArgsFromConfig(config, kubernetes.namespaces.logging, DEFAULT_STORAGE_CLASS),
+      {
+        ...loggingArgsFromConfig(config, kubernetes.namespaces.logging, DEFAULT_STORAGE_CLASS),
+        hostEndpoint: {
+          vpcId: network.vpcId,
+          subnetIds: network.privateSubnetIds,
+          nodeSecurityGroupId: kubernetes.nodeSecurityGroupId,
+          nodeGroupAsgNames: kubernetes.nodeGroupAsgNames,
+          writers: {
+            haproxy: securityGroups.ids.haproxy,
+            etcd: securityGroups.ids.etcd,
+            databases: securityGroups.ids.databases,
+          },
+        },
+      },
       { providers: { kubernetes: kubernetes.provider, aws }, dependsOn: [kubernetes] },
     )
   : undefined;
@@ -129,6 +143,7 @@ const etcd = new EtcdCluster(
     // `pulumi state unprotect`, and policies under the CLI see `protect`, not `retainOnDelete`.
     protectData: true,
     metrics: monitoring?.hostMetrics,
+    logs: logging?.hostLogs,
   },
   { providers: { aws } },
 );
@@ -152,6 +167,7 @@ const dataArgs = {
   securityGroupId: securityGroups.ids.databases,
   appsNamespace: kubernetes.namespaces.apps,
   protectData: true,
+  logs: logging?.hostLogs,
 };
 const mysql = databases.mysql.enabled
   ? new MysqlCluster(
@@ -226,6 +242,7 @@ const edge = new Edge(
       },
     },
     metrics: monitoring?.hostMetrics,
+    logs: logging?.hostLogs,
     protect,
     owner: config.owner,
     appHosts: Object.values(config.apps).flatMap(appHostNames),

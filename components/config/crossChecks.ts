@@ -107,6 +107,29 @@ const rules: CrossRule[] = [
         ]
       : [];
   }),
+  // One broker down (a zone, a rolling restart) must neither lose a log line nor stop writers.
+  rule(["logging", "environment"], (cfg) => {
+    if (!cfg.logging.enabled || cfg.environment !== "production") return [];
+    const { replicationFactor, minInsyncReplicas } = topicReplication(cfg.logging.kafka);
+    return [
+      ...(replicationFactor < 3
+        ? [
+            {
+              path: "switchyard:logging.kafka.replicationFactor",
+              message: `production needs 3 or more copies of each log partition, got ${replicationFactor}`,
+            },
+          ]
+        : []),
+      ...(minInsyncReplicas < 2
+        ? [
+            {
+              path: "switchyard:logging.kafka.minInsyncReplicas",
+              message: `production needs writes acknowledged by 2 or more replicas, got ${minInsyncReplicas}`,
+            },
+          ]
+        : []),
+    ];
+  }),
   // The runners' path: their ranges lie outside the VPC, and the keys that open etcd and the EKS
   // API to them cover every one (a range left out could resolve the names and still time out).
   rule(["network", "etcd", "kubernetes"], (cfg) => {

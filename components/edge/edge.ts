@@ -13,6 +13,7 @@ import { EdgeLoadBalancer } from "./loadBalancer";
 import { haproxyRules, plainHttpMode, type EdgePeers } from "./securityRules";
 import { fleetSizes } from "./sizing";
 import type { HostMetricsTarget } from "../common/host/telegraf";
+import type { HostLogsTarget } from "../common/host/fluentBit";
 
 export interface EdgeArgs {
   config: EdgeConfig;
@@ -26,6 +27,8 @@ export interface EdgeArgs {
   etcd: { endpoints: string[]; agentSecretArns: Record<Colour, pulumi.Input<string>> };
   /** Where the HAProxy hosts' Telegraf writes; none: no Telegraf. */
   metrics?: HostMetricsTarget;
+  /** Where the hosts' Fluent Bit ships their journals (the logging component's host endpoint); none: no shipping. */
+  logs?: HostLogsTarget;
   protect: boolean;
   /** Owner tag value, for the tags the provider's default tags do not reach. */
   owner: string;
@@ -111,6 +114,7 @@ export class Edge extends pulumi.ComponentResource {
           etcd: { endpoints: args.etcd.endpoints, agentSecretArn: args.etcd.agentSecretArns[colour] },
           maxconn: cfg.haproxyMaxConn,
           metrics: args.metrics,
+          logs: args.logs,
           baseTags: defaultTags(pulumi.getStack(), args.owner),
           asgDependsOn,
         },

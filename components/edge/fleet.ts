@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createInstanceRole } from "../common/instanceRole";
+import { logsCredentialsStatement, resolveLogsTarget, type HostLogsTarget } from "../common/host/fluentBit";
 import {
   resolveMetricsTarget,
   telegrafCredentialsStatement,
@@ -32,6 +33,8 @@ export interface HaproxyFleetArgs {
   maxconn: number;
   /** Where the hosts' Telegraf writes (the monitoring component's host endpoint); none: no Telegraf. */
   metrics?: HostMetricsTarget;
+  /** Where the hosts' Fluent Bit ships their journals (the logging component's host endpoint); none: no shipping. */
+  logs?: HostLogsTarget;
   /**
    * Tags the provider's default tags do not reach: Auto Scaling groups and what a launch
    * template launches (instances, volumes).
@@ -68,14 +71,20 @@ export class HaproxyFleet extends pulumi.ComponentResource {
           },
           { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.etcd.agentSecretArn },
           ...(args.metrics ? [telegrafCredentialsStatement(args.metrics)] : []),
+          ...(args.logs ? [logsCredentialsStatement(args.logs)] : []),
         ],
       },
       this,
     );
 
     const userData = pulumi
-      .all([args.bundle.bucket, args.etcd.agentSecretArn, resolveMetricsTarget(args.metrics)])
-      .apply(([bucket, etcdClientSecretArn, metrics]) =>
+      .all([
+        args.bundle.bucket,
+        args.etcd.agentSecretArn,
+        resolveMetricsTarget(args.metrics),
+        resolveLogsTarget(args.logs),
+      ])
+      .apply(([bucket, etcdClientSecretArn, metrics, logs]) =>
         renderEdgeUserData({
           bundle: { bucket, key: args.bundle.key, sha256: args.bundle.sha256 },
           fleet: args.colour,
@@ -83,6 +92,7 @@ export class HaproxyFleet extends pulumi.ComponentResource {
           etcdClientSecretArn,
           maxconn: args.maxconn,
           metrics,
+          logs,
         }),
       );
 

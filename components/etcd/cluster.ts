@@ -22,6 +22,7 @@ import {
 import { etcdRelease } from "./releases";
 import { etcdRules } from "./securityRules";
 import type { HostMetricsTarget } from "../common/host/telegraf";
+import type { HostLogsTarget } from "../common/host/fluentBit";
 
 export interface EtcdClusterArgs {
   config: EtcdConfig;
@@ -38,6 +39,8 @@ export interface EtcdClusterArgs {
   protectData: boolean;
   /** Where the members' Telegraf writes; none: no Telegraf. */
   metrics?: HostMetricsTarget;
+  /** Where the members' Fluent Bit ships their journals; none: no shipping. */
+  logs?: HostLogsTarget;
 }
 
 /** One identity's credential: its Secrets Manager secret and, for clients in this stack, the PEMs. */
@@ -170,6 +173,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
             dataVolume: cfg.dataVolume,
             volumeTags: snapshotTag(name),
             metrics: args.metrics,
+            logs: args.logs,
             backup: {
               bucketName: bucket.bucket,
               bucketArn: bucket.arn,

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createInstanceRole } from "../common/instanceRole";
 import { createDataVolume, createHostInstance, createHostInterface } from "../common/statefulHost";
+import { logsCredentialsStatement, resolveLogsTarget, type HostLogsTarget } from "../common/host/fluentBit";
 import {
   resolveMetricsTarget,
   telegrafCredentialsStatement,
@@ -42,6 +43,8 @@ export interface EtcdMemberArgs {
   protectData: boolean;
   /** Where the member's Telegraf writes; none: no Telegraf. */
   metrics?: HostMetricsTarget;
+  /** Where the members' Fluent Bit ships their journals; none: no shipping. */
+  logs?: HostLogsTarget;
 }
 
 /**
@@ -103,6 +106,7 @@ export class EtcdMember extends pulumi.ComponentResource {
             Resource: [secret.arn, args.backup.secretArn],
           },
           ...(args.metrics ? [telegrafCredentialsStatement(args.metrics)] : []),
+          ...(args.logs ? [logsCredentialsStatement(args.logs)] : []),
           {
             Effect: "Allow",
             Action: "s3:PutObject",
@@ -124,10 +128,12 @@ export class EtcdMember extends pulumi.ComponentResource {
         args.backup.bucketName,
         args.backup.secretArn,
         resolveMetricsTarget(args.metrics),
+        resolveLogsTarget(args.logs),
       ])
-      .apply(([volumeId, tlsSecretArn, bucket, backupSecretArn, metrics]) =>
+      .apply(([volumeId, tlsSecretArn, bucket, backupSecretArn, metrics, logs]) =>
         renderMemberUserData({
           metrics,
+          logs,
           fqdn: m.fqdn,
           release: args.release,
           volumeId,

@@ -116,6 +116,8 @@ describe("database hosts under mocks", () => {
       "egress tcp 443-443 cidr:0.0.0.0/0",
       // The members' Telegraf writes to the monitoring stack's internal metrics NLB, nothing else.
       "egress tcp 8086-8086 sg:monitoring-metrics-lb-id",
+      // Fluent Bit ships the hosts' journals through the hosts' Kafka NLB (docs/logging.md).
+      "egress tcp 9094-9097 sg:logging-kafka-lb-id",
       `ingress tcp ${MONGODB_PORT}-${MONGODB_PORT} sg:switchyard-databases-id`,
       `ingress tcp ${MONGODB_PORT}-${MONGODB_PORT} sg:switchyard-nodes-id`,
       `ingress tcp ${MYSQL_PORT}-${MYSQL_PORT} sg:switchyard-databases-id`,
@@ -187,10 +189,11 @@ describe("database hosts under mocks", () => {
     const policy = JSON.parse(String(byName(prod, "aws:iam/rolePolicy:RolePolicy", "mysql-1").inputs.policy));
     assert.deepEqual(
       policy.Statement.map((s: any) => s.Action),
-      // Its TLS and credentials secrets, the primary's parameter, then Telegraf's two secrets.
+      // Its TLS and credentials secrets, the primary's parameter, Telegraf's two secrets, Fluent Bit's.
       [
         "secretsmanager:GetSecretValue",
         "ssm:GetParameter",
+        "secretsmanager:GetSecretValue",
         "secretsmanager:GetSecretValue",
         "secretsmanager:GetSecretValue",
       ],

@@ -71,6 +71,7 @@ describe("host documents from the plan", () => {
         "etcd-data.service",
         "etcd-tls.service",
         "etcd.service",
+        "fluent-bit-credentials.service",
         "telegraf-credentials.service",
       ],
     );
@@ -79,6 +80,7 @@ describe("host documents from the plan", () => {
         .map((u) => u.name)
         .sort(),
       [
+        "fluent-bit-credentials.service",
         "switchyard-agent-tls.service",
         "switchyard-agent.service",
         "switchyard-haproxy-seed.service",
@@ -91,6 +93,7 @@ describe("host documents from the plan", () => {
         .map((u) => u.name)
         .sort(),
       [
+        "fluent-bit-credentials.service",
         "mysql-bootstrap.service",
         "mysql-credentials.service",
         "mysql-data.service",
@@ -104,6 +107,7 @@ describe("host documents from the plan", () => {
         .map((u) => u.name)
         .sort(),
       [
+        "fluent-bit-credentials.service",
         "mongodb-bootstrap.service",
         "mongodb-credentials.service",
         "mongodb-data.service",

@@ -178,6 +178,8 @@ describe("security-group rules exactly as specified", () => {
       "egress tcp 443 to cidr:0.0.0.0/0",
       // Telegraf on the members writes to InfluxDB through the monitoring NLB (docs/monitoring.md).
       "egress tcp 8086 to sg:monitoring-metrics-lb-id",
+      // Fluent Bit on the members ships their journals through the hosts' Kafka NLB (docs/logging.md).
+      "egress tcp 9094-9097 to sg:logging-kafka-lb-id",
       // prod's deploy runners (etcd.deployRunnerCidrs) write the apps' Routes.
       "ingress tcp 2379 from cidr:10.100.0.0/24",
       "ingress tcp 2379 from sg:switchyard-haproxy-id",
@@ -187,7 +189,7 @@ describe("security-group rules exactly as specified", () => {
     assert.ok(
       rulesOf(cidrVariant, "switchyard-etcd-id").includes("ingress tcp 2379 from cidr:203.0.113.0/24"),
     );
-    assert.equal(rulesOf(cidrVariant, "switchyard-etcd-id").length, 7);
+    assert.equal(rulesOf(cidrVariant, "switchyard-etcd-id").length, 8);
   });
 
   test("HAProxy hosts: only the load balancer reaches them; they reach etcd, pods and HTTPS", () => {
@@ -196,6 +198,7 @@ describe("security-group rules exactly as specified", () => {
       "egress tcp 2379 to sg:switchyard-etcd-id",
       "egress tcp 443 to cidr:0.0.0.0/0",
       "egress tcp 8086 to sg:monitoring-metrics-lb-id",
+      "egress tcp 9094-9097 to sg:logging-kafka-lb-id",
       "ingress tcp 80 from sg:switchyard-loadBalancer-id",
       // prod redirects plain HTTP: the NLB's port 80 reaches HAProxy's 301-to-https port.
       `ingress tcp ${EDGE_REDIRECT_PORT} from sg:switchyard-loadBalancer-id`,
@@ -273,8 +276,12 @@ describe("no secret reaches user-data", () => {
       );
       assert.deepEqual(
         reads.map((s: { Resource: string }) => s.Resource),
-        [secretArn(`etcd-agent-${colour}-tls`), secretArn("monitoring-host-telegraf")],
-        `the ${colour} fleet reads its own agents' certificate and the hosts' Telegraf credential only`,
+        [
+          secretArn(`etcd-agent-${colour}-tls`),
+          secretArn("monitoring-host-telegraf"),
+          secretArn("logging-host-logs"),
+        ],
+        `the ${colour} fleet reads its own agents' certificate and the hosts' Telegraf and Fluent Bit credentials only`,
       );
     }
   });

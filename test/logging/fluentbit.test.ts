@@ -9,9 +9,9 @@ import {
   podConfig,
   renderConfig,
   type FluentBitConfig,
-} from "../../components/logging/fluentbit/config";
+} from "../../components/common/fluentbit/config";
 import { fluentBitDaemonSetSpec, FLUENT_BIT_IMAGE } from "../../components/logging/fluentbit/daemonset";
-import { PLUGINS } from "../../components/logging/fluentbit/plugins";
+import { PLUGINS } from "../../components/common/fluentbit/plugins";
 import { LOG_FORMAT } from "../../components/logging/types";
 
 const kafka = {

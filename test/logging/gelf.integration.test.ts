@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { GELF_FUNCTION, GELF_LUA } from "../../components/logging/fluentbit/lua";
+import { GELF_FUNCTION, GELF_LUA } from "../../components/common/fluentbit/lua";
 import { LOG_FORMAT } from "../../components/logging/types";
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };

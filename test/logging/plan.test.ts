@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { parse } from "yaml";
-import { checkConfig, type FluentBitConfig } from "../../components/logging/fluentbit/config";
+import { checkConfig, type FluentBitConfig } from "../../components/common/fluentbit/config";
 import { aclsFor, KAFKA_USERS } from "../../components/logging/kafka/specs";
 import { STRIMZI } from "../../components/logging/kafka/versions";
 import { SECRET_PLACEHOLDER } from "../../scripts/lib/evaluate";

@@ -100,8 +100,8 @@ export function renderCloudConfig(c: CloudConfig): string {
  */
 export interface HostAgent {
   name: string;
-  /** Package repositories the agent's packages come from (cloud-init `yum_repos`). */
-  yumRepos?: CloudConfig["yumRepos"];
+  /** Its vendor's signed repository, added before packages are installed. */
+  yumRepos?: Record<string, YumRepo>;
   packages?: string[];
   writeFiles: WriteFile[];
   units: UnitFile[];
@@ -117,11 +117,13 @@ export function withHostAgents(c: CloudConfig, agents: readonly HostAgent[]): Cl
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new Error(`host agent ${dup} is given twice`);
   const enable = agents.flatMap((a) => a.enable);
+  const repos = agents.reduce<Record<string, YumRepo> | undefined>(
+    (all, a) => (a.yumRepos ? { ...all, ...a.yumRepos } : all),
+    c.yumRepos,
+  );
   return {
     ...c,
-    yumRepos: agents.some((a) => a.yumRepos)
-      ? Object.assign({}, c.yumRepos, ...agents.map((a) => a.yumRepos ?? {}))
-      : c.yumRepos,
+    yumRepos: repos,
     packages: [...(c.packages ?? []), ...agents.flatMap((a) => a.packages ?? [])],
     writeFiles: [...c.writeFiles, ...agents.flatMap((a) => [...a.writeFiles, ...a.units.map(unitFile)])],
     runcmd: [

@@ -4,6 +4,8 @@
  * instance role. The secret is a JSON object of file name -> PEM text; each becomes a 0600 file.
  */
 
+import type { UnitFile } from "./systemd";
+
 /** File names a TLS secret holds (PEM text each): ca.crt, tls.crt, tls.key. */
 export const TLS_FILES = { ca: "ca.crt", cert: "tls.crt", key: "tls.key" } as const;
 
@@ -40,3 +42,38 @@ for f in "$tmp"/*; do
   install -m 0600 -o "$owner" -g "$owner" "$f" "$dir/$(basename "$f")"
 done
 `;
+
+/**
+ * The oneshot unit that runs the fetcher at boot, for an agent that reads its credentials from
+ * files (host Telegraf, host Fluent Bit); the agent's own unit Requires and follows it.
+ */
+export function fetchSecretsUnit(
+  name: string,
+  description: string,
+  secretArns: string | readonly string[],
+  directory: string,
+): UnitFile {
+  return {
+    name,
+    sections: [
+      [
+        "Unit",
+        [
+          ["Description", description],
+          ["Wants", "network-online.target"],
+          ["After", "network-online.target"],
+        ],
+      ],
+      [
+        "Service",
+        [
+          ["Type", "oneshot"],
+          ["RemainAfterExit", true],
+          ...[secretArns]
+            .flat()
+            .map((arn) => ["ExecStart", `${FETCH_SECRET_FILES_PATH} ${arn} ${directory} root`] as const),
+        ],
+      ],
+    ],
+  };
+}

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { renderTelegrafConfig, type PluginOptions, type TelegrafConfig } from "../telegraf/config";
 import type { InputPlugin } from "../telegraf/plugins";
 import type { CloudConfigPart, HostAgent } from "./cloudInit";
-import { FETCH_SECRET_FILES_PATH } from "./secretFiles";
+import { fetchSecretsUnit } from "./secretFiles";
 import { renderUnit } from "./systemd";
 
 export const TELEGRAF_HOST = {
@@ -119,30 +119,14 @@ export function hostTelegraf(i: HostTelegrafInput): CloudConfigPart {
       ? [{ arn: i.serviceCredentials.secretArn, envFile: i.serviceCredentials.envFile }]
       : []),
   ];
-  const credentials = renderUnit({
-    name: TELEGRAF_HOST.credentialsUnit,
-    sections: [
-      [
-        "Unit",
-        [
-          ["Description", "Fetch Telegraf's InfluxDB credentials from Secrets Manager"],
-          ["Wants", "network-online.target"],
-          ["After", "network-online.target"],
-        ],
-      ],
-      [
-        "Service",
-        [
-          ["Type", "oneshot"],
-          ["RemainAfterExit", true],
-          ...secrets.map(
-            (c) =>
-              ["ExecStart", `${FETCH_SECRET_FILES_PATH} ${c.arn} ${TELEGRAF_HOST.secretsDir} root`] as const,
-          ),
-        ],
-      ],
-    ],
-  });
+  const credentials = renderUnit(
+    fetchSecretsUnit(
+      TELEGRAF_HOST.credentialsUnit,
+      "Fetch Telegraf's InfluxDB credentials from Secrets Manager",
+      secrets.map((c) => c.arn),
+      TELEGRAF_HOST.secretsDir,
+    ),
+  );
   // A drop-in on the package's unit: credentials first, loaded by systemd (as root) from the
   // 0600 file, so the telegraf user never reads the file itself.
   const dropIn = renderUnit({

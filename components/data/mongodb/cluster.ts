@@ -18,6 +18,24 @@ import {
   MONGO_SERVICE_PREFIX,
   MONGODB_PORT,
 } from "./render/layout";
+import {
+  hostFluentBit,
+  logsCredentialsStatement,
+  resolveLogsTarget,
+  type HostLogsTarget,
+} from "../../common/host/fluentBit";
+
+/** The units whose journal a mongodb host ships (cloud-final: the boot itself). */
+export const MONGODB_LOG_UNITS = [
+  "switchyard-mongod.service",
+  "mongodb-bootstrap.service",
+  "mongodb-data.service",
+  "mongodb-key.service",
+  "mongodb-tls.service",
+  "mongodb-credentials.service",
+  "switchyard-thp.service",
+  "cloud-final.service",
+];
 import { renderMongoMemberUserData } from "./render/userData";
 
 export interface MongoReplicaSetArgs {
@@ -35,6 +53,8 @@ export interface MongoReplicaSetArgs {
    * its name, readWrite on that database only, its password generated like the others.
    */
   serviceUsers?: string[];
+  /** Where the members' Fluent Bit ships their journals (the logging component's host endpoint). */
+  logs?: HostLogsTarget;
 }
 
 /** How a platform service reaches its database: every member by name, TLS, the replica set. */
@@ -112,10 +132,17 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
         tlsDescription: `MongoDB member ${plan.name}`,
         combinedPemFile: MONGO_SERVER_PEM,
         secretArns: [key.secret.arn, credentials.secret.arn],
+        statements: args.logs ? [logsCredentialsStatement(args.logs)] : [],
         userData: (volumeId, tlsSecretArn) =>
           pulumi
-            .all([volumeId, tlsSecretArn, key.secret.arn, credentials.secret.arn])
-            .apply(([volume, tlsArn, keyArn, credentialsArn]) =>
+            .all([
+              volumeId,
+              tlsSecretArn,
+              key.secret.arn,
+              credentials.secret.arn,
+              resolveLogsTarget(args.logs),
+            ])
+            .apply(([volume, tlsArn, keyArn, credentialsArn, logs]) =>
               renderMongoMemberUserData({
                 fqdn: plan.fqdn,
                 release,
@@ -127,7 +154,12 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
                 credentialsSecretArn: credentialsArn,
                 database: cfg.database,
                 appUser: cfg.appUser,
-                hostAgents: args.hostAgents ?? [],
+                hostAgents: [
+                  ...(args.hostAgents ?? []),
+                  ...(logs
+                    ? [hostFluentBit({ role: "mongodb", units: MONGODB_LOG_UNITS, target: logs })]
+                    : []),
+                ],
               }),
             ),
       }),

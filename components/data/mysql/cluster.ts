@@ -17,6 +17,23 @@ import { mysqlRelease } from "./releases";
 import { dataTelegraf } from "../telegraf";
 import { MYSQL_CREDENTIALS, MYSQL_PORT, MYSQL_USERS } from "./render/layout";
 import { MYSQL_MONITOR_PASSWORD_ENV, mysqlTelegrafInputs } from "./render/telegraf";
+import {
+  hostFluentBit,
+  logsCredentialsStatement,
+  resolveLogsTarget,
+  type HostLogsTarget,
+} from "../../common/host/fluentBit";
+
+/** The units whose journal a mysql host ships (cloud-final: the boot itself). */
+export const MYSQL_LOG_UNITS = [
+  "switchyard-mysql.service",
+  "mysql-bootstrap.service",
+  "mysql-primary.service",
+  "mysql-data.service",
+  "mysql-tls.service",
+  "mysql-credentials.service",
+  "cloud-final.service",
+];
 import { renderMysqlMemberUserData } from "./render/userData";
 
 export interface MysqlClusterArgs {
@@ -35,6 +52,8 @@ export interface MysqlClusterArgs {
   hostAgents?: HostAgent[];
   /** Where the members' Telegraf writes (inputs.mysql with replica status); none: no Telegraf. */
   metrics?: HostMetricsTarget;
+  /** Where the members' Fluent Bit ships their journals (the logging component's host endpoint). */
+  logs?: HostLogsTarget;
 }
 
 /** Kubernetes names apps use (Services and the Secret in the apps namespace). */
@@ -136,11 +155,18 @@ export class MysqlCluster extends pulumi.ComponentResource {
         statements: [
           { Effect: "Allow", Action: "ssm:GetParameter", Resource: primaryParameter.arn },
           ...telegraf.statements,
+          ...(args.logs ? [logsCredentialsStatement(args.logs)] : []),
         ],
         userData: (volumeId, tlsSecretArn) =>
           pulumi
-            .all([volumeId, tlsSecretArn, credentials.secret.arn, telegraf.agents])
-            .apply(([volume, tlsArn, credentialsArn, telegrafAgents]) =>
+            .all([
+              volumeId,
+              tlsSecretArn,
+              credentials.secret.arn,
+              telegraf.agents,
+              resolveLogsTarget(args.logs),
+            ])
+            .apply(([volume, tlsArn, credentialsArn, telegrafAgents, logs]) =>
               renderMysqlMemberUserData({
                 fqdn: plan.fqdn,
                 // 0 is not a valid source id; +1 keeps ids unique and stable per member.
@@ -152,7 +178,11 @@ export class MysqlCluster extends pulumi.ComponentResource {
                 primaryParameter: `/switchyard/${stack}/mysql/primary`,
                 database: cfg.database,
                 appUser: cfg.appUser,
-                hostAgents: [...(args.hostAgents ?? []), ...telegrafAgents],
+                hostAgents: [
+                  ...(args.hostAgents ?? []),
+                  ...telegrafAgents,
+                  ...(logs ? [hostFluentBit({ role: "mysql", units: MYSQL_LOG_UNITS, target: logs })] : []),
+                ],
               }),
             ),
       }),

@@ -2,7 +2,14 @@
  * The cloud-init document of an HAProxy host: packages, the agent bundle (by S3 location and
  * sha256), configuration and units. Key material arrives at boot from Secrets Manager.
  */
-import { renderCloudConfig, unitFile, withParts, type CloudConfig } from "../../common/host/cloudInit";
+import {
+  renderCloudConfig,
+  unitFile,
+  withHostAgents,
+  withParts,
+  type CloudConfig,
+} from "../../common/host/cloudInit";
+import { hostFluentBit, type ResolvedLogsTarget } from "../../common/host/fluentBit";
 import { hostTelegraf, type HostTelegrafInput, type ResolvedMetricsTarget } from "../../common/host/telegraf";
 import type { Colour } from "../../../model/validators";
 import { FETCH_SECRET_FILES_PATH, FETCH_SECRET_FILES_SCRIPT } from "../../common/host/secretFiles";
@@ -24,7 +31,17 @@ export interface EdgeUserDataInput {
   maxconn: number;
   /** Where this host's Telegraf writes; none: no Telegraf. */
   metrics?: ResolvedMetricsTarget;
+  /** Where this host's Fluent Bit ships its journal; none: no shipping. */
+  logs?: ResolvedLogsTarget;
 }
+
+/** The units whose journal an HAProxy host ships (cloud-final: the boot itself). */
+export const EDGE_LOG_UNITS = [
+  "switchyard-haproxy.service",
+  "switchyard-agent.service",
+  "switchyard-agent-tls.service",
+  "cloud-final.service",
+];
 
 /**
  * HAProxy's stats from its socket and the agent's /metrics. The socket is the agent's (mode 600,
@@ -101,5 +118,6 @@ export function renderEdgeUserData(e: EdgeUserDataInput): string {
         }),
       ]
     : [];
-  return renderCloudConfig(withParts(doc, ...parts));
+  const agents = e.logs ? [hostFluentBit({ role: "edge", units: EDGE_LOG_UNITS, target: e.logs })] : [];
+  return renderCloudConfig(withHostAgents(withParts(doc, ...parts), agents));
 }

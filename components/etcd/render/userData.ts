@@ -2,7 +2,14 @@
  * The cloud-init document of one etcd member. Holds identities (names, ARNs, volume id) and
  * configuration only: the member's key and certificates come from Secrets Manager at boot.
  */
-import { renderCloudConfig, unitFile, withParts, type CloudConfig } from "../../common/host/cloudInit";
+import {
+  renderCloudConfig,
+  unitFile,
+  withHostAgents,
+  withParts,
+  type CloudConfig,
+} from "../../common/host/cloudInit";
+import { hostFluentBit, type ResolvedLogsTarget } from "../../common/host/fluentBit";
 import { hostTelegraf, type HostTelegrafInput, type ResolvedMetricsTarget } from "../../common/host/telegraf";
 import { FETCH_SECRET_FILES_PATH, FETCH_SECRET_FILES_SCRIPT } from "../../common/host/secretFiles";
 import type { EtcdRelease } from "../releases";
@@ -29,7 +36,19 @@ export interface MemberUserDataInput {
   backup: { bucket: string; schedule: string };
   /** Where this member's Telegraf writes; none: no Telegraf. */
   metrics?: ResolvedMetricsTarget;
+  /** Where this member's Fluent Bit ships its journal; none: no shipping. */
+  logs?: ResolvedLogsTarget;
 }
+
+/** The units whose journal an etcd member ships (cloud-final: the boot itself). */
+export const ETCD_LOG_UNITS = [
+  "etcd.service",
+  "etcd-auth.service",
+  "etcd-backup.service",
+  "etcd-data.service",
+  "etcd-tls.service",
+  "cloud-final.service",
+];
 
 /** etcd's own metrics, from its plain-HTTP loopback listener. */
 export function etcdTelegrafInputs(): HostTelegrafInput["inputs"] {
@@ -97,5 +116,6 @@ export function renderMemberUserData(m: MemberUserDataInput): string {
         }),
       ]
     : [];
-  return renderCloudConfig(withParts(doc, ...parts));
+  const agents = m.logs ? [hostFluentBit({ role: "etcd", units: ETCD_LOG_UNITS, target: m.logs })] : [];
+  return renderCloudConfig(withHostAgents(withParts(doc, ...parts), agents));
 }

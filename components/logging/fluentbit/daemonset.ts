@@ -6,9 +6,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceRequirements } from "../kafka/resources";
 import type { FluentBitArgs, KafkaUserRef } from "../types";
-import { HTTP_PORT, PASSWORD_ENV, POD_PATHS, podConfig, renderConfig } from "./config";
-import { GELF_LUA } from "./lua";
-import { FLUENT_BIT_VERSION } from "./plugins";
+import { HTTP_PORT, PASSWORD_ENV, POD_PATHS, podConfig, renderConfig } from "../../common/fluentbit/config";
+import { GELF_LUA } from "../../common/fluentbit/lua";
+import { FLUENT_BIT_VERSION } from "../../common/fluentbit/plugins";
 
 export const FLUENT_BIT_IMAGE = `cr.fluentbit.io/fluent/fluent-bit:${FLUENT_BIT_VERSION}`;
 export const FLUENT_BIT_LABELS = {

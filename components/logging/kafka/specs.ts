@@ -16,6 +16,16 @@ export const LISTENERS = {
   hosts: { name: "hosts", port: 9094 },
 } as const;
 
+/**
+ * The hosts' path in through the internal NLB: its bootstrap port and one port per broker (the
+ * broker's advertised port), each forwarded to a fixed node port of Strimzi's per-broker Service.
+ * Ranges: brokers 0-8 (logging.kafka.brokers ≤ 9).
+ */
+export const HOSTS_PORTS = {
+  bootstrap: { port: 9094, nodePort: 31090 },
+  broker: (id: number) => ({ port: 9095 + id, nodePort: 31091 + id }),
+} as const;
+
 export const POOLS = {
   /** KRaft controllers; node ids 100+ so broker ids (0+) stay those of the per-broker node ports. */
   controllers: { name: "controllers", roles: ["controller"], nodeIds: "[100-199]" },

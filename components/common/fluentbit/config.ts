@@ -4,7 +4,7 @@
  * SASL_SSL; `checkConfig` names anything that is not a real plugin or option (plugins.ts).
  */
 import { stringify } from "yaml";
-import { KAFKA_SASL_MECHANISM, LOG_FORMAT } from "../types";
+import { KAFKA_SASL_MECHANISM, LOG_FORMAT } from "./format";
 import { GELF_FUNCTION } from "./lua";
 import { unknownOptions, unknownServiceKeys, type PluginKind } from "./plugins";
 

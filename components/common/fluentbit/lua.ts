@@ -5,7 +5,7 @@
  * Written for Lua 5.1 (Fluent Bit embeds LuaJIT) and run under Lua 5.4 in the tests, so it uses
  * only what both have.
  */
-import { LOG_FORMAT } from "../types";
+import { LOG_FORMAT } from "./format";
 
 /** The function Fluent Bit's lua filter calls (`call`). */
 export const GELF_FUNCTION = "to_gelf";
@@ -18,7 +18,7 @@ export const LEVEL_KEYS = ["level", "severity", "lvl", "PRIORITY"] as const;
 
 const luaList = (xs: readonly string[]) => `{ ${xs.map((x) => JSON.stringify(x)).join(", ")} }`;
 
-export const GELF_LUA = `-- Rendered by components/logging/fluentbit/lua.ts: gives every record the GELF fields Graylog needs.
+export const GELF_LUA = `-- Rendered by components/common/fluentbit/lua.ts: gives every record the GELF fields Graylog needs.
 local MESSAGE_KEYS = ${luaList(MESSAGE_KEYS)}
 local LEVEL_KEYS = ${luaList(LEVEL_KEYS)}
 local SHORT = "${LOG_FORMAT.messageKey}"
