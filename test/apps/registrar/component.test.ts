@@ -61,13 +61,14 @@ describe("MemberRegistrar in the prod plan", () => {
     );
   });
 
-  test("RBAC: read-only on endpointslices, a Role per namespace it reads (apps, routed monitoring); runs in platform", () => {
+  test("RBAC: read-only on endpointslices, a Role per namespace it reads (apps, routed logging and monitoring); runs in platform", () => {
     const named = (type: string) => children(type).map((r) => ({ name: r.name, inputs: r.inputs as Inputs }));
     const roles = named("kubernetes:rbac.authorization.k8s.io/v1:Role");
     const bindings = named("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding");
     // Names of the apps namespace's Role and RoleBinding are unchanged: the Role stays in place.
     assert.deepEqual(roles.map((r) => [r.name, r.inputs.metadata.namespace]).sort(), [
       ["switchyard-registrar", "apps"],
+      ["switchyard-registrar-logging", "logging"],
       ["switchyard-registrar-monitoring", "monitoring"],
     ]);
     for (const role of roles) {
@@ -78,6 +79,7 @@ describe("MemberRegistrar in the prod plan", () => {
     assert.equal(children("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").length, 0);
     assert.deepEqual(bindings.map((b) => [b.name, b.inputs.metadata.namespace]).sort(), [
       ["switchyard-registrar", "apps"],
+      ["switchyard-registrar-logging", "logging"],
       ["switchyard-registrar-monitoring", "monitoring"],
     ]);
     for (const binding of bindings) {
