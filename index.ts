@@ -72,6 +72,15 @@ const kubernetes = new Cluster(
   { providers: { aws } },
 );
 
+// Where the internal load balancers for the EC2 hosts' metrics and logs sit: in the private
+// subnets, in front of the node groups' NodePorts.
+const hostEndpointPlacement = {
+  vpcId: network.vpcId,
+  subnetIds: network.privateSubnetIds,
+  nodeSecurityGroupId: kubernetes.nodeSecurityGroupId,
+  nodeGroupAsgNames: kubernetes.nodeGroupAsgNames,
+};
+
 // Telegraf -> InfluxDB -> Grafana in the monitoring namespace. The routing tier's hosts write to
 // it through an internal load balancer that only their security groups reach (docs/monitoring.md).
 // Depends on the cluster for the gp3 storage class.
@@ -90,10 +99,7 @@ const monitoring = config.monitoring.enabled
           issuerUrl: kubernetes.oidcIssuerUrl,
         },
         hostEndpoint: {
-          vpcId: network.vpcId,
-          subnetIds: network.privateSubnetIds,
-          nodeSecurityGroupId: kubernetes.nodeSecurityGroupId,
-          nodeGroupAsgNames: kubernetes.nodeGroupAsgNames,
+          ...hostEndpointPlacement,
           writers: {
             haproxy: securityGroups.ids.haproxy,
             etcd: securityGroups.ids.etcd,
@@ -113,10 +119,7 @@ const logging = config.logging.enabled
       {
         ...loggingArgsFromConfig(config, kubernetes.namespaces.logging, DEFAULT_STORAGE_CLASS),
         hostEndpoint: {
-          vpcId: network.vpcId,
-          subnetIds: network.privateSubnetIds,
-          nodeSecurityGroupId: kubernetes.nodeSecurityGroupId,
-          nodeGroupAsgNames: kubernetes.nodeGroupAsgNames,
+          ...hostEndpointPlacement,
           writers: {
             haproxy: securityGroups.ids.haproxy,
             etcd: securityGroups.ids.etcd,

@@ -141,3 +141,33 @@ export function createDatabaseMember(parent: pulumi.Resource, args: DatabaseMemb
     { parent },
   );
 }
+
+/** What every member of one database cluster shares; `memberPlacement` adds a member's own subnet. */
+export interface ClusterMemberShared {
+  role: DataMemberArgs["role"];
+  subnets: Record<string, { id: pulumi.Input<string> }>;
+  securityGroupId: pulumi.Input<string>;
+  zoneId: pulumi.Input<string>;
+  amiId: pulumi.Input<string>;
+  config: { ami?: string; instanceType: string; volume: DataVolumeSpec };
+  volumeTags: Record<string, string>;
+  protectData: boolean;
+  ca: ClusterCa;
+}
+
+export function memberPlacement(shared: ClusterMemberShared, plan: DataMemberPlan) {
+  return {
+    plan,
+    role: shared.role,
+    subnetId: shared.subnets[plan.availabilityZone]!.id,
+    securityGroupId: shared.securityGroupId,
+    zoneId: shared.zoneId,
+    amiId: shared.amiId,
+    amiPinned: shared.config.ami !== undefined,
+    instanceType: shared.config.instanceType,
+    volume: shared.config.volume,
+    volumeTags: shared.volumeTags,
+    protectData: shared.protectData,
+    ca: shared.ca,
+  };
+}

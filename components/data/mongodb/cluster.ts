@@ -8,7 +8,7 @@ import { createVolumeSnapshotPolicy, snapshotTag } from "../../common/volumeSnap
 import type { MongodbConfig } from "../../config/areas/databases";
 import { createCredentials } from "../credentials";
 import { createAppSecret, createDatabaseService, serviceDnsNames } from "../kubernetes";
-import { createDatabaseMember, type DataMember } from "../member";
+import { createDatabaseMember, type DataMember, memberPlacement, type ClusterMemberShared } from "../member";
 import { dataZoneName, planDataMembers } from "../placement";
 import { mongoRelease } from "./releases";
 import {
@@ -114,20 +114,20 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
     const release = mongoRelease(cfg.version, arch);
     const serviceNames = serviceDnsNames(MONGODB_SERVICES.service, args.appsNamespace);
 
+    const shared: ClusterMemberShared = {
+      role: "mongodb",
+      subnets: args.subnets,
+      securityGroupId: args.securityGroupId,
+      zoneId: zone.zoneId,
+      amiId,
+      config: cfg,
+      volumeTags: snapshotTag(name),
+      protectData: args.protectData,
+      ca,
+    };
     this.members = plans.map((plan) =>
       createDatabaseMember(this, {
-        plan,
-        role: "mongodb",
-        subnetId: args.subnets[plan.availabilityZone].id,
-        securityGroupId: args.securityGroupId,
-        zoneId: zone.zoneId,
-        amiId,
-        amiPinned: cfg.ami !== undefined,
-        instanceType: cfg.instanceType,
-        volume: cfg.volume,
-        volumeTags: snapshotTag(name),
-        protectData: args.protectData,
-        ca,
+        ...memberPlacement(shared, plan),
         serviceNames,
         tlsDescription: `MongoDB member ${plan.name}`,
         combinedPemFile: MONGO_SERVER_PEM,

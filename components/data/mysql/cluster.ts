@@ -11,7 +11,7 @@ import { createVolumeSnapshotPolicy, snapshotTag } from "../../common/volumeSnap
 import type { MysqlConfig } from "../../config/areas/databases";
 import { createCredentials } from "../credentials";
 import { createAppSecret, createDatabaseService, serviceDnsNames } from "../kubernetes";
-import { createDatabaseMember, type DataMember } from "../member";
+import { createDatabaseMember, type DataMember, memberPlacement, type ClusterMemberShared } from "../member";
 import { dataZoneName, planDataMembers } from "../placement";
 import { mysqlRelease } from "./releases";
 import { dataTelegraf } from "../telegraf";
@@ -134,20 +134,20 @@ export class MysqlCluster extends pulumi.ComponentResource {
       serviceDnsNames(s, args.appsNamespace),
     );
 
+    const shared: ClusterMemberShared = {
+      role: "mysql",
+      subnets: args.subnets,
+      securityGroupId: args.securityGroupId,
+      zoneId: zone.zoneId,
+      amiId,
+      config: cfg,
+      volumeTags: snapshotTag(name),
+      protectData: args.protectData,
+      ca,
+    };
     this.members = plans.map((plan) =>
       createDatabaseMember(this, {
-        plan,
-        role: "mysql",
-        subnetId: args.subnets[plan.availabilityZone].id,
-        securityGroupId: args.securityGroupId,
-        zoneId: zone.zoneId,
-        amiId,
-        amiPinned: cfg.ami !== undefined,
-        instanceType: cfg.instanceType,
-        volume: cfg.volume,
-        volumeTags: snapshotTag(name),
-        protectData: args.protectData,
-        ca,
+        ...memberPlacement(shared, plan),
         // Clients may name a member by its own name or by either Service; the bootstrap by 127.0.0.1.
         serviceNames,
         tlsDescription: `MySQL member ${plan.name}: ${Object.values(TLS_FILES).join(", ")}`,
