@@ -1,7 +1,7 @@
 /**
  * The consumer package as an app team gets it: `npm pack` of components/contract (its prepack
  * compiles it), installed with npm into a scratch project under the OS temp directory (outside
- * this tree), offline: the team's own dependencies (@pulumi/*, and the package's etcd3 and zod)
+ * this tree), offline: the team's own dependencies (@pulumi/*, and the package's cockatiel, etcd3, zod)
  * are linked from this repo's node_modules, so no registry is asked. Then: plain `node` loads it
  * (Pulumi's Node.js host requires dependencies as plain JavaScript), and both examples, compiled
  * the way Pulumi's TypeScript support compiles a project's own files, run against the installed
@@ -18,7 +18,7 @@ import { planExample, type Example } from "../helpers/examples";
 import { ROOT } from "../helpers/plan";
 
 const PACKAGE_DIR = join(ROOT, "components/contract");
-const LINKED = ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/aws", "etcd3", "zod"];
+const LINKED = ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/aws", "cockatiel", "etcd3", "zod"];
 const scratch = mkdtempSync(join(tmpdir(), "switchyard-consumer-"));
 let tarball = "";
 let packed: string[] = [];
