@@ -100,6 +100,7 @@ describe("host documents from the plan", () => {
         "mysql-primary.service",
         "mysql-tls.service",
         "switchyard-mysql.service",
+        "telegraf-credentials.service",
       ],
     );
     assert.deepEqual(
