@@ -161,23 +161,6 @@ const rules: CrossRule[] = [
     });
     return problems;
   }),
-  rule(["logging", "environment"], (cfg) => {
-    if (!cfg.logging.enabled || cfg.environment !== "production") return [];
-    // One broker down (a zone, a rolling restart) must neither lose a log line nor stop writers.
-    const replication = topicReplication(cfg.logging.kafka);
-    const problems: ConfigProblem[] = [];
-    if (replication.replicationFactor < 3)
-      problems.push({
-        path: "switchyard:logging.kafka.replicationFactor",
-        message: `production needs 3 or more copies of each log partition, got ${replication.replicationFactor}`,
-      });
-    if (replication.minInsyncReplicas < 2)
-      problems.push({
-        path: "switchyard:logging.kafka.minInsyncReplicas",
-        message: `production needs writes acknowledged by 2 or more replicas, got ${replication.minInsyncReplicas}`,
-      });
-    return problems;
-  }),
   // Graylog's own state (users, inputs, streams, index sets) lives in MongoDB.
   rule(["logging", "databases"], (cfg) =>
     cfg.logging.enabled && !cfg.databases.mongodb.enabled

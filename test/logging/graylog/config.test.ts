@@ -70,7 +70,12 @@ describe("logging.graylog configuration", () => {
       cfg["switchyard:databases"] = { ...(cfg["switchyard:databases"] ?? {}), mongodb: { enabled: false } };
     });
     assert.equal(run.status, 1, run.stderr);
-    assert.match(run.stderr, /switchyard:logging\.graylog: Graylog needs MongoDB/);
-    assert.equal(run.stdout, "");
+    // With --json a configuration error is one JSON document on stdout, and no plan.
+    const { errors } = JSON.parse(run.stdout) as { errors: { path: string; message: string }[] };
+    assert.ok(
+      errors.some((e) => e.path === "switchyard:logging.graylog" && /^Graylog needs MongoDB/.test(e.message)),
+      run.stdout,
+    );
+    assert.equal(run.plan, undefined);
   });
 });
