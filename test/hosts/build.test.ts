@@ -13,6 +13,8 @@ import { after, before, describe, test } from "node:test";
 const ROOT = resolve(__dirname, "../..");
 const AGENT = "dist/agent/switchyard-agent.js";
 const REGISTRAR = "dist/registrar/switchyard-registrar.js";
+// Graylog's configurator imports neither the agent nor model/ports.ts: it stays cached below.
+const CONFIGURATOR = "dist/graylog-configurator/graylog-configurator.js";
 
 describe("host bundle cache (hosts/build.mjs)", () => {
   let tree: string;
@@ -39,29 +41,29 @@ describe("host bundle cache (hosts/build.mjs)", () => {
   });
   after(() => rmSync(tree, { recursive: true, force: true }));
 
-  test("builds once, then reuses both bundles while nothing changed", () => {
-    assert.deepEqual(build(), { [AGENT]: "built", [REGISTRAR]: "built" });
+  test("builds once, then reuses every bundle while nothing changed", () => {
+    assert.deepEqual(build(), { [AGENT]: "built", [REGISTRAR]: "built", [CONFIGURATOR]: "built" });
     const agent = read(AGENT);
-    assert.deepEqual(build(), { [AGENT]: "cached", [REGISTRAR]: "cached" });
+    assert.deepEqual(build(), { [AGENT]: "cached", [REGISTRAR]: "cached", [CONFIGURATOR]: "cached" });
     assert.equal(read(AGENT), agent);
   });
 
   test("a change to an agent source rebuilds the agent only, with the change in it", () => {
     edit("hosts/agent/config.ts", "Usage: switchyard-agent [", "Usage: switchyard-agent (edited) [");
-    assert.deepEqual(build(), { [AGENT]: "built", [REGISTRAR]: "cached" });
+    assert.deepEqual(build(), { [AGENT]: "built", [REGISTRAR]: "cached", [CONFIGURATOR]: "cached" });
     assert.match(read(AGENT), /Usage: switchyard-agent \(edited\)/);
-    assert.deepEqual(build(), { [AGENT]: "cached", [REGISTRAR]: "cached" });
+    assert.deepEqual(build(), { [AGENT]: "cached", [REGISTRAR]: "cached", [CONFIGURATOR]: "cached" });
   });
 
   test("a change to the shared model rebuilds both", () => {
     edit("model/ports.ts", "AGENT_STATUS_PORT = 9180", "AGENT_STATUS_PORT = 9188");
-    assert.deepEqual(build(), { [AGENT]: "built", [REGISTRAR]: "built" });
+    assert.deepEqual(build(), { [AGENT]: "built", [REGISTRAR]: "built", [CONFIGURATOR]: "cached" });
   });
 
   test("an output changed or removed in dist/ is rebuilt", () => {
     writeFileSync(join(tree, AGENT), "tampered");
     rmSync(join(tree, `${REGISTRAR}.gz`));
-    assert.deepEqual(build(), { [AGENT]: "built", [REGISTRAR]: "built" });
+    assert.deepEqual(build(), { [AGENT]: "built", [REGISTRAR]: "built", [CONFIGURATOR]: "cached" });
     assert.match(read(AGENT), /Usage: switchyard-agent/);
   });
 });

@@ -64,7 +64,9 @@ describe("network paths of the nodes and the control plane", () => {
 
   test("HAProxy ports and webhook ports follow config; disabled databases get no path", () => {
     assert.deepEqual(rulesOf(custom()), [
-      // No apiAccessCidrs in this config: the private endpoint admits the VPC range (the custom network's).
+      // No apiAccessCidrs in this config: the private endpoint admits the VPC range (the custom
+      // network's) and prod's deploy runners (network.deployRunners.cidrs).
+      "controlPlane in 10.100.0.0/24 tcp 443",
       "controlPlane in 10.20.0.0/16 tcp 443",
       "controlPlane in nodes tcp 443",
       "controlPlane out nodes tcp 10250",

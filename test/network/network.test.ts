@@ -132,10 +132,11 @@ describe("network under mocks", () => {
       "eks/cluster switchyard vpcConfig",
       "eks/nodeGroup switchyard-general subnetIds",
       "lb/loadBalancer edge subnets",
+      "lb/loadBalancer logging-kafka subnets",
       "lb/loadBalancer monitoring-metrics subnets",
     ]);
-    assert.equal(after.resources.length - before.resources.length, 10);
-    assert.match(section, / 10 are added/);
+    assert.equal(after.resources.length - before.resources.length, 12);
+    assert.match(section, / 12 are added/);
   });
 
   test("the default security group is taken over with no rules", () => {
