@@ -28,13 +28,15 @@ function planCpuMs(stackFile: string): number {
     ["--import", "tsx", PLAN, "--json", "--stack", "prod", "--stack-file", stackFile],
     {
       cwd: ROOT,
-      stdio: ["ignore", "ignore", "pipe"],
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 256 * 1024 * 1024,
       encoding: "utf8",
     },
   );
   if (run.status !== 0)
     throw new Error(
-      `plan of ${stackFile} failed (exit ${run.status}): ${run.stderr.trim().split("\n").pop()}`,
+      // With --json a configuration error is the JSON document on stdout.
+      `plan of ${stackFile} failed (exit ${run.status}): ${run.status === 1 ? run.stdout.trim() : run.stderr.trim().split("\n").pop()}`,
     );
   return childrenCpuMs() - before;
 }
@@ -53,7 +55,12 @@ function withApps(dir: string, count: number): string {
   const generated: Record<string, unknown> = {};
   for (let i = 1; i <= count; i++) {
     const name = `app${String(i).padStart(3, "0")}`;
-    generated[name] = { ...template, host: `${name}.example.com` };
+    // One level under the domain, preview host included: the certificate's *.example.com covers both.
+    generated[name] = {
+      ...template,
+      host: `${name}.example.com`,
+      previewHost: `preview-${name}.example.com`,
+    };
   }
   doc.config["switchyard:apps"] = generated;
   const file = join(dir, `Pulumi.prod-${count}-apps.yaml`);
