@@ -41,7 +41,9 @@ async function update(live: Colour, extra: Parameters<typeof inputs>[1] = {}): P
 
 describe("Route provider against etcd, agents and HAProxy", { timeout: 240_000 }, () => {
   before(async () => {
-    bed = await Testbed.start({ agents: 2, etcdMembers: 3 });
+    // A status lease long enough that a killed agent is still counted by the gate on a loaded runner
+    // (the "does not confirm" test below needs it to outlive the whole update).
+    bed = await Testbed.start({ agents: 2, etcdMembers: 3, agentFlags: ["--status-ttl=60"] });
     backends = await deployColours(bed, APP, HOST);
   });
 
@@ -199,7 +201,7 @@ describe("Route provider against etcd, agents and HAProxy", { timeout: 240_000 }
   });
 
   it("returns to the previous colour when an agent does not confirm the flip in time", async () => {
-    // agent-2 dies: its status stays in etcd until its lease (5 s) expires, so the gate still counts
+    // agent-2 dies: its status stays in etcd until its lease (60 s here) expires, so the gate still counts
     // it, but it can never confirm the flip.
     const [, victim] = bed.agents;
     await victim.stop("SIGKILL");
