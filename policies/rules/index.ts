@@ -10,6 +10,8 @@ import { edgeTlsInProduction } from "./edgeTls";
 import { eksControlPlaneLogging, eksEndpointRestricted, eksSecretsEncryption } from "./eks";
 import { k8sConfigMapNoSecrets } from "./k8sConfigMapNoSecrets";
 import { k8sContainerResources } from "./k8sContainerResources";
+import { k8sFitsNodes } from "./k8sFitsNodes";
+import { k8sFitsQuotas } from "./k8sFitsQuotas";
 import { k8sImagePinned } from "./k8sImagePinned";
 import { k8sNoHostPorts } from "./k8sNoHostPorts";
 import { k8sServingProbes } from "./k8sServingProbes";
@@ -32,6 +34,8 @@ export const policies: Policies = [
   k8sImagePinned,
   k8sNoHostPorts,
   k8sConfigMapNoSecrets,
+  k8sFitsNodes,
+  k8sFitsQuotas,
   ec2Imdsv2,
   ebsEncrypted,
   userDataNoSecrets,

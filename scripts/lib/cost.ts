@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PlannedResource } from "./evaluate";
+import { GIB, memoryBytes } from "../../model/quantity";
 
 export interface PriceTable {
   region: string;
@@ -327,20 +328,13 @@ const PRICED_TYPES = new Set([
   "kubernetes:core/v1:PersistentVolumeClaim",
 ]);
 
-/** Kubernetes quantities in GiB (`100Gi`, `1Ti`; decimal `G` rounded up to whole GiB). */
+/** Kubernetes quantities in whole GiB, rounded up (`100Gi`, `1Ti`, `500G`); undefined when not one. */
 function gibOf(q: unknown): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)(Mi|Gi|Ti|M|G|T)$/.exec(String(q));
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const factor: Record<string, number> = {
-    Mi: 1 / 1024,
-    Gi: 1,
-    Ti: 1024,
-    M: 1e6 / 2 ** 30,
-    G: 1e9 / 2 ** 30,
-    T: 1e12 / 2 ** 30,
-  };
-  return Math.ceil(n * factor[m[2]]);
+  try {
+    return Math.ceil(memoryBytes(String(q)) / GIB);
+  } catch {
+    return undefined;
+  }
 }
 
 function num(v: unknown): number | undefined {

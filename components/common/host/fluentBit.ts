@@ -11,6 +11,7 @@ import { GELF_LUA } from "../fluentbit/lua";
 import type { HostAgent } from "./cloudInit";
 import { fetchSecretsUnit } from "./secretFiles";
 import { renderUnit } from "./systemd";
+import { memoryBytes } from "../../../model/quantity";
 
 export const FLUENT_BIT_HOST = {
   credentialsUnit: "fluent-bit-credentials.service",
@@ -59,22 +60,9 @@ export function cpuQuotaPercent(q: string): string {
   return `${Math.round(cores * 100)}%`;
 }
 
-/** systemd's MemoryMax from a Kubernetes memory quantity (binary suffixes; decimal ones as bytes). */
+/** systemd's MemoryMax (bytes) from a Kubernetes memory quantity. */
 export function memoryMax(q: string): string {
-  const m = /^(\d+)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(q);
-  if (!m) throw new Error(`expected a memory quantity, got ${q}`);
-  const scale: Record<string, number> = {
-    "": 1,
-    Ki: 1024,
-    Mi: 1024 ** 2,
-    Gi: 1024 ** 3,
-    Ti: 1024 ** 4,
-    k: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-  };
-  return String(Number(m[1]) * scale[m[2] ?? ""]);
+  return String(memoryBytes(q));
 }
 
 export interface HostFluentBitInput {
