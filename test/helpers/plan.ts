@@ -69,6 +69,14 @@ export function planVariant(base: string, edit: (config: YamlMap) => void): Plan
   return runPlan(["--stack", base, "--stack-file", file]);
 }
 
+/** A variant that must plan (exit 0): its plan, or a failure carrying the plan's stderr. */
+export function plannedVariant(base: string, edit: (config: YamlMap) => void): Plan {
+  const run = planVariant(base, edit);
+  if (run.status !== 0 || !run.plan)
+    throw new Error(`variant of ${base} did not plan (exit ${run.status}):\n${run.stderr}`);
+  return run.plan;
+}
+
 export function ofType(plan: Plan, type: string): PlannedResource[] {
   return plan.resources.filter((r) => r.type === type);
 }

@@ -2,17 +2,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { byName, ofType, planStack, planVariant, ROOT, type Plan } from "../helpers/plan";
+import { byName, ofType, planStack, plannedVariant, ROOT, type Plan } from "../helpers/plan";
 
 const NAT = "aws:ec2/natGateway:NatGateway";
 const SUBNET = "aws:ec2/subnet:Subnet";
 const ROUTE_TABLE = "aws:ec2/routeTable:RouteTable";
 
-function variant(edit: (network: Record<string, unknown>) => void): Plan {
-  const run = planVariant("prod", (config) => edit(config["switchyard:network"]));
-  assert.equal(run.status, 0, run.stderr);
-  return run.plan!;
-}
+const variant = (edit: (network: Record<string, unknown>) => void): Plan =>
+  plannedVariant("prod", (config) => edit(config["switchyard:network"]));
 
 function defaultRoute(plan: Plan, name: string) {
   const routes = byName(plan, ROUTE_TABLE, name).inputs.routes as {
