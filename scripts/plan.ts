@@ -20,6 +20,7 @@ import {
   type ConfigProblem,
 } from "../components/config";
 import { runCommand, UsageError, type Command, type FlagSpecs } from "./lib/cli";
+import { planCapacity, renderCapacity } from "./lib/capacity";
 import { costDelta, estimateCost } from "./lib/cost";
 import { loadBaseline, BaselineError } from "./lib/diff/baseline";
 import { classify } from "./lib/diff/classify";
@@ -105,6 +106,7 @@ runCommand(
     const cost = estimateCost(evaluation.resources, region);
     const policyConfig = policyFile ? readPackConfig(resolve(policyFile)) : {};
     const policies = await evaluatePolicies(evaluation.resources, policyConfig);
+    const capacity = planCapacity(evaluation.resources, policyConfig);
     const allow = parsed.review.allowDestroy;
     const diff = baseline
       ? classify(baseline.resources, evaluation.resources, allow, flags.replace)
@@ -116,6 +118,7 @@ runCommand(
         ...evaluation,
         summary,
         cost: { ...cost, ...(delta ? { delta } : {}) },
+        ...(capacity ? { capacity } : {}),
         policies,
         warnings,
         ...(diff ? { diff: { base: baseline!.label, ...diff } } : {}),
@@ -125,6 +128,7 @@ runCommand(
       const parts = diff
         ? [renderDiff(diff, baseline!.label), renderCost(cost), renderCostDelta(delta!)]
         : [renderTree(evaluation), renderCost(cost)];
+      if (capacity) parts.push(renderCapacity(capacity));
       process.stdout.write([...parts, renderPolicyReport(policies)].join("\n\n") + "\n");
     }
     if (diff && diff.blocked.length > 0) return 3;

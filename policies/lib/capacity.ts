@@ -97,7 +97,7 @@ export function allocatable(size: InstanceSize): Quantities {
 type Bound = "requests" | "limits";
 
 /** One container's requests (or limits), zero where unset. */
-export function requestsOf(resources: unknown, bound: Bound = "requests"): Quantities {
+function requestsOf(resources: unknown, bound: Bound = "requests"): Quantities {
   const values = record(at(resources, bound)) ?? {};
   const cpu = text(values.cpu);
   const memory = text(values.memory);
@@ -180,7 +180,7 @@ export interface NodeGroupCapacity {
  * A managed node group's nodes at its desired size, sized by its smallest instance type (the one
  * EKS may well launch). Undefined size: an instance type the table does not know.
  */
-export function nodeGroupCapacity(
+function nodeGroupCapacity(
   name: string,
   props: Props,
 ): NodeGroupCapacity | { name: string; unknownType: string } {
@@ -204,4 +204,55 @@ export function nodeGroupCapacity(
 /** The namespace a declared resource's pods run in (a Helm release's `namespace`, else its metadata's). */
 export function namespaceOf(props: Props): string | undefined {
   return text(props.namespace) ?? text(at(props, "metadata", "namespace"));
+}
+
+/** The EKS add-ons' own pods: on every node (DaemonSets) and once per cluster (Deployments). */
+export interface SystemPods {
+  node: Quantities;
+  cluster: Quantities;
+}
+
+export interface ClusterUse {
+  /** Untainted node groups, where the stack's pods (which tolerate no taint) run. */
+  groups: NodeGroupCapacity[];
+  /** Node groups whose instance type the sizing table does not know. */
+  unknown: { name: string; unknownType: string }[];
+  nodes: number;
+  /** Each with the URN of the resource that declares it, where the caller gave one. */
+  demands: (PodDemand & { urn?: string })[];
+  /** What the untainted groups offer at their desired size. */
+  offered: Quantities;
+  /** What every declared pod and the add-ons request. */
+  asked: Quantities;
+  /** What every node gives the DaemonSets and add-ons before any other pod lands. */
+  perNode: Quantities;
+}
+
+/** Offer and demand of the stack's cluster; undefined for a stack without node groups. */
+export function clusterUse(
+  resources: { type: string; name: string; props: Props; urn?: string }[],
+  system: SystemPods,
+): ClusterUse | undefined {
+  const sized = resources
+    .filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup")
+    .map((g) => nodeGroupCapacity(g.name, g.props));
+  if (sized.length === 0) return undefined;
+  const unknown = sized.filter((g): g is { name: string; unknownType: string } => "unknownType" in g);
+  const groups = sized.filter((g): g is NodeGroupCapacity => !("unknownType" in g) && g.general);
+  const demands = resources.flatMap((r) =>
+    podDemand(r.type, r.name, r.props).map((d) => ({ ...d, urn: r.urn })),
+  );
+  const nodes = groups.reduce((n, g) => n + g.nodes, 0);
+  return {
+    groups,
+    unknown,
+    nodes,
+    demands,
+    offered: groups.reduce((q, g) => plus(q, g.node, g.nodes), ZERO),
+    asked: demands.reduce(
+      (q, d) => plus(q, d.pod, d.count === "per node" ? nodes : d.count),
+      plus(system.cluster, system.node, nodes),
+    ),
+    perNode: demands.filter((d) => d.count === "per node").reduce((q, d) => plus(q, d.pod), system.node),
+  };
 }

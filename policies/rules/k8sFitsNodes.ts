@@ -1,43 +1,46 @@
-import type { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
+import type { ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { cpuCores, GIB, memoryBytes } from "../../model/quantity";
 import { configurable } from "../lib/config";
 import {
-  nodeGroupCapacity,
-  plus,
-  podDemand,
-  ZERO,
-  type NodeGroupCapacity,
+  clusterUse,
+  type ClusterUse,
   type PodDemand,
   type Quantities,
+  type SystemPods,
 } from "../lib/capacity";
-import { ofType } from "../lib/stack";
 
-const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
+export const CAPACITY_DEFAULTS = {
+  maxUtilizationPercent: 90,
+  systemPerNodeCpu: "200m",
+  systemPerNodeMemory: "300Mi",
+  systemPerClusterCpu: "400m",
+  systemPerClusterMemory: "600Mi",
+};
 
-const settings = configurable(
-  {
-    maxUtilizationPercent: 90,
-    systemPerNodeCpu: "200m",
-    systemPerNodeMemory: "300Mi",
-    systemPerClusterCpu: "400m",
-    systemPerClusterMemory: "600Mi",
-  },
-  {
-    maxUtilizationPercent:
-      "Share of the nodes' allocatable resources the declared pods may request (the rest: a release's idle colour scaling up, rolling updates).",
-    systemPerNodeCpu:
-      "CPU the EKS add-ons' DaemonSets request on every node (kube-proxy, VPC CNI, EBS CSI node, Pod Identity agent).",
-    systemPerNodeMemory: "Memory the EKS add-ons' DaemonSets request on every node.",
-    systemPerClusterCpu: "CPU the EKS add-ons' Deployments request in all (CoreDNS, EBS CSI controller).",
-    systemPerClusterMemory: "Memory the EKS add-ons' Deployments request in all.",
-  },
-);
+const settings = configurable(CAPACITY_DEFAULTS, {
+  maxUtilizationPercent:
+    "Share of the nodes' allocatable resources the declared pods may request (the rest: a release's idle colour scaling up, rolling updates).",
+  systemPerNodeCpu:
+    "CPU the EKS add-ons' DaemonSets request on every node (kube-proxy, VPC CNI, EBS CSI node, Pod Identity agent).",
+  systemPerNodeMemory: "Memory the EKS add-ons' DaemonSets request on every node.",
+  systemPerClusterCpu: "CPU the EKS add-ons' Deployments request in all (CoreDNS, EBS CSI controller).",
+  systemPerClusterMemory: "Memory the EKS add-ons' Deployments request in all.",
+});
 
-const gib = (bytes: number) => `${(bytes / GIB).toFixed(1)} GiB`;
-const cores = (n: number) => `${n.toFixed(2)} CPU`;
+/** The add-ons' pods from the settings: four per node and four per cluster. */
+export function systemPods(s: typeof CAPACITY_DEFAULTS): SystemPods {
+  return {
+    node: { cpu: cpuCores(s.systemPerNodeCpu), memory: memoryBytes(s.systemPerNodeMemory), pods: 4 },
+    cluster: { cpu: cpuCores(s.systemPerClusterCpu), memory: memoryBytes(s.systemPerClusterMemory), pods: 4 },
+  };
+}
 
-function describe(q: Quantities, what: "cpu" | "memory" | "pods"): string {
-  return what === "cpu" ? cores(q.cpu) : what === "memory" ? gib(q.memory) : `${q.pods} pods`;
+export function describeQuantity(q: Quantities, what: "cpu" | "memory" | "pods"): string {
+  return what === "cpu"
+    ? `${q.cpu.toFixed(2)} CPU`
+    : what === "memory"
+      ? `${(q.memory / GIB).toFixed(1)} GiB`
+      : `${q.pods} pods`;
 }
 
 function largest(demands: PodDemand[], what: "cpu" | "memory" | "pods", nodes: number): string {
@@ -46,56 +49,42 @@ function largest(demands: PodDemand[], what: "cpu" | "memory" | "pods", nodes: n
     .filter(({ d, n }) => n > 0 && d.pod[what] > 0)
     .sort((a, b) => b.n * b.d.pod[what] - a.n * a.d.pod[what])
     .slice(0, 3)
-    .map(({ d, n }) => `${d.label} ${n} × ${describe(d.pod, what)}`)
+    .map(({ d, n }) => `${d.label} ${n} × ${describeQuantity(d.pod, what)}`)
     .join(", ");
 }
 
-function checkTotals(
-  groups: NodeGroupCapacity[],
-  demands: PodDemand[],
-  system: { node: Quantities; cluster: Quantities },
-  percent: number,
-  report: ReportViolation,
-): void {
-  const nodes = groups.reduce((n, g) => n + g.nodes, 0);
-  const offered = groups.reduce((q, g) => plus(q, g.node, g.nodes), ZERO);
-  const asked = demands.reduce(
-    (q, d) => plus(q, d.pod, d.count === "per node" ? nodes : d.count),
-    plus(system.cluster, system.node, nodes),
-  );
-  const fleet = groups.map((g) => `${g.name} (${g.nodes} × ${g.instanceType})`).join(", ");
+function checkTotals(use: ClusterUse, percent: number, report: ReportViolation): void {
+  const fleet = use.groups.map((g) => `${g.name} (${g.nodes} × ${g.instanceType})`).join(", ");
   for (const what of ["cpu", "memory", "pods"] as const) {
-    const limit = (offered[what] * percent) / 100;
-    if (asked[what] <= limit) continue;
+    const limit = (use.offered[what] * percent) / 100;
+    if (use.asked[what] <= limit) continue;
     report(
-      `The pods request ${describe(asked, what)} in all, the EKS add-ons included; ${fleet} ` +
-        `${groups.length > 1 ? "offer" : "offers"} ${describe(offered, what)} allocatable at the desired size, ` +
-        `${describe({ ...offered, [what]: limit }, what)} within the ${percent}% limit. Largest: ` +
-        `${largest(demands, what, nodes)}. Raise the node groups' desiredSize or instance type ` +
+      `The pods request ${describeQuantity(use.asked, what)} in all, the EKS add-ons included; ${fleet} ` +
+        `${use.groups.length > 1 ? "offer" : "offers"} ${describeQuantity(use.offered, what)} allocatable at the desired size, ` +
+        `${describeQuantity({ ...use.offered, [what]: limit }, what)} within the ${percent}% limit. Largest: ` +
+        `${largest(use.demands, what, use.nodes)}. Raise the node groups' desiredSize or instance type ` +
         "(no cluster autoscaler grows them), or lower those requests.",
     );
   }
 }
 
 /** Every pod must fit one node next to the per-node DaemonSets and add-ons. */
-function checkEachPod(
-  groups: NodeGroupCapacity[],
-  workloads: { resource: PolicyResource; demands: PodDemand[] }[],
-  perNode: Quantities,
-  report: ReportViolation,
-): void {
-  const biggest = groups.reduce((a, b) => (b.node.memory > a.node.memory ? b : a));
-  const room = { cpu: biggest.node.cpu - perNode.cpu, memory: biggest.node.memory - perNode.memory, pods: 1 };
-  for (const { resource, demands } of workloads) {
-    for (const d of demands.filter((x) => x.count !== "per node" && x.count > 0)) {
-      for (const what of ["cpu", "memory"] as const) {
-        if (d.pod[what] <= room[what]) continue;
-        report(
-          `One pod of ${d.label} requests ${describe(d.pod, what)}; a ${biggest.instanceType} node has ` +
-            `${describe(room as Quantities, what)} left for it next to the DaemonSets and add-ons on every node.`,
-          resource.urn,
-        );
-      }
+function checkEachPod(use: ClusterUse, report: ReportViolation): void {
+  const biggest = use.groups.reduce((a, b) => (b.node.memory > a.node.memory ? b : a));
+  const room = {
+    cpu: biggest.node.cpu - use.perNode.cpu,
+    memory: biggest.node.memory - use.perNode.memory,
+    pods: 1,
+  };
+  for (const d of use.demands) {
+    if (d.count === "per node" || d.count === 0) continue;
+    for (const what of ["cpu", "memory"] as const) {
+      if (d.pod[what] <= room[what]) continue;
+      report(
+        `One pod of ${d.label} requests ${describeQuantity(d.pod, what)}; a ${biggest.instanceType} node has ` +
+          `${describeQuantity(room, what)} left for it next to the DaemonSets and add-ons on every node.`,
+        d.urn,
+      );
     }
   }
 }
@@ -114,40 +103,20 @@ export const k8sFitsNodes: StackValidationPolicy = {
   configSchema: settings.configSchema,
   validateStack: (args, report) => {
     const s = settings.read(args);
-    const workloads = args.resources
-      .map((resource) => ({ resource, demands: podDemand(resource.type, resource.name, resource.props) }))
-      .filter((w) => w.demands.length > 0);
-    const nodeGroups = ofType(args.resources, NODE_GROUP);
-    if (workloads.length === 0 || nodeGroups.length === 0) return;
-    const groups: NodeGroupCapacity[] = [];
-    for (const g of nodeGroups) {
-      const c = nodeGroupCapacity(g.name, g.props);
-      if ("unknownType" in c) {
-        report(
-          `Instance type ${c.unknownType} is not in the sizing table (policies/lib/capacity.ts): add its vCPU, memory and ENI limits there, or set this policy to advisory in the pack config.`,
-          g.urn,
-        );
-        return;
-      }
-      if (c.general) groups.push(c);
+    const use = clusterUse(args.resources, systemPods(s));
+    if (!use || use.demands.length === 0) return;
+    for (const g of use.unknown) {
+      report(
+        `Instance type ${g.unknownType} is not in the sizing table (policies/lib/capacity.ts): add its vCPU, memory and ENI limits there, or set this policy to advisory in the pack config.`,
+        args.resources.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && r.name === g.name)?.urn,
+      );
     }
-    if (groups.length === 0) {
+    if (use.unknown.length > 0) return;
+    if (use.groups.length === 0) {
       report("No untainted node group: the stack's pods, which tolerate no taint, have nowhere to run.");
       return;
     }
-    const system = {
-      node: { cpu: cpuCores(s.systemPerNodeCpu), memory: memoryBytes(s.systemPerNodeMemory), pods: 4 },
-      cluster: {
-        cpu: cpuCores(s.systemPerClusterCpu),
-        memory: memoryBytes(s.systemPerClusterMemory),
-        pods: 4,
-      },
-    };
-    const demands = workloads.flatMap((w) => w.demands);
-    checkTotals(groups, demands, system, s.maxUtilizationPercent, report);
-    const perNode = demands
-      .filter((d) => d.count === "per node")
-      .reduce((q, d) => plus(q, d.pod), system.node);
-    checkEachPod(groups, workloads, perNode, report);
+    checkTotals(use, s.maxUtilizationPercent, report);
+    checkEachPod(use, report);
   },
 };

@@ -60,7 +60,8 @@ function levelOf(
   return level === "remediate" ? "mandatory" : level;
 }
 
-function settingsOf(config: PackConfig, name: string): object {
+/** A policy's settings in pack config (its entry without the level). */
+export function settingsOf(config: PackConfig, name: string): object {
   const { enforcementLevel: _level, ...settings } = entry(config, name);
   return settings;
 }

@@ -19,8 +19,8 @@ describe("managed node groups", () => {
     assert.equal(batch.capacityType, "SPOT");
     assert.equal(batch.version, "1.32");
     assert.deepEqual(inputs(one(prod(), NODE_GROUP)).scalingConfig, {
-      minSize: 3,
-      desiredSize: 3,
+      minSize: 4,
+      desiredSize: 4,
       maxSize: 12,
     });
   });
