@@ -149,8 +149,9 @@ export function renderInternalUsers(graylogHash: string): string {
 /**
  * Graylog's role: everything on the cluster's indices and cluster actions (it creates and deletes
  * its indices, templates and aliases, and index sets choose their prefixes at run time), but not
- * the security plugin's REST API (`plugins.security.restapi.roles_enabled` lists only
- * all_access and security_rest_api_access, neither of which it has) nor the security index.
+ * the security plugin's REST API (open only to the roles `plugins.security.restapi.roles_enabled`
+ * names, which we do not set, and to the admin certificate) nor the security index, which only
+ * the admin certificate may write.
  */
 export function renderRoles(): string {
   return stringify({

@@ -141,7 +141,7 @@ describe("Graylog in the prod plan", () => {
     );
   });
 
-  test("no ConfigMap of the stack holds a password, a key or a Pulumi secret", () => {
+  test("no ConfigMap of the stack holds a password, a hash, a key or a Pulumi secret", () => {
     const configMaps = ofType(plan, "kubernetes:core/v1:ConfigMap");
     assert.ok(configMaps.some((c) => c.name === "logging-graylog-configurator"));
     for (const cm of configMaps) {
@@ -149,6 +149,7 @@ describe("Graylog in the prod plan", () => {
       assert.doesNotMatch(text, /mock-password-/, `${cm.name} holds a generated password`);
       assert.ok(!text.includes(SECRET_PLACEHOLDER), `${cm.name} holds a Pulumi secret`);
       assert.doesNotMatch(text, /PRIVATE KEY/, `${cm.name} holds a private key`);
+      assert.doesNotMatch(text, /\$2[aby]\$\d\d\$/, `${cm.name} holds a bcrypt hash`);
     }
   });
 
