@@ -40,7 +40,7 @@ export function createCa(
 
 export interface LeafCertArgs {
   commonName: string;
-  dnsNames?: pulumi.Input<string>[];
+  dnsNames?: pulumi.Input<pulumi.Input<string>[]>;
   ipAddresses?: pulumi.Input<string>[];
 }
 

@@ -19,6 +19,13 @@ export function fakeIp(name: string): string {
   return `10.255.${(h >> 8) & 255}.${(h & 254) + 1}`;
 }
 
+/** 53 characters of bcrypt's alphabet, derived from a resource name. */
+function mockBcryptBody(name: string): string {
+  const alphabet = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  const bytes = createHash("sha512").update(name).digest();
+  return Array.from(bytes.subarray(0, 53), (b) => alphabet[b % 64]).join("");
+}
+
 type Computed = (name: string, inputs: Record<string, unknown>, region: string) => Record<string, unknown>;
 
 const computedByType: Record<string, Computed> = {
@@ -66,11 +73,17 @@ const computedByType: Record<string, Computed> = {
   }),
   "aws:route53/record:Record": (_name, inputs) => ({ fqdn: inputs.name }),
   // Recognisable, so a test that scans ConfigMaps or user-data for a generated password finds it.
-  "random:index/randomPassword:RandomPassword": (name) => ({ result: `mock-password-${name}` }),
+  // bcryptHash: bcrypt's shape (cost, 22 + 31 characters), derived from the name; not a real hash
+  // (test/logging/graylog/opensearch.test.ts checks a real one against its password).
+  "random:index/randomPassword:RandomPassword": (name) => ({
+    result: `mock-password-${name}`,
+    bcryptHash: `$2a$10$${mockBcryptBody(name)}`,
+  }),
   "aws:route53/zone:Zone": (name) => ({ zoneId: `Z${name.toUpperCase().replace(/[^A-Z0-9]/g, "")}` }),
   // Realistic PEM armour, so a test that scans user-data for key material would catch a leak.
   "tls:index/privateKey:PrivateKey": (name) => ({
     privateKeyPem: `-----BEGIN PRIVATE KEY-----\nMOCK-${name}\n-----END PRIVATE KEY-----\n`,
+    privateKeyPemPkcs8: `-----BEGIN PRIVATE KEY-----\nMOCK-${name}\n-----END PRIVATE KEY-----\n`,
     publicKeyPem: `-----BEGIN PUBLIC KEY-----\nMOCK-${name}\n-----END PUBLIC KEY-----\n`,
   }),
   "tls:index/certRequest:CertRequest": (name) => ({

@@ -10,6 +10,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { platformServiceLabels, type PlatformServiceArgs } from "../../apps";
+import { createCa, createLeafCert } from "../../common/pki";
 import { CONFIGURATOR_BUNDLE_KEY } from "./bundle";
 import { desiredStateDigest, graylogDesiredState, renderDesiredState } from "./desired";
 import {
@@ -25,6 +26,19 @@ import {
   labelsFor,
 } from "./layout";
 import { graylogNetworkPolicies } from "./network";
+import {
+  GRAYLOG_SEARCH_USER,
+  OPENSEARCH_ADMIN_FILES,
+  OPENSEARCH_SUBJECTS,
+  OPENSEARCH_TLS_FILES,
+  OPENSEARCH_YML,
+  SECURITY_FILES,
+  graylogOpenSearchUrl,
+  openSearchDnsNames,
+  publicSecurityFiles,
+  renderInternalUsers,
+  renderOpenSearchYml,
+} from "./opensearchSecurity";
 import { rootPasswordSha2 } from "./secrets";
 import { configuratorJobSpec, graylogStatefulSetSpec, openSearchStatefulSetSpec } from "./specs";
 import type { GraylogArgs } from "./types";
@@ -63,6 +77,68 @@ export class Graylog extends pulumi.ComponentResource {
       { parent: this },
     ).result;
 
+    // OpenSearch's own CA, its nodes' certificate (HTTP and transport), the security admin's
+    // certificate and Graylog's internal user (docs/logging.md, "OpenSearch: TLS and sign-in").
+    const searchCa = createCa(`${name}-opensearch`, this);
+    const searchNode = createLeafCert(
+      `${name}-opensearch-node`,
+      searchCa,
+      { commonName: OPENSEARCH_SUBJECTS.node.commonName, dnsNames: ns.apply(openSearchDnsNames) },
+      this,
+    );
+    const searchAdmin = createLeafCert(
+      `${name}-opensearch-admin`,
+      searchCa,
+      { commonName: OPENSEARCH_SUBJECTS.admin.commonName },
+      this,
+    );
+    const searchPassword = new random.RandomPassword(
+      `${name}-opensearch-password`,
+      { length: 32, special: false },
+      { parent: this },
+    );
+    const searchNodeSecret = new k8s.core.v1.Secret(
+      `${name}-opensearch-node`,
+      {
+        metadata: meta("opensearch"),
+        type: "Opaque",
+        stringData: pulumi.secret({
+          [OPENSEARCH_TLS_FILES.ca]: searchCa.cert.certPem,
+          [OPENSEARCH_TLS_FILES.cert]: searchNode.cert.certPem,
+          // The security plugin reads PKCS #8 keys only.
+          [OPENSEARCH_TLS_FILES.key]: searchNode.key.privateKeyPemPkcs8,
+          [SECURITY_FILES.internalUsers]: searchPassword.bcryptHash.apply(renderInternalUsers),
+        }),
+      },
+      { parent: this },
+    );
+    // For securityadmin.sh only (changes to the security index after its creation); no pod mounts it.
+    new k8s.core.v1.Secret(
+      `${name}-opensearch-admin`,
+      {
+        metadata: meta("opensearch-admin"),
+        type: "Opaque",
+        stringData: pulumi.secret({
+          [OPENSEARCH_ADMIN_FILES.ca]: searchCa.cert.certPem,
+          [OPENSEARCH_ADMIN_FILES.cert]: searchAdmin.cert.certPem,
+          [OPENSEARCH_ADMIN_FILES.key]: searchAdmin.key.privateKeyPemPkcs8,
+        }),
+      },
+      { parent: this },
+    );
+    const searchConfigFiles = {
+      [OPENSEARCH_YML]: renderOpenSearchYml({ nodes: args.search.nodes }),
+      ...publicSecurityFiles(),
+    };
+    const searchConfig = new k8s.core.v1.ConfigMap(
+      `${name}-opensearch-config`,
+      { metadata: meta("opensearch"), data: searchConfigFiles },
+      { parent: this },
+    );
+    const opensearchHosts = pulumi
+      .all([ns, searchPassword.result])
+      .apply(([n, password]) => graylogOpenSearchUrl(n, GRAYLOG_SEARCH_USER, password));
+
     const secret = new k8s.core.v1.Secret(
       `${name}-server`,
       {
@@ -70,13 +146,22 @@ export class Graylog extends pulumi.ComponentResource {
         type: "Opaque",
         stringData: pulumi.secret(
           pulumi
-            .all([passwordSecret, rootPassword, args.mongodb.uri, args.mongodb.caCertPem])
-            .apply(([pepper, root, uri, ca]) => ({
+            .all([
+              passwordSecret,
+              rootPassword,
+              args.mongodb.uri,
+              args.mongodb.caCertPem,
+              opensearchHosts,
+              searchCa.cert.certPem,
+            ])
+            .apply(([pepper, root, uri, ca, searchHosts, searchCaPem]) => ({
               [SECRET_KEYS.passwordSecret]: pepper,
               [SECRET_KEYS.rootPassword]: root,
               [SECRET_KEYS.rootPasswordSha2]: rootPasswordSha2(root),
               [SECRET_KEYS.mongodbUri]: uri,
               [SECRET_KEYS.mongodbCa]: ca,
+              [SECRET_KEYS.opensearchHosts]: searchHosts,
+              [SECRET_KEYS.opensearchCa]: searchCaPem,
             })),
         ),
       },
@@ -156,13 +241,21 @@ export class Graylog extends pulumi.ComponentResource {
       `${name}-opensearch`,
       {
         metadata: meta("opensearch", { name: "opensearch" }),
-        spec: openSearchStatefulSetSpec({
-          image: IMAGES.opensearch,
-          nodes: args.search.nodes,
-          storageGiB: args.search.storageGiB,
-          storageClass: args.storageClass,
-          resources: args.search.resources,
-        }),
+        spec: pulumi
+          .all([searchConfig.metadata.name, searchNodeSecret.metadata.name, searchNode.cert.certPem])
+          .apply(([configMap, nodeSecret, certPem]) =>
+            openSearchStatefulSetSpec({
+              image: IMAGES.opensearch,
+              nodes: args.search.nodes,
+              storageGiB: args.search.storageGiB,
+              storageClass: args.storageClass,
+              resources: args.search.resources,
+              configMap,
+              nodeSecret,
+              // The files are read at start only: new settings or a renewed certificate roll the pods.
+              configDigest: desiredStateDigest(JSON.stringify(searchConfigFiles) + certPem),
+            }),
+          ),
       },
       // The claim template cannot change in place; a new size is a volume expansion (docs/logging.md).
       { parent: this, dependsOn: searchServices, ignoreChanges: ["spec.volumeClaimTemplates"] },
@@ -174,8 +267,8 @@ export class Graylog extends pulumi.ComponentResource {
       {
         metadata: meta("graylog", { name: "graylog" }),
         spec: pulumi
-          .all([secret.metadata.name, args.kafka.clusterCaSecret, ns])
-          .apply(([secretName, kafkaCaSecret, n]) =>
+          .all([secret.metadata.name, args.kafka.clusterCaSecret])
+          .apply(([secretName, kafkaCaSecret]) =>
             graylogStatefulSetSpec({
               image: IMAGES.graylog,
               replicas: args.replicas,
@@ -185,7 +278,6 @@ export class Graylog extends pulumi.ComponentResource {
               secret: secretName,
               kafkaCaSecret,
               externalUri,
-              opensearchUrl: `http://${SERVICE_NAMES.opensearch}.${n}.svc.cluster.local:${OPENSEARCH_HTTP_PORT}`,
             }),
           ),
       },

@@ -50,6 +50,10 @@ export const SECRET_KEYS = {
   rootPassword: "root-password",
   mongodbUri: "mongodb-uri",
   mongodbCa: "mongodb-ca.crt",
+  /** Graylog's elasticsearch_hosts: the https URL with the OpenSearch user's credentials. */
+  opensearchHosts: "opensearch-hosts",
+  /** The CA of OpenSearch's certificates, added to Graylog's JVM truststore. */
+  opensearchCa: "opensearch-ca.crt",
 } as const;
 
 export const DESIRED_STATE_FILE = "desired-state.json";

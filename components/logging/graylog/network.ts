@@ -1,9 +1,9 @@
 /**
- * Who may reach Graylog's search backend: OpenSearch runs without its security plugin, so the
- * NetworkPolicies (enforced by the VPC CNI, components/kubernetes/addons) are its access
- * control: its HTTP port only from Graylog, its transport port only from the other OpenSearch
- * nodes. Graylog's own port is open in-cluster (the HAProxy tier, the configurator); sign-in is
- * required there.
+ * Who may reach Graylog's search backend. OpenSearch authenticates every request itself (TLS and
+ * its security plugin, opensearchSecurity.ts); the NetworkPolicies (enforced by the VPC CNI,
+ * components/kubernetes/addons) narrow who can even connect: its HTTP port only from Graylog, its
+ * transport port only from the other OpenSearch nodes. Graylog's own port is open in-cluster (the
+ * HAProxy tier, the configurator); sign-in is required there.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import { OPENSEARCH_HTTP_PORT, OPENSEARCH_TRANSPORT_PORT, labelsFor } from "./layout";

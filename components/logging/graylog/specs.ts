@@ -19,6 +19,15 @@ import {
   UIDS,
   labelsFor,
 } from "./layout";
+import {
+  OPENSEARCH_CERTS_DIR,
+  OPENSEARCH_CONFIG_DIR,
+  OPENSEARCH_SECURITY_DIR,
+  OPENSEARCH_TLS_FILES,
+  OPENSEARCH_YML,
+  PUBLIC_SECURITY_FILES,
+  SECURITY_FILES,
+} from "./opensearchSecurity";
 
 type StatefulSetSpec = k8s.types.input.apps.v1.StatefulSetSpec;
 type Resources = { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
@@ -87,35 +96,50 @@ export interface OpenSearchSpecInput {
   storageGiB: number;
   storageClass: string;
   resources: Resources;
+  /** ConfigMap with opensearch.yml and the security files that hold no secret. */
+  configMap: string;
+  /** Secret with the node's certificate, key, the CA and internal_users.yml. */
+  nodeSecret: string;
+  /** Digest of what the pods read at start (configuration, certificate): a change rolls them. */
+  configDigest: string;
 }
 
-/** Pod names of the OpenSearch StatefulSet: the initial cluster-manager nodes. */
-export const openSearchPodNames = (nodes: number): string[] =>
-  Array.from({ length: nodes }, (_, i) => `opensearch-${i}`);
+export { openSearchPodNames } from "./opensearchSecurity";
+
+/**
+ * Ready once the security plugin is UP (its index exists, so the cluster has formed); its health
+ * endpoint answers without credentials. curl checks the certificate against the CA for the
+ * Service name, resolved to this pod.
+ */
+const securityHealthCheck = [
+  "/bin/sh",
+  "-c",
+  `curl -sS --max-time 4 --cacert ${OPENSEARCH_CONFIG_DIR}/${OPENSEARCH_CERTS_DIR}/${OPENSEARCH_TLS_FILES.ca} ` +
+    `--resolve ${SERVICE_NAMES.opensearch}:${OPENSEARCH_HTTP_PORT}:127.0.0.1 ` +
+    `https://${SERVICE_NAMES.opensearch}:${OPENSEARCH_HTTP_PORT}/_plugins/_security/health | grep -q '"status":"UP"'`,
+];
 
 export function openSearchStatefulSetSpec(i: OpenSearchSpecInput): StatefulSetSpec {
   const labels = labelsFor("opensearch");
   const heap = heapMiB(i.resources.limits.memory);
   const env: Record<string, string> = {
-    "cluster.name": "switchyard-graylog",
-    "discovery.seed_hosts": SERVICE_NAMES.opensearchPods,
-    "cluster.initial_cluster_manager_nodes": openSearchPodNames(i.nodes).join(","),
-    "network.host": "0.0.0.0",
-    // Graylog creates its indices itself, with its own templates.
-    "action.auto_create_index": "false",
-    // No vm.max_map_count tuning (a privileged init container): niofs instead of mmapfs.
-    "node.store.allow_mmap": "false",
-    // Isolation by NetworkPolicy (only Graylog reaches 9200, only OpenSearch 9300): docs/logging.md.
-    DISABLE_SECURITY_PLUGIN: "true",
+    // The security plugin stays on; its demo installer (demo certificates, demo users, and since
+    // 2.12 a required OPENSEARCH_INITIAL_ADMIN_PASSWORD) does not run: our files replace it.
     DISABLE_INSTALL_DEMO_CONFIG: "true",
     OPENSEARCH_JAVA_OPTS: `-Xms${heap}m -Xmx${heap}m`,
   };
+  const configFile = (file: string, dir: string) => ({
+    name: "config",
+    mountPath: `${dir}/${file}`,
+    subPath: file,
+    readOnly: true,
+  });
   return {
     ...statefulSetBase(SERVICE_NAMES.opensearchPods, i.nodes, labels),
     // All nodes at once at creation: discovery needs the initial cluster-manager nodes up together.
     podManagementPolicy: "Parallel",
     template: {
-      metadata: { labels },
+      metadata: { labels, annotations: { "switchyard.io/config-digest": i.configDigest } },
       spec: {
         automountServiceAccountToken: false,
         securityContext: podSecurity(UIDS.opensearch),
@@ -136,7 +160,7 @@ export function openSearchStatefulSetSpec(i: OpenSearchSpecInput): StatefulSetSp
             resources: i.resources,
             // Ready once this node is part of a cluster that answers; yellow is enough to index.
             readinessProbe: {
-              httpGet: { path: "/_cluster/health?local=true", port: "http" },
+              exec: { command: securityHealthCheck },
               periodSeconds: 10,
               timeoutSeconds: 5,
               failureThreshold: 3,
@@ -149,7 +173,41 @@ export function openSearchStatefulSetSpec(i: OpenSearchSpecInput): StatefulSetSp
               failureThreshold: 6,
             },
             securityContext: noEscalation,
-            volumeMounts: [{ name: "data", mountPath: OPENSEARCH_DATA }],
+            volumeMounts: [
+              { name: "data", mountPath: OPENSEARCH_DATA },
+              configFile(OPENSEARCH_YML, OPENSEARCH_CONFIG_DIR),
+              ...PUBLIC_SECURITY_FILES.map((f) => configFile(f, OPENSEARCH_SECURITY_DIR)),
+              {
+                name: "node-tls",
+                mountPath: `${OPENSEARCH_CONFIG_DIR}/${OPENSEARCH_CERTS_DIR}`,
+                readOnly: true,
+              },
+              {
+                name: "internal-users",
+                mountPath: `${OPENSEARCH_SECURITY_DIR}/${SECURITY_FILES.internalUsers}`,
+                subPath: SECURITY_FILES.internalUsers,
+                readOnly: true,
+              },
+            ],
+          },
+        ],
+        volumes: [
+          { name: "config", configMap: { name: i.configMap } },
+          {
+            name: "node-tls",
+            secret: {
+              secretName: i.nodeSecret,
+              defaultMode: 0o440,
+              items: Object.values(OPENSEARCH_TLS_FILES).map((f) => ({ key: f, path: f })),
+            },
+          },
+          {
+            name: "internal-users",
+            secret: {
+              secretName: i.nodeSecret,
+              defaultMode: 0o440,
+              items: [{ key: SECURITY_FILES.internalUsers, path: SECURITY_FILES.internalUsers }],
+            },
           },
         ],
       },
@@ -164,17 +222,29 @@ export interface GraylogSpecInput {
   journalGiB: number;
   storageClass: string;
   resources: Resources;
-  /** The Secret with password_secret, root_password_sha2, the MongoDB URI and its CA. */
+  /**
+   * The Secret with password_secret, root_password_sha2, the MongoDB URI and its CA, and
+   * OpenSearch's URL with Graylog's credentials and its CA.
+   */
   secret: string;
   /** Strimzi's cluster CA Secret (key ca.crt), for the Kafka input's PEM truststore. */
   kafkaCaSecret: string;
   /** https://<host>/ when routed through the HAProxy tier; http://localhost:9000/ otherwise. */
   externalUri: string;
-  opensearchUrl: string;
 }
 
-/** The JVM truststore built at start: the JDK's CAs plus the MongoDB CA (TLS to the replica set). */
+/**
+ * The JVM truststore built at start: the JDK's CAs plus the MongoDB CA (TLS to the replica set)
+ * and OpenSearch's CA. Graylog's OpenSearch client trusts what the JVM's default trust manager
+ * trusts (graylog2-server: CustomCAX509TrustManager adds its own CA, used by Data Node only).
+ */
 const TRUSTSTORE = "/truststore/cacerts";
+const TRUSTED_CAS_DIR = "/trusted-cas";
+/** Alias in the truststore and key in the Graylog Secret of each CA Graylog's JVM trusts. */
+const TRUSTED_CAS: [string, string][] = [
+  ["switchyard-mongodb-ca", SECRET_KEYS.mongodbCa],
+  ["switchyard-opensearch-ca", SECRET_KEYS.opensearchCa],
+];
 
 export function graylogStatefulSetSpec(i: GraylogSpecInput): StatefulSetSpec {
   const labels = labelsFor("graylog");
@@ -182,7 +252,6 @@ export function graylogStatefulSetSpec(i: GraylogSpecInput): StatefulSetSpec {
   const settings: Record<string, string> = {
     GRAYLOG_HTTP_BIND_ADDRESS: `0.0.0.0:${GRAYLOG_PORT}`,
     GRAYLOG_HTTP_EXTERNAL_URI: i.externalUri,
-    GRAYLOG_ELASTICSEARCH_HOSTS: i.opensearchUrl,
     GRAYLOG_ROOT_USERNAME: ROOT_USERNAME,
     GRAYLOG_NODE_ID_FILE: GRAYLOG_PATHS.nodeIdFile,
     GRAYLOG_MESSAGE_JOURNAL_DIR: GRAYLOG_PATHS.data,
@@ -214,9 +283,15 @@ export function graylogStatefulSetSpec(i: GraylogSpecInput): StatefulSetSpec {
             command: [
               "/bin/sh",
               "-c",
-              `cp "$JAVA_HOME/lib/security/cacerts" ${TRUSTSTORE} && chmod 0600 ${TRUSTSTORE} && ` +
-                `keytool -importcert -noprompt -alias switchyard-mongodb-ca -file /mongodb/${SECRET_KEYS.mongodbCa} ` +
-                `-keystore ${TRUSTSTORE} -storetype PKCS12 -storepass changeit`,
+              [
+                `cp "$JAVA_HOME/lib/security/cacerts" ${TRUSTSTORE}`,
+                `chmod 0600 ${TRUSTSTORE}`,
+                ...TRUSTED_CAS.map(
+                  ([alias, key]) =>
+                    `keytool -importcert -noprompt -alias ${alias} -file ${TRUSTED_CAS_DIR}/${key} ` +
+                    `-keystore ${TRUSTSTORE} -storetype PKCS12 -storepass changeit`,
+                ),
+              ].join(" && "),
             ],
             resources: {
               requests: { cpu: "100m", memory: "128Mi" },
@@ -225,7 +300,7 @@ export function graylogStatefulSetSpec(i: GraylogSpecInput): StatefulSetSpec {
             securityContext: { ...noEscalation, readOnlyRootFilesystem: true },
             volumeMounts: [
               { name: "truststore", mountPath: "/truststore" },
-              { name: "mongodb-ca", mountPath: "/mongodb", readOnly: true },
+              { name: "trusted-cas", mountPath: TRUSTED_CAS_DIR, readOnly: true },
             ],
           },
         ],
@@ -246,6 +321,7 @@ export function graylogStatefulSetSpec(i: GraylogSpecInput): StatefulSetSpec {
               secretEnv("GRAYLOG_PASSWORD_SECRET", i.secret, SECRET_KEYS.passwordSecret),
               secretEnv("GRAYLOG_ROOT_PASSWORD_SHA2", i.secret, SECRET_KEYS.rootPasswordSha2),
               secretEnv("GRAYLOG_MONGODB_URI", i.secret, SECRET_KEYS.mongodbUri),
+              secretEnv("GRAYLOG_ELASTICSEARCH_HOSTS", i.secret, SECRET_KEYS.opensearchHosts),
             ],
             ports: [{ name: "http", containerPort: GRAYLOG_PORT, protocol: "TCP" }],
             resources: i.resources,
@@ -270,10 +346,10 @@ export function graylogStatefulSetSpec(i: GraylogSpecInput): StatefulSetSpec {
         volumes: [
           { name: "truststore", emptyDir: { medium: "Memory", sizeLimit: "8Mi" } },
           {
-            name: "mongodb-ca",
+            name: "trusted-cas",
             secret: {
               secretName: i.secret,
-              items: [{ key: SECRET_KEYS.mongodbCa, path: SECRET_KEYS.mongodbCa }],
+              items: TRUSTED_CAS.map(([, key]) => ({ key, path: key })),
             },
           },
           {

@@ -1,12 +1,24 @@
 /** Graylog in prod's offline plan (Pulumi mocks): what reaches the cluster, and what stays put on an update. */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { parse } from "yaml";
+import { openSearchDnsNames } from "../../../components/logging/graylog/opensearchSecurity";
 import { rootPasswordSha2 } from "../../../components/logging/graylog/secrets";
 import { SECRET_PLACEHOLDER } from "../../../scripts/lib/evaluate";
+import { autoName, mockResource } from "../../../scripts/lib/mocks";
 import { byName, descendantsOf, ofType, planStack, planVariant, type Plan } from "../../helpers/plan";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- planned inputs are free-form
 type Json = any;
+
+/** The certificate the mock provider returns for a SelfSignedCert of that name. */
+const certPem = (name: string) =>
+  (
+    mockResource(
+      { type: "tls:index/selfSignedCert:SelfSignedCert", name, inputs: {}, custom: true } as never,
+      "eu-west-1",
+    ).state as Json
+  ).certPem;
 
 const kind = (type: string) => type.split(":").pop();
 
@@ -79,16 +91,57 @@ describe("Graylog in the prod plan", () => {
     for (const w of workloads) {
       for (const c of (w.inputs.spec as Json).template.spec.containers as Json[]) {
         for (const e of c.env as Json[]) {
-          if (/PASSWORD|SECRET|MONGODB_URI/.test(e.name) && !e.name.endsWith("JAVA_OPTS"))
+          if (/PASSWORD|SECRET|MONGODB_URI|ELASTICSEARCH_HOSTS/.test(e.name) && !e.name.endsWith("JAVA_OPTS"))
             assert.ok(e.valueFrom?.secretKeyRef, `${w.name}/${c.name} ${e.name} comes from a Secret`);
         }
       }
     }
-    const secret = byName(plan, "kubernetes:core/v1:Secret", "logging-graylog-server");
-    assert.equal(secret.inputs.stringData, SECRET_PLACEHOLDER, "the whole stringData is a Pulumi secret");
+    for (const name of [
+      "logging-graylog-server",
+      "logging-graylog-opensearch-node",
+      "logging-graylog-opensearch-admin",
+    ]) {
+      const secret = byName(plan, "kubernetes:core/v1:Secret", name);
+      assert.equal(
+        secret.inputs.stringData,
+        SECRET_PLACEHOLDER,
+        `${name}: the whole stringData is a Pulumi secret`,
+      );
+    }
   });
 
-  test("no ConfigMap of the stack holds a password, a key or a Pulumi secret", () => {
+  test("OpenSearch runs with its security plugin, TLS from its own CA, and Graylog reaches it over https", () => {
+    const os = byName(plan, "kubernetes:apps/v1:StatefulSet", "logging-graylog-opensearch");
+    const pod = (os.inputs.spec as Json).template.spec;
+    const env = pod.containers[0].env as Json[];
+    assert.ok(
+      !env.some((e) => e.name === "DISABLE_SECURITY_PLUGIN" || e.name === "plugins.security.disabled"),
+    );
+    const cm = byName(plan, "kubernetes:core/v1:ConfigMap", "logging-graylog-opensearch-config");
+    const settings = parse((cm.inputs.data as Json)["opensearch.yml"]);
+    assert.equal(settings["plugins.security.ssl.http.enabled"], true);
+    assert.deepEqual(settings["cluster.initial_cluster_manager_nodes"], [
+      "opensearch-0",
+      "opensearch-1",
+      "opensearch-2",
+    ]);
+    byName(plan, "kubernetes:core/v1:Secret", "logging-graylog-opensearch-node");
+    const tls = pod.volumes.find((v: Json) => v.name === "node-tls");
+    assert.equal(
+      tls.secret.secretName,
+      autoName("kubernetes:core/v1:Secret", "logging-graylog-opensearch-node"),
+    );
+    const csr = byName(plan, "tls:index/certRequest:CertRequest", "logging-graylog-opensearch-node");
+    assert.deepEqual(csr.inputs.dnsNames, openSearchDnsNames("logging"));
+    byName(plan, "tls:index/selfSignedCert:SelfSignedCert", "logging-graylog-opensearch-ca");
+    assert.equal(
+      byName(plan, "tls:index/locallySignedCert:LocallySignedCert", "logging-graylog-opensearch-node").inputs
+        .caCertPem,
+      certPem("logging-graylog-opensearch-ca"),
+    );
+  });
+
+  test("no ConfigMap of the stack holds a password, a hash, a key or a Pulumi secret", () => {
     const configMaps = ofType(plan, "kubernetes:core/v1:ConfigMap");
     assert.ok(configMaps.some((c) => c.name === "logging-graylog-configurator"));
     for (const cm of configMaps) {
@@ -96,6 +149,7 @@ describe("Graylog in the prod plan", () => {
       assert.doesNotMatch(text, /mock-password-/, `${cm.name} holds a generated password`);
       assert.ok(!text.includes(SECRET_PLACEHOLDER), `${cm.name} holds a Pulumi secret`);
       assert.doesNotMatch(text, /PRIVATE KEY/, `${cm.name} holds a private key`);
+      assert.doesNotMatch(text, /\$2[aby]\$\d\d\$/, `${cm.name} holds a bcrypt hash`);
     }
   });
 
@@ -178,13 +232,14 @@ describe("Graylog's secrets across updates", () => {
     const a = generated(first);
     assert.deepEqual(Object.keys(a).sort(), [
       "urn:pulumi:prod::switchyard::switchyard:data:MongoReplicaSet$random:index/randomPassword:RandomPassword::mongodb-credentials-service-graylog",
+      "urn:pulumi:prod::switchyard::switchyard:logging:Graylog$random:index/randomPassword:RandomPassword::logging-graylog-opensearch-password",
       "urn:pulumi:prod::switchyard::switchyard:logging:Graylog$random:index/randomPassword:RandomPassword::logging-graylog-password-secret",
       "urn:pulumi:prod::switchyard::switchyard:logging:Graylog$random:index/randomPassword:RandomPassword::logging-graylog-root-password",
     ]);
     assert.deepEqual(generated(second), a);
     for (const inputs of Object.values(a)) assert.equal((inputs as Json).keepers, undefined);
     assert.ok(
-      ((a as Json)[Object.keys(a)[1]].length as number) >= 64,
+      ((a as Json)[Object.keys(a).find((k) => k.endsWith("password-secret"))!].length as number) >= 64,
       "password_secret: at least 64 characters",
     );
   });

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { graylogNetworkPolicies } from "../../../components/logging/graylog/network";
+import { parse } from "yaml";
+import { renderOpenSearchYml } from "../../../components/logging/graylog/opensearchSecurity";
 import {
   configuratorJobSpec,
   graylogStatefulSetSpec,
@@ -29,11 +31,16 @@ describe("Graylog and OpenSearch specs", () => {
       storageGiB: 200,
       storageClass: "gp3",
       resources,
+      configMap: "os-config",
+      nodeSecret: "os-node",
+      configDigest: "d1",
     }) as Json;
     const c = spec.template.spec.containers[0];
     const e = env(c);
-    assert.equal(e["cluster.initial_cluster_manager_nodes"], openSearchPodNames(3).join(","));
-    assert.equal(e["node.store.allow_mmap"], "false");
+    const settings = parse(renderOpenSearchYml({ nodes: 3 }));
+    assert.deepEqual(settings["cluster.initial_cluster_manager_nodes"], openSearchPodNames(3));
+    assert.deepEqual(openSearchPodNames(3), ["opensearch-0", "opensearch-1", "opensearch-2"]);
+    assert.equal(settings["node.store.allow_mmap"], false);
     assert.equal(e.OPENSEARCH_JAVA_OPTS, "-Xms2048m -Xmx2048m");
     assert.equal(spec.podManagementPolicy, "Parallel");
     assert.deepEqual(
@@ -54,13 +61,17 @@ describe("Graylog and OpenSearch specs", () => {
       secret: "graylog-secret",
       kafkaCaSecret: "logs-cluster-ca-cert",
       externalUri: "https://logs.example.com/",
-      opensearchUrl: "http://opensearch:9200",
     }) as Json;
     const c = spec.template.spec.containers[0];
     assert.match(c.command.join(" "), /HOSTNAME##\*-.*= 0.*GRAYLOG_IS_LEADER=true.*GRAYLOG_IS_LEADER=false/);
     const e = env(c);
     assert.equal(e.GRAYLOG_HTTP_EXTERNAL_URI, "https://logs.example.com/");
-    for (const key of ["GRAYLOG_PASSWORD_SECRET", "GRAYLOG_ROOT_PASSWORD_SHA2", "GRAYLOG_MONGODB_URI"])
+    for (const key of [
+      "GRAYLOG_PASSWORD_SECRET",
+      "GRAYLOG_ROOT_PASSWORD_SHA2",
+      "GRAYLOG_MONGODB_URI",
+      "GRAYLOG_ELASTICSEARCH_HOSTS",
+    ])
       assert.equal(e[key].secretKeyRef.name, "graylog-secret", key);
     assert.match(
       e.GRAYLOG_SERVER_JAVA_OPTS,
@@ -68,6 +79,12 @@ describe("Graylog and OpenSearch specs", () => {
     );
     const init = spec.template.spec.initContainers[0];
     assert.match(init.command.join(" "), /keytool -importcert .*mongodb-ca\.crt/);
+    assert.match(init.command.join(" "), /keytool -importcert .*opensearch-ca\.crt/);
+    const cas = spec.template.spec.volumes.find((v: Json) => v.name === "trusted-cas");
+    assert.deepEqual(
+      cas.secret.items.map((i: Json) => i.key),
+      ["mongodb-ca.crt", "opensearch-ca.crt"],
+    );
     const kafkaCa = spec.template.spec.volumes.find((v: Json) => v.name === "kafka-ca");
     assert.equal(kafkaCa.secret.secretName, "logs-cluster-ca-cert");
     assert.equal(e.GRAYLOG_MESSAGE_JOURNAL_MAX_SIZE, "18gb", "below the 20 GiB volume");
