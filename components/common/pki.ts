@@ -40,8 +40,8 @@ export function createCa(
 
 export interface LeafCertArgs {
   commonName: string;
-  dnsNames?: pulumi.Input<string>[];
-  ipAddresses?: pulumi.Input<string>[];
+  dnsNames?: pulumi.Input<pulumi.Input<string>[]>;
+  ipAddresses?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 export interface LeafCert {

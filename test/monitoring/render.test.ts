@@ -111,15 +111,27 @@ describe("Grafana provisioning", () => {
         {
           uid: DATASOURCE_UIDS.platform,
           name: "InfluxDB",
-          url: "http://i",
+          url: "https://i",
           database: "telegraf",
           user: "g",
           password: "p",
           isDefault: true,
+          caCertPem: "PEM-OF-THE-CA",
         },
       ]),
-    ) as { apiVersion: number; datasources: { uid: string; jsonData: { version: string } }[] };
+    ) as {
+      apiVersion: number;
+      datasources: {
+        uid: string;
+        jsonData: { version: string; tlsAuthWithCACert: boolean; tlsSkipVerify: boolean };
+        secureJsonData: { tlsCACert: string };
+      }[];
+    };
     assert.equal(ds.apiVersion, 1);
+    // Grafana verifies InfluxDB's certificate against the monitoring CA.
+    assert.equal(ds.datasources[0].jsonData.tlsAuthWithCACert, true);
+    assert.equal(ds.datasources[0].jsonData.tlsSkipVerify, false);
+    assert.equal(ds.datasources[0].secureJsonData.tlsCACert, "PEM-OF-THE-CA");
     assert.equal(ds.datasources[0].uid, DATASOURCE_UIDS.platform);
     assert.equal(ds.datasources[0].jsonData.version, "InfluxQL");
   });
