@@ -92,6 +92,7 @@ const monitoring = config.monitoring.enabled
           "edge",
           "etcd",
           ...(config.databases.mysql.enabled ? (["mysql"] as const) : []),
+          ...(config.databases.mongodb.enabled ? (["mongodb"] as const) : []),
         ]),
         // Grafana's SNS contact point publishes through an IRSA role of its service account.
         serviceAccountRoles: {
@@ -103,7 +104,9 @@ const monitoring = config.monitoring.enabled
           writers: {
             haproxy: securityGroups.ids.haproxy,
             etcd: securityGroups.ids.etcd,
-            ...(config.databases.mysql.enabled ? { databases: securityGroups.ids.databases } : {}),
+            ...(config.databases.mysql.enabled || config.databases.mongodb.enabled
+              ? { databases: securityGroups.ids.databases }
+              : {}),
           },
         },
       },
@@ -185,6 +188,7 @@ const mongodb = databases.mongodb.enabled
       {
         ...dataArgs,
         config: databases.mongodb,
+        metrics: monitoring?.hostMetrics,
         // Graylog keeps its state in a database of its own on the replica set.
         serviceUsers: config.logging.enabled ? [GRAYLOG_MONGODB_USER] : [],
       },
@@ -342,6 +346,7 @@ export const mongodbSecretName = mongodb?.secretName ?? "";
 export const mongodbCaCertPem = mongodb?.caCertPem ?? "";
 // Monitoring: see components/contract/exports.ts (MonitoringExports) and docs/exports.md.
 export const metricsWriteUrl = monitoring?.influxUrl;
+export const metricsCaCertPem = monitoring?.influxCaCertPem;
 export const metricsAppsDatabase = monitoring?.appsDatabase;
 export const metricsAppsWriteUsername = monitoring?.appsWriteUsername;
 export const metricsAppsWritePassword = monitoring?.appsWritePassword;

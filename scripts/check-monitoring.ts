@@ -3,7 +3,7 @@
  *
  * Plans the stack offline, takes the InfluxDB configuration, setup script, dashboards and alert
  * rules the monitoring component renders (its ConfigMaps), and runs them against a real InfluxDB
- * 1.x on loopback: the setup script creates the databases and users, synthetic points shaped like
+ * 1.x on loopback, over HTTPS with a test certificate (plain HTTP must be refused): the setup script creates the databases and users, synthetic points shaped like
  * Telegraf's are written as the write-only telegraf user, and every panel and rule query runs as
  * Grafana's read-only user. Ends with one JSON line of the figures; stops what it started.
  */
@@ -23,7 +23,14 @@ import {
   panelRange,
   ruleQueries,
 } from "./lib/monitoring/grafana";
-import { query, runSetupScript, startInfluxd, write, type Influxd } from "./lib/monitoring/influxd";
+import {
+  query,
+  refusesUntrusted,
+  runSetupScript,
+  startInfluxd,
+  write,
+  type Influxd,
+} from "./lib/monitoring/influxd";
 import { synthesize } from "./lib/monitoring/synthetic";
 import { readStackConfig } from "./lib/stackConfig";
 
@@ -76,9 +83,13 @@ async function main(): Promise<number> {
     const passwords = Object.fromEntries(
       (Object.keys(INFLUX_USERS) as InfluxUser[]).map((u) => [u, randomBytes(16).toString("hex")]),
     ) as Record<InfluxUser, string>;
+    // HTTPS only: plain HTTP and a client without the CA get nothing.
+    const refused = await refusesUntrusted(influx);
+    if (!refused.plainHttp || !refused.publicRoots)
+      throw new Error(`InfluxDB answered an untrusted client: ${JSON.stringify(refused)}`);
     runSetupScript(
       setup,
-      influx.port,
+      influx,
       Object.fromEntries(Object.entries(passwords).map(([u, p]) => [passwordEnv(u as InfluxUser), p])),
     );
     const as = (u: InfluxUser) => ({ user: INFLUX_USERS[u].name, password: passwords[u] });
@@ -89,7 +100,7 @@ async function main(): Promise<number> {
       `GRANT WRITE ON "${goodDb}" TO "${INFLUX_USERS.telegraf.name}"`,
       `GRANT READ ON "${goodDb}" TO "${INFLUX_USERS.grafana.name}"`,
     ])
-      await query(influx.port, as("admin"), "", statement);
+      await query(influx, as("admin"), "", statement);
 
     const now = Math.floor(Date.now() / 1000);
     const apps = Object.entries(cfg.apps).map(([app, a]) => ({
@@ -103,15 +114,15 @@ async function main(): Promise<number> {
       restartsPerDay: cfg.monitoring.alerts.restartsPerDay,
       replicaLagSeconds: cfg.monitoring.alerts.replicaLagSeconds,
     });
-    await write(influx.port, as("telegraf"), badDb, data.bad);
-    await write(influx.port, as("telegraf"), goodDb, data.good);
+    await write(influx, as("telegraf"), badDb, data.bad);
+    await write(influx, as("telegraf"), goodDb, data.good);
     const grafana = as("grafana");
 
     const panels = panelQueries(dashboards);
     const panelResults = [];
     for (const p of panels) {
       const text = panelQueryText(p, panelRange(dashboards, p.dashboard));
-      const series = await query(influx.port, grafana, badDb, text);
+      const series = await query(influx, grafana, badDb, text);
       panelResults.push({
         dashboard: p.dashboard,
         panel: p.panel,
@@ -129,8 +140,8 @@ async function main(): Promise<number> {
         throw new Error(
           `no synthetic bad series for rule ${r.uid}: add one to scripts/lib/monitoring/synthetic.ts`,
         );
-      const bad = evaluateRule(r, await query(influx.port, grafana, badDb, r.query));
-      const good = evaluateRule(r, await query(influx.port, grafana, goodDb, r.query));
+      const bad = evaluateRule(r, await query(influx, grafana, badDb, r.query));
+      const good = evaluateRule(r, await query(influx, grafana, goodDb, r.query));
       const firesOnBad =
         bad.firing.length === expected.length &&
         expected.every((e) => bad.firing.some((f) => sameTags(f, e)));

@@ -41,7 +41,7 @@ export function createCa(
 export interface LeafCertArgs {
   commonName: string;
   dnsNames?: pulumi.Input<pulumi.Input<string>[]>;
-  ipAddresses?: pulumi.Input<string>[];
+  ipAddresses?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 export interface LeafCert {

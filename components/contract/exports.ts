@@ -56,8 +56,10 @@ export interface RoutingExports {
 
 /** Monitoring (components/monitoring): where apps write their own metrics, and Grafana. */
 export interface MonitoringExports {
-  /** In-cluster InfluxDB URL (InfluxDB 1.x HTTP API: POST /write?db=...&precision=s). */
+  /** In-cluster InfluxDB URL, HTTPS (InfluxDB 1.x HTTP API: POST /write?db=...&precision=s). */
   metricsWriteUrl: string;
+  /** CA certificate (public) of InfluxDB's certificate: the app's client trusts it. */
+  metricsCaCertPem: string;
   /** The database apps write to (Grafana reads it as the "InfluxDB (apps)" datasource). */
   metricsAppsDatabase: string;
   /** A user that may only write to that database. */
@@ -169,6 +171,7 @@ export const STACK_EXPORTS = {
   mongodbSecretName: { shape: "string", ...exported },
   mongodbCaCertPem: { shape: "string", ...exported },
   metricsWriteUrl: { shape: "string", ...exported },
+  metricsCaCertPem: { shape: "string", ...exported },
   metricsAppsDatabase: { shape: "string", ...exported },
   metricsAppsWriteUsername: { shape: "string", ...exported },
   metricsAppsWritePassword: { shape: "string", ...exported, secret: true },

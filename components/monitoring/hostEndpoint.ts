@@ -18,6 +18,7 @@ export function createHostEndpoint(
   args: HostEndpointArgs,
   parent: pulumi.Resource,
 ): pulumi.Output<string> {
+  // Returns the load balancer's DNS name (the hosts' URL and a name in InfluxDB's certificate).
   new k8s.core.v1.Service(
     `${name}-influxdb-hosts`,
     {
@@ -58,11 +59,12 @@ export function createHostEndpoint(
         id: "influxdb",
         port: INFLUXDB_PORT,
         nodePort: INFLUXDB_NODE_PORT,
-        healthCheck: { protocol: "HTTP", path: "/ping", matcher: "204", port: "traffic-port" },
+        // InfluxDB answers HTTPS only; the NLB's HTTPS check does not verify the certificate.
+        healthCheck: { protocol: "HTTPS", path: "/ping", matcher: "204", port: "traffic-port" },
       },
     ],
     args,
     parent,
   );
-  return pulumi.interpolate`http://${dnsName}:${INFLUXDB_PORT}`;
+  return dnsName;
 }

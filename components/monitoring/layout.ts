@@ -50,6 +50,30 @@ export type InfluxUser = keyof typeof INFLUX_USERS;
 
 export const DATASOURCE_UIDS = { platform: "switchyard-influxdb", apps: "switchyard-influxdb-apps" } as const;
 
+/**
+ * InfluxDB serves HTTPS only, with a certificate of the monitoring CA: its key and certificate in
+ * a Kubernetes Secret (tls.key, tls.crt, ca.crt) mounted here; clients trust ca.crt alone.
+ */
+export const INFLUXDB_TLS = {
+  dir: "/etc/influxdb-tls",
+  cert: "tls.crt",
+  key: "tls.key",
+  ca: "ca.crt",
+} as const;
+/** Where the in-cluster Telegrafs and the setup Job find InfluxDB's CA (ca.crt of that Secret only). */
+export const INFLUXDB_CA_MOUNT = "/etc/influxdb-ca";
+
+/** The names a pod may use for InfluxDB's Service: every one is in its certificate. */
+export function influxServiceDnsNames(namespace: string): string[] {
+  const base = SERVICE_NAMES.influxdb;
+  return [base, `${base}.${namespace}`, `${base}.${namespace}.svc`, `${base}.${namespace}.svc.cluster.local`];
+}
+
 export function influxServiceUrl(namespace: string): string {
-  return `http://${SERVICE_NAMES.influxdb}.${namespace}.svc.cluster.local:${INFLUXDB_PORT}`;
+  return `https://${SERVICE_NAMES.influxdb}.${namespace}.svc.cluster.local:${INFLUXDB_PORT}`;
+}
+
+/** The hosts' write URL through the internal metrics load balancer (its name is in the certificate). */
+export function influxHostUrl(dnsName: string): string {
+  return `https://${dnsName}:${INFLUXDB_PORT}`;
 }

@@ -94,10 +94,14 @@ export const MEASUREMENTS = {
       "threads_connected",
     ],
   },
+  /**
+   * mongodb input: serverStatus and, on a replica-set member, replSetGetStatus (`node_type` PRI
+   * or SEC, `rs_name`); `repl_lag` is seconds behind the primary, `hostname` the server address.
+   */
   mongodb: {
     plugin: "mongodb",
-    tags: ["host", "hostname"],
-    fields: ["connections_current", "repl_lag"],
+    tags: ["host", "hostname", "node_type", "rs_name"],
+    fields: ["connections_current", "repl_lag", "repl_state"],
   },
   /** diskio: cumulative operation counters per block device. */
   diskio: {

@@ -43,13 +43,17 @@ import {
   IMAGES,
   INFLUX_USERS,
   INFLUXDB_PORT,
+  INFLUXDB_TLS,
   SERVICE_NAMES,
+  influxHostUrl,
+  influxServiceDnsNames,
   influxServiceUrl,
   type InfluxUser,
 } from "./layout";
 import type { MonitoringArgs } from "./types";
 import { TELEGRAF_HOST, type HostMetricsTarget } from "../common/host/telegraf";
 import { createHostEndpoint } from "./hostEndpoint";
+import { createCa, createLeafCert } from "../common/pki";
 import { platformServiceLabels, type PlatformServiceArgs } from "../apps";
 import { createServiceAccountRole } from "../kubernetes";
 
@@ -76,8 +80,10 @@ const KUBERNETES_SOURCES = [
 ] as const;
 
 export class Monitoring extends pulumi.ComponentResource {
-  /** In-cluster InfluxDB URL (apps write their own metrics here). */
+  /** In-cluster InfluxDB URL, HTTPS (apps write their own metrics here). */
   readonly influxUrl: pulumi.Output<string>;
+  /** The CA InfluxDB's certificate is signed by: what its clients trust. */
+  readonly influxCaCertPem: pulumi.Output<string>;
   /** The apps' database and its write-only user. */
   readonly appsDatabase: string;
   readonly appsWriteUsername: string;
@@ -104,6 +110,40 @@ export class Monitoring extends pulumi.ComponentResource {
     ) as Record<InfluxUser, pulumi.Output<string>>;
     const grafanaAdminPassword = password("grafana-admin");
 
+    // The hosts' path to InfluxDB (an internal NLB), first: its name goes into the certificate.
+    const hostDnsName = args.hostEndpoint
+      ? createHostEndpoint(name, { ...args.hostEndpoint, namespace: args.namespace }, this)
+      : undefined;
+
+    // InfluxDB's certificate: the Service's names and the NLB's, from the monitoring CA; the key
+    // reaches the pod in a Secret only.
+    const ca = createCa(`${name}-influxdb`, this);
+    const leaf = createLeafCert(
+      `${name}-influxdb-tls`,
+      ca,
+      {
+        commonName: `${SERVICE_NAMES.influxdb}.monitoring`,
+        dnsNames: pulumi
+          .all([ns, hostDnsName ?? ""])
+          .apply(([n, lb]) => [...influxServiceDnsNames(n), ...(lb ? [lb] : [])]),
+      },
+      this,
+    );
+    const influxTls = new k8s.core.v1.Secret(
+      `${name}-influxdb-tls`,
+      {
+        metadata: meta("influxdb"),
+        type: "kubernetes.io/tls",
+        stringData: pulumi.secret({
+          [INFLUXDB_TLS.cert]: leaf.cert.certPem,
+          [INFLUXDB_TLS.key]: leaf.key.privateKeyPem,
+          [INFLUXDB_TLS.ca]: ca.cert.certPem,
+        }),
+      },
+      { parent: this },
+    );
+    this.influxCaCertPem = ca.cert.certPem;
+
     // InfluxDB: credentials, configuration, the StatefulSet and its Service.
     const influxCredentials = new k8s.core.v1.Secret(
       `${name}-influxdb-credentials`,
@@ -129,6 +169,10 @@ export class Monitoring extends pulumi.ComponentResource {
             dataRoot: "/var/lib/influxdb",
             httpBind: `:${INFLUXDB_PORT}`,
             rpcBind: "127.0.0.1:8088",
+            https: {
+              certificate: `${INFLUXDB_TLS.dir}/${INFLUXDB_TLS.cert}`,
+              privateKey: `${INFLUXDB_TLS.dir}/${INFLUXDB_TLS.key}`,
+            },
           }),
         },
       },
@@ -149,14 +193,17 @@ export class Monitoring extends pulumi.ComponentResource {
       `${name}-influxdb`,
       {
         metadata: meta("influxdb"),
-        spec: influxConfig.metadata.name.apply((configMap) =>
-          influxdbStatefulSetSpec({
-            image: IMAGES.influxdb,
-            configMap,
-            storageGiB: args.influxdb.storageGiB,
-            storageClass: args.influxdb.storageClass,
-          }),
-        ),
+        spec: pulumi
+          .all([influxConfig.metadata.name, influxTls.metadata.name])
+          .apply(([configMap, tlsSecret]) =>
+            influxdbStatefulSetSpec({
+              image: IMAGES.influxdb,
+              configMap,
+              tlsSecret,
+              storageGiB: args.influxdb.storageGiB,
+              storageClass: args.influxdb.storageClass,
+            }),
+          ),
       },
       // The claim template cannot change in place; a new size is a volume expansion (docs/monitoring.md).
       { parent: this, dependsOn: [influxService], ignoreChanges: ["spec.volumeClaimTemplates"] },
@@ -175,12 +222,18 @@ export class Monitoring extends pulumi.ComponentResource {
       {
         metadata: meta("influxdb-setup"),
         spec: pulumi
-          .all([setupScript.metadata.name, influxCredentials.metadata.name, influxHost])
-          .apply(([scriptConfigMap, credentialsSecret, host]) =>
+          .all([
+            setupScript.metadata.name,
+            influxCredentials.metadata.name,
+            influxTls.metadata.name,
+            influxHost,
+          ])
+          .apply(([scriptConfigMap, credentialsSecret, tlsSecret, host]) =>
             influxSetupJobSpec({
               image: IMAGES.influxdb,
               scriptConfigMap,
               credentialsSecret,
+              tlsSecret,
               influxHost: host,
               users: Object.keys(INFLUX_USERS) as InfluxUser[],
             }),
@@ -232,12 +285,18 @@ export class Monitoring extends pulumi.ComponentResource {
         { parent: this },
       );
       const input = pulumi
-        .all([config.metadata.name, account.metadata.name, influxCredentials.metadata.name])
-        .apply(([configMap, serviceAccountName, credentialsSecret]) => ({
+        .all([
+          config.metadata.name,
+          account.metadata.name,
+          influxCredentials.metadata.name,
+          influxTls.metadata.name,
+        ])
+        .apply(([configMap, serviceAccountName, credentialsSecret, tlsSecret]) => ({
           image: IMAGES.telegraf,
           configMap,
           serviceAccountName,
           credentialsSecret,
+          tlsSecret,
           resources: t.resources,
         }));
       if (t.id === "node") {
@@ -295,8 +354,9 @@ export class Monitoring extends pulumi.ComponentResource {
         smtp?.password ?? "",
         cp.slack?.webhookUrl ?? "",
         cp.sns?.topicArn ?? "",
+        ca.cert.certPem,
       ])
-      .apply(([admin, influx, url, smtpPassword, slackUrl, snsTopic]) => ({
+      .apply(([admin, influx, url, smtpPassword, slackUrl, snsTopic, caCertPem]) => ({
         "admin-password": admin,
         ...(smtp ? { "smtp-password": smtpPassword } : {}),
         "datasources.yaml": renderDatasources(
@@ -308,6 +368,7 @@ export class Monitoring extends pulumi.ComponentResource {
             user: INFLUX_USERS.grafana.name,
             password: influx,
             isDefault: db === "platform",
+            caCertPem,
           })),
         ),
         ...(withContactPoints
@@ -409,8 +470,21 @@ export class Monitoring extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    if (args.hostEndpoint) {
-      const url = createHostEndpoint(name, { ...args.hostEndpoint, namespace: args.namespace }, this);
+    if (hostDnsName) {
+      // InfluxDB's CA for the hosts' Telegraf (public, fetched at boot for Telegraf's own user).
+      const caSecret = new aws.secretsmanager.Secret(
+        `${name}-host-telegraf-ca`,
+        { description: "InfluxDB's CA certificate, for the EC2 hosts' Telegraf" },
+        { parent: this },
+      );
+      new aws.secretsmanager.SecretVersion(
+        `${name}-host-telegraf-ca`,
+        {
+          secretId: caSecret.id,
+          secretString: ca.cert.certPem.apply((pem) => JSON.stringify({ [TELEGRAF_HOST.influxCaFile]: pem })),
+        },
+        { parent: this },
+      );
       // The hosts' Telegraf password, fetched at boot by the hosts (never in user-data).
       const secret = new aws.secretsmanager.Secret(
         `${name}-host-telegraf`,
@@ -430,7 +504,8 @@ export class Monitoring extends pulumi.ComponentResource {
         { parent: this },
       );
       this.hostMetrics = {
-        url,
+        url: hostDnsName.apply(influxHostUrl),
+        caSecretArn: caSecret.arn,
         database: DATABASES.platform,
         username: INFLUX_USERS.telegraf.name,
         credentialsSecretArn: secret.arn,
@@ -448,6 +523,7 @@ export class Monitoring extends pulumi.ComponentResource {
     );
     this.registerOutputs({
       influxUrl: this.influxUrl,
+      influxCaCertPem: this.influxCaCertPem,
       appsWriteUsername: this.appsWriteUsername,
       grafanaAccess: this.grafanaAccess,
     });

@@ -86,6 +86,8 @@ new k8s.core.v1.ConfigMap(
       METRICS_WRITE_URL: platform.metricsWriteUrl,
       METRICS_DATABASE: platform.metricsAppsDatabase,
       METRICS_USERNAME: platform.metricsAppsWriteUsername,
+      // The write URL is HTTPS: the client trusts this CA (public) and nothing else.
+      "metrics-ca.crt": platform.metricsCaCertPem,
       // Records the app produces itself (GELF JSON) go to the platform's logs topic, write-only.
       LOGS_KAFKA_BOOTSTRAP: platform.logsKafkaBootstrapServers,
       LOGS_KAFKA_TOPIC: platform.logsKafkaTopic,

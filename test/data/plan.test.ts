@@ -176,6 +176,8 @@ describe("database hosts under mocks", () => {
     assert.deepEqual(passwords.map((p) => p.name).sort(), [
       "mongodb-credentials-admin",
       "mongodb-credentials-app",
+      // The host Telegraf's clusterMonitor user (inputs.mongodb).
+      "mongodb-credentials-monitor",
       // Graylog's platform-service user (logging is on in prod).
       "mongodb-credentials-service-graylog",
       "mongodb-keyfile-keyfile",

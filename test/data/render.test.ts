@@ -17,10 +17,15 @@ import { renderInitDatadirScript } from "../../components/data/mysql/render/scri
 import { mysqlRelease } from "../../components/data/mysql/releases";
 import {
   DECIDE_SOURCE,
+  MONITOR_STEPS_SOURCE,
   SERVICE_USERS_SOURCE,
   renderMongoBootstrapScript,
 } from "../../components/data/mongodb/render/bootstrap";
-import { MONGO_SERVICE_PREFIX } from "../../components/data/mongodb/render/layout";
+import {
+  MONGO_CREDENTIALS,
+  MONGO_MONITOR,
+  MONGO_SERVICE_PREFIX,
+} from "../../components/data/mongodb/render/layout";
 import { renderMongodConfig, renderMongoSysctl } from "../../components/data/mongodb/render/config";
 import { mongoUnits } from "../../components/data/mongodb/render/units";
 import { planDataMembers } from "../../components/data/placement";
@@ -221,6 +226,39 @@ describe("MongoDB rendering", () => {
     assert.equal(decide({ ...fresh, initialized: true }), "wait", "until a primary is elected");
     assert.equal(decide({ ...fresh, initialized: true, hasPrimary: true, isPrimary: true }), "users");
     assert.equal(decide({ ...fresh, initialized: true, hasPrimary: true }), "done");
+  });
+
+  test("the monitoring user: created once, narrowed back to clusterMonitor alone, its password rotated", () => {
+    const steps = new Function(`${MONITOR_STEPS_SOURCE}; return monitorSteps;`)() as (
+      user: object | null,
+      loginOk: boolean,
+      wanted: readonly { role: string; db: string }[],
+    ) => string[];
+    const wanted = MONGO_MONITOR.roles;
+    assert.deepEqual(steps(null, false, wanted), ["create"]);
+    assert.deepEqual(steps({ roles: [{ role: "clusterMonitor", db: "admin" }] }, true, wanted), []);
+    // Widened by hand (or by an older bootstrap): set back to exactly clusterMonitor.
+    const widened = {
+      roles: [
+        { role: "clusterMonitor", db: "admin" },
+        { role: "root", db: "admin" },
+      ],
+    };
+    assert.deepEqual(steps(widened, true, wanted), ["roles"]);
+    assert.deepEqual(steps({ roles: [{ role: "clusterMonitor", db: "admin" }] }, false, wanted), [
+      "password",
+    ]);
+    assert.deepEqual(steps({ roles: [] }, false, wanted), ["roles", "password"]);
+    assert.deepEqual(
+      wanted,
+      [{ role: "clusterMonitor", db: "admin" }],
+      "least privilege: clusterMonitor only",
+    );
+    const script = renderMongoBootstrapScript();
+    assert.ok(script.includes(MONITOR_STEPS_SOURCE), "the bootstrap runs this exact function");
+    assert.match(script, /ensureMonitor\(admin\);/);
+    assert.match(script, /secret\(MONITOR\.credential\)/, "its password from the credentials file");
+    assert.ok(MONGO_CREDENTIALS.includes(MONGO_MONITOR.credential), "the credential is in the secret");
   });
 
   test("platform services' users come from the credential files service-<name>, nothing else", () => {

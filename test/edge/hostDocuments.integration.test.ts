@@ -116,6 +116,7 @@ describe("host documents from the plan", () => {
         "mongodb-tls.service",
         "switchyard-mongod.service",
         "switchyard-thp.service",
+        "telegraf-credentials.service",
       ],
     );
   });

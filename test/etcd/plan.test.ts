@@ -276,10 +276,10 @@ describe("no secret reaches user-data", () => {
         reads.map((s: { Resource: string }) => s.Resource),
         [
           secretArn(`etcd-agent-${colour}-tls`),
-          secretArn("monitoring-host-telegraf"),
+          [secretArn("monitoring-host-telegraf"), secretArn("monitoring-host-telegraf-ca")],
           secretArn("logging-host-logs"),
         ],
-        `the ${colour} fleet reads its own agents' certificate and the hosts' Telegraf and Fluent Bit credentials only`,
+        `the ${colour} fleet reads its own agents' certificate, the hosts' Telegraf credentials and InfluxDB's CA, and Fluent Bit's credentials only`,
       );
     }
   });
@@ -293,13 +293,15 @@ describe("etcd identities: one certificate per role, each secret readable by its
   test("no certificate in the plan is shared by two roles: every client CN is a distinct etcd user", () => {
     const requests = ofType(prod, "tls:index/certRequest:CertRequest");
     const cn = (r: PlannedResource) => (r.inputs.subject as { commonName: string }).commonName;
-    // Client identities; the database members' certificates are server certificates named by host,
-    // and OpenSearch's node and admin certificates come from its own CA (docs/logging.md).
+    // Client identities; the database members' and InfluxDB's certificates are server certificates
+    // named by host (InfluxDB's by its Service), and OpenSearch's node and admin certificates come
+    // from its own CA (docs/logging.md).
     const clients = requests.filter(
       (r) =>
         cn(r) !== "etcd-member" &&
         !cn(r).endsWith(".switchyard.internal") &&
-        !r.urn.includes("switchyard:logging:Graylog$"),
+        !r.urn.includes("switchyard:logging:Graylog$") &&
+        r.name !== "monitoring-influxdb-tls",
     );
     assert.deepEqual(clients.map(cn).sort(), [
       "switchyard-agent-blue",

@@ -6,22 +6,26 @@ import { parse as parseYaml } from "yaml";
 import { renderCloudConfig, withParts } from "../../components/common/host/cloudInit";
 import { hostTelegraf, renderHostTelegrafConfig, TELEGRAF_HOST } from "../../components/common/host/telegraf";
 import { unknownTelegrafOptions } from "../../components/common/telegraf/config";
+import { mongoTelegrafInputs } from "../../components/data/mongodb/render/telegraf";
 import { mysqlTelegrafInputs } from "../../components/data/mysql/render/telegraf";
 import { edgeTelegrafInputs } from "../../components/edge/render/userData";
 import { etcdTelegrafInputs } from "../../components/etcd/render/userData";
 import { MEASUREMENTS } from "../../components/monitoring/measurements";
 import { cloudInitSchema } from "../helpers/host";
 
+const caArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:host-telegraf-ca";
 const influx = {
-  url: "http://internal-metrics.elb.amazonaws.com:8086",
+  url: "https://internal-metrics.elb.amazonaws.com:8086",
   database: "telegraf",
   username: "telegraf",
+  caSecretArn: caArn,
 };
 const arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:host-telegraf";
 const roles = {
   edge: edgeTelegrafInputs(),
   etcd: etcdTelegrafInputs(),
   mysql: mysqlTelegrafInputs({ user: "monitor", mariadb: false }),
+  mongodb: mongoTelegrafInputs(),
 };
 
 describe("host Telegraf", () => {
@@ -42,6 +46,8 @@ describe("host Telegraf", () => {
         [],
       );
       assert.equal(doc.outputs.influxdb[0].password, "${INFLUX_PASSWORD}");
+      // HTTPS to InfluxDB, verified against its CA (fetched into tlsDir).
+      assert.equal(doc.outputs.influxdb[0].tls_ca, `${TELEGRAF_HOST.tlsDir}/${TELEGRAF_HOST.influxCaFile}`);
       for (const prom of doc.inputs.prometheus ?? []) {
         assert.equal(prom.metric_version, 2);
         assert.ok(
@@ -90,7 +96,10 @@ describe("host Telegraf", () => {
     assert.match(dropIn, /EnvironmentFile=\/etc\/telegraf\/secrets\/influxdb\.env/);
     assert.match(dropIn, /Requires=telegraf-credentials\.service/);
     assert.match(dropIn, /User=switchyard/);
-    assert.match(files.get(`/etc/systemd/system/${TELEGRAF_HOST.credentialsUnit}`)!.content, new RegExp(arn));
+    const unit = files.get(`/etc/systemd/system/${TELEGRAF_HOST.credentialsUnit}`)!.content;
+    assert.match(unit, new RegExp(`${arn} ${TELEGRAF_HOST.secretsDir} root\n`));
+    // The CA is for Telegraf's own user (here the agent's), the password file for root only.
+    assert.match(unit, new RegExp(`${caArn} ${TELEGRAF_HOST.tlsDir} switchyard\n`));
     assert.doesNotMatch(text, /INFLUX_PASSWORD=/);
     assert.deepEqual(doc.runcmd.at(-1), ["systemctl", "restart", "telegraf.service"]);
   });

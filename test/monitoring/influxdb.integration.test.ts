@@ -16,7 +16,10 @@ import {
   renderInfluxSetupScript,
 } from "../../components/monitoring/render/influxdb";
 import {
+  makeTestCertificates,
   query,
+  refusesUntrusted,
+  request,
   runSetupScript,
   startInfluxd,
   write,
@@ -116,15 +119,31 @@ describe("InfluxDB setup script (rendered, run with the influx CLI)", () => {
 
   before(async () => {
     influx = await startInfluxd(
-      renderInfluxConfig({ dataRoot: "/unused", httpBind: ":8086", rpcBind: "127.0.0.1:8088" }),
+      renderInfluxConfig({
+        dataRoot: "/unused",
+        httpBind: ":8086",
+        rpcBind: "127.0.0.1:8088",
+        https: { certificate: "/unused/tls.crt", privateKey: "/unused/tls.key" },
+      }),
     );
-    runSetupScript(renderInfluxSetupScript({ retentionDays: 30 }), influx.port, env(pw));
+    runSetupScript(renderInfluxSetupScript({ retentionDays: 30 }), influx, env(pw));
   });
   after(() => influx?.stop());
 
+  test("HTTPS only: a write and a query trusting only the CA work; plain HTTP and public roots get nothing", async () => {
+    await write(influx, as("telegraf"), "telegraf", [`etcd,host=tls etcd_server_has_leader=1i ${at}`]);
+    const [series] = await query(influx, as("grafana"), "telegraf", "SELECT * FROM etcd WHERE host = 'tls'");
+    assert.equal(series.values.length, 1);
+    assert.deepEqual(await refusesUntrusted(influx), { plainHttp: true, publicRoots: true });
+    // A CA that did not sign the certificate is refused too (the client checks the chain).
+    const otherCa = makeTestCertificates(mkdtempSync(join(tmpdir(), "other-ca-"))).caFile;
+    const other = { port: influx.port, ca: readFileSync(otherCa, "utf8") };
+    await assert.rejects(request(other, "GET", "/ping"), /certificate/);
+  });
+
   test("databases get the configured retention as their default policy", async () => {
     for (const db of ["telegraf", "apps"]) {
-      const [rps] = await query(influx.port, as("admin"), db, `SHOW RETENTION POLICIES ON "${db}"`);
+      const [rps] = await query(influx, as("admin"), db, `SHOW RETENTION POLICIES ON "${db}"`);
       const row = rps.values.find((v) => v[0] === "switchyard")!;
       assert.equal(row[1], "720h0m0s");
       assert.equal(row[4], true);
@@ -132,33 +151,33 @@ describe("InfluxDB setup script (rendered, run with the influx CLI)", () => {
   });
 
   test("the apps user may write to apps only, and read nothing", async () => {
-    await write(influx.port, as("apps"), "apps", [`app_jobs,app=reports duration=1 ${at}`]);
-    await assert.rejects(write(influx.port, as("apps"), "telegraf", ["x v=1"]), /403/);
-    await assert.rejects(query(influx.port, as("apps"), "apps", "SELECT * FROM app_jobs"), /not authorized/);
+    await write(influx, as("apps"), "apps", [`app_jobs,app=reports duration=1 ${at}`]);
+    await assert.rejects(write(influx, as("apps"), "telegraf", ["x v=1"]), /403/);
+    await assert.rejects(query(influx, as("apps"), "apps", "SELECT * FROM app_jobs"), /not authorized/);
   });
 
   test("telegraf writes only the platform database; grafana reads both and writes neither", async () => {
-    await write(influx.port, as("telegraf"), "telegraf", [`haproxy,host=h active_servers=1i ${at}`]);
-    await assert.rejects(write(influx.port, as("telegraf"), "apps", ["x v=1"]), /403/);
+    await write(influx, as("telegraf"), "telegraf", [`haproxy,host=h active_servers=1i ${at}`]);
+    await assert.rejects(write(influx, as("telegraf"), "apps", ["x v=1"]), /403/);
     await assert.rejects(
-      query(influx.port, as("telegraf"), "telegraf", "SELECT * FROM haproxy"),
+      query(influx, as("telegraf"), "telegraf", "SELECT * FROM haproxy"),
       /not authorized/,
     );
-    const [series] = await query(influx.port, as("grafana"), "telegraf", "SELECT * FROM haproxy");
+    const [series] = await query(influx, as("grafana"), "telegraf", "SELECT * FROM haproxy");
     assert.equal(series.values.length, 1);
-    await query(influx.port, as("grafana"), "apps", "SELECT * FROM app_jobs");
-    await assert.rejects(write(influx.port, as("grafana"), "telegraf", ["x v=1"]), /403/);
+    await query(influx, as("grafana"), "apps", "SELECT * FROM app_jobs");
+    await assert.rejects(write(influx, as("grafana"), "telegraf", ["x v=1"]), /403/);
   });
 
   test("re-running with a rotated password and a new retention converges", async () => {
     const rotated = { ...pw, grafana: "pw-grafana-rotated" };
-    runSetupScript(renderInfluxSetupScript({ retentionDays: 7 }), influx.port, env(rotated));
+    runSetupScript(renderInfluxSetupScript({ retentionDays: 7 }), influx, env(rotated));
     await assert.rejects(
-      query(influx.port, as("grafana"), "telegraf", "SHOW MEASUREMENTS"),
+      query(influx, as("grafana"), "telegraf", "SHOW MEASUREMENTS"),
       /authorization failed/,
     );
-    await query(influx.port, as("grafana", rotated.grafana), "telegraf", "SHOW MEASUREMENTS");
-    const [rps] = await query(influx.port, as("admin"), "telegraf", 'SHOW RETENTION POLICIES ON "telegraf"');
+    await query(influx, as("grafana", rotated.grafana), "telegraf", "SHOW MEASUREMENTS");
+    const [rps] = await query(influx, as("admin"), "telegraf", 'SHOW RETENTION POLICIES ON "telegraf"');
     assert.equal(rps.values.find((v) => v[0] === "switchyard")![1], "168h0m0s");
   });
 });

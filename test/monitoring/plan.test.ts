@@ -5,6 +5,9 @@ import { clusterTelegrafRules, nodeTelegrafRules } from "../../components/monito
 import { SECRET_PLACEHOLDER } from "../../scripts/lib/evaluate";
 import { MOCK_SECRET_VALUE } from "../../scripts/lib/stackConfig";
 import { byName, descendantsOf, ofType, planStack } from "../helpers/plan";
+import { writtenFiles } from "../helpers/host";
+import { parse as parseToml } from "smol-toml";
+import { TELEGRAF_HOST } from "../../components/common/host/telegraf";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- planned inputs are free-form
 type Json = any;
@@ -94,6 +97,85 @@ describe("monitoring in the prod plan", () => {
   test("the apps' write credential is exported as a secret", () => {
     assert.equal(plan.outputs.metricsAppsWritePassword, SECRET_PLACEHOLDER);
     assert.equal(plan.outputs.metricsAppsWriteUsername, "apps-writer");
-    assert.equal(plan.outputs.metricsWriteUrl, "http://influxdb.monitoring.svc.cluster.local:8086");
+    assert.equal(plan.outputs.metricsWriteUrl, "https://influxdb.monitoring.svc.cluster.local:8086");
+  });
+});
+
+const writtenFilesOf = (r: { inputs: Json }) =>
+  new Map([...writtenFiles(String(r.inputs.userData))].map(([k, v]) => [k, v.content]));
+
+describe("InfluxDB over TLS in the prod plan", () => {
+  const plan = planStack("prod");
+  const component = byName(plan, "switchyard:monitoring:Monitoring", "monitoring");
+  const children = descendantsOf(plan, component.urn);
+  const configMaps = children.filter((r) => r.type === "kubernetes:core/v1:ConfigMap");
+  const data = (key: string) => {
+    const found = configMaps.filter((c) => Object.keys((c.inputs.data as Json) ?? {}).includes(key));
+    assert.ok(found.length >= 1, key);
+    return found.map((c) => String((c.inputs.data as Json)[key]));
+  };
+
+  test("influxd serves HTTPS only, with the key and certificate from a kubernetes.io/tls Secret", () => {
+    const [conf] = data("influxdb.conf");
+    const http = (parseToml(conf) as Json).http;
+    assert.equal(http["https-enabled"], true);
+    const tls = byName(plan, "kubernetes:core/v1:Secret", "monitoring-influxdb-tls");
+    assert.equal((tls.inputs as Json).type, "kubernetes.io/tls");
+    assert.equal((tls.inputs as Json).stringData, SECRET_PLACEHOLDER);
+    const sts = byName(plan, "kubernetes:apps/v1:StatefulSet", "monitoring-influxdb");
+    const pod = (sts.inputs.spec as Json).template.spec;
+    const volume = (pod.volumes as Json[]).find(
+      (v) => v.secret?.secretName === `${tls.name}-name` || v.name === "tls",
+    );
+    assert.ok(volume?.secret, "the TLS volume is a Secret");
+    const mount = (pod.containers[0].volumeMounts as Json[]).find((m) => m.name === volume.name);
+    for (const key of ["https-certificate", "https-private-key"])
+      assert.ok(String(http[key]).startsWith(`${mount.mountPath}/`), `${key} under the Secret's mount`);
+    assert.equal(pod.containers[0].readinessProbe.httpGet.scheme, "HTTPS");
+    for (const text of configMaps.map((c) => JSON.stringify(c.inputs.data ?? {})))
+      assert.doesNotMatch(text, /PRIVATE KEY/);
+  });
+
+  test("the certificate names the Service and the metrics NLB", () => {
+    const csr = byName(plan, "tls:index/certRequest:CertRequest", "monitoring-influxdb-tls");
+    const names = (csr.inputs as Json).dnsNames as string[];
+    assert.ok(names.includes("influxdb.monitoring.svc.cluster.local"), JSON.stringify(names));
+    assert.ok(names.includes("influxdb.monitoring"), JSON.stringify(names));
+    const hostUrl = new URL(
+      String(
+        (
+          parseToml(
+            writtenFilesOf(byName(plan, "aws:ec2/instance:Instance", "etcd-0")).get(TELEGRAF_HOST.config)!,
+          ) as Json
+        ).outputs.influxdb[0].urls[0],
+      ),
+    );
+    assert.equal(hostUrl.protocol, "https:");
+    assert.ok(names.includes(hostUrl.hostname), `${hostUrl.hostname} in ${JSON.stringify(names)}`);
+    const tg = byName(plan, "aws:lb/targetGroup:TargetGroup", "monitoring-influxdb");
+    assert.equal((tg.inputs as Json).healthCheck.protocol, "HTTPS");
+  });
+
+  test("the in-cluster Telegrafs write over HTTPS trusting the CA, mounted without the key", () => {
+    for (const conf of data("telegraf.conf")) {
+      const [out] = (parseToml(conf) as Json).outputs.influxdb;
+      assert.match(out.urls[0], /^https:\/\/influxdb\.monitoring\.svc\.cluster\.local:8086$/);
+      assert.ok(out.tls_ca, "tls_ca");
+      assert.equal(out.insecure_skip_verify, undefined);
+    }
+    for (const name of [
+      "monitoring-telegraf-node",
+      "monitoring-telegraf-cluster",
+      "monitoring-influxdb-setup",
+    ]) {
+      const w = children.find((r) => r.name === name && /(DaemonSet|Deployment|Job)$/.test(r.type))!;
+      const pod = (w.inputs.spec as Json).template.spec;
+      const ca = (pod.volumes as Json[]).find((v) => v.name === "influxdb-ca");
+      assert.deepEqual(
+        ca.secret.items.map((i: Json) => i.key),
+        ["ca.crt"],
+        `${name}: only ca.crt of the TLS Secret`,
+      );
+    }
   });
 });

@@ -5,7 +5,13 @@ import { parse as parseToml } from "smol-toml";
 import { parse as parseYaml } from "yaml";
 import { renderTelegrafConfig, unknownTelegrafOptions } from "../../components/common/telegraf/config";
 import { alertSpecs } from "../../components/monitoring/alerts/rules";
-import { DATASOURCE_UIDS } from "../../components/monitoring/layout";
+import {
+  DATASOURCE_UIDS,
+  influxHostUrl,
+  influxServiceDnsNames,
+  influxServiceUrl,
+} from "../../components/monitoring/layout";
+import { renderInfluxConfig, renderInfluxSetupScript } from "../../components/monitoring/render/influxdb";
 import { CONTAINER_IDENTITY, MEASUREMENTS } from "../../components/monitoring/measurements";
 import { renderGrafanaContent } from "../../components/monitoring/render/content";
 import { grafanaIni } from "../../components/monitoring/render/grafanaIni";
@@ -111,15 +117,27 @@ describe("Grafana provisioning", () => {
         {
           uid: DATASOURCE_UIDS.platform,
           name: "InfluxDB",
-          url: "http://i",
+          url: "https://i",
           database: "telegraf",
           user: "g",
           password: "p",
           isDefault: true,
+          caCertPem: "PEM-OF-THE-CA",
         },
       ]),
-    ) as { apiVersion: number; datasources: { uid: string; jsonData: { version: string } }[] };
+    ) as {
+      apiVersion: number;
+      datasources: {
+        uid: string;
+        jsonData: { version: string; tlsAuthWithCACert: boolean; tlsSkipVerify: boolean };
+        secureJsonData: { tlsCACert: string };
+      }[];
+    };
     assert.equal(ds.apiVersion, 1);
+    // Grafana verifies InfluxDB's certificate against the monitoring CA.
+    assert.equal(ds.datasources[0].jsonData.tlsAuthWithCACert, true);
+    assert.equal(ds.datasources[0].jsonData.tlsSkipVerify, false);
+    assert.equal(ds.datasources[0].secureJsonData.tlsCACert, "PEM-OF-THE-CA");
     assert.equal(ds.datasources[0].uid, DATASOURCE_UIDS.platform);
     assert.equal(ds.datasources[0].jsonData.version, "InfluxQL");
   });
@@ -204,5 +222,35 @@ describe("Grafana provisioning", () => {
     assert.equal(ini.analytics.reporting_enabled, false);
     assert.equal(ini.analytics.check_for_updates, false);
     assert.equal(ini.security.cookie_secure, true);
+  });
+});
+
+describe("InfluxDB TLS (pure parts)", () => {
+  test("the rendered influxdb.conf serves HTTPS with the given files", () => {
+    const http = (
+      parseToml(
+        renderInfluxConfig({
+          dataRoot: "/d",
+          httpBind: ":8086",
+          rpcBind: "127.0.0.1:8088",
+          https: { certificate: "/t/tls.crt", privateKey: "/t/tls.key" },
+        }),
+      ) as { http: Record<string, unknown> }
+    ).http;
+    assert.equal(http["https-enabled"], true);
+    assert.equal(http["https-certificate"], "/t/tls.crt");
+    assert.equal(http["https-private-key"], "/t/tls.key");
+    assert.equal(http["auth-enabled"], true);
+  });
+
+  test("the in-cluster URL is HTTPS and its host is one of the certificate's names", () => {
+    const url = new URL(influxServiceUrl("monitoring"));
+    assert.equal(url.protocol, "https:");
+    assert.ok(influxServiceDnsNames("monitoring").includes(url.hostname));
+    assert.equal(new URL(influxHostUrl("lb.example")).protocol, "https:");
+  });
+
+  test("the setup script's CLI speaks TLS", () => {
+    assert.match(renderInfluxSetupScript({ retentionDays: 7 }), /influx -ssl /);
   });
 });

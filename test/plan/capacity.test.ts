@@ -6,10 +6,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { plannedVariant, planStack, ROOT, runPlan } from "../helpers/plan";
+import { plannedVariant, planStack, ROOT, runPlan, type Plan } from "../helpers/plan";
 import type { CapacitySummary } from "../../scripts/lib/capacity";
 
-const capacityOf = (plan: { capacity?: unknown } | undefined) => plan?.capacity as CapacitySummary;
+const capacityOf = (plan: Plan | undefined) => plan?.capacity as CapacitySummary;
 const near = (a: number, b: number) => Math.abs(a - b) < 0.011;
 
 describe("plan capacity", () => {

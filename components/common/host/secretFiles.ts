@@ -43,14 +43,23 @@ for f in "$tmp"/*; do
 done
 `;
 
+/** One secret fetched somewhere else than the unit's directory, or for another owner. */
+export interface SecretFetch {
+  arn: string;
+  directory: string;
+  owner: string;
+}
+
 /**
  * The oneshot unit that runs the fetcher at boot, for an agent that reads its credentials from
- * files (host Telegraf, host Fluent Bit); the agent's own unit Requires and follows it.
+ * files (host Telegraf, host Fluent Bit); the agent's own unit Requires and follows it. A plain
+ * ARN is fetched into `directory` for root (systemd loads it); a SecretFetch where it says (files
+ * the agent's own user reads, such as CA certificates).
  */
 export function fetchSecretsUnit(
   name: string,
   description: string,
-  secretArns: string | readonly string[],
+  secretArns: string | readonly (string | SecretFetch)[],
   directory: string,
 ): UnitFile {
   return {
@@ -71,7 +80,10 @@ export function fetchSecretsUnit(
           ["RemainAfterExit", true],
           ...[secretArns]
             .flat()
-            .map((arn) => ["ExecStart", `${FETCH_SECRET_FILES_PATH} ${arn} ${directory} root`] as const),
+            .map((s) => (typeof s === "string" ? { arn: s, directory, owner: "root" } : s))
+            .map(
+              (s) => ["ExecStart", `${FETCH_SECRET_FILES_PATH} ${s.arn} ${s.directory} ${s.owner}`] as const,
+            ),
         ],
       ],
     ],

@@ -19,6 +19,12 @@ export const TELEGRAF_HOST = {
   envFile: "influxdb.env",
   dropIn: "/etc/systemd/system/telegraf.service.d/switchyard.conf",
   credentialsUnit: "telegraf-credentials.service",
+  /** CA certificates Telegraf itself reads (tls_ca), fetched for its user: public, not secret. */
+  tlsDir: "/etc/telegraf/tls",
+  /** The InfluxDB CA's file name: the key of the monitoring component's CA secret. */
+  influxCaFile: "influxdb-ca.crt",
+  /** The user the package runs Telegraf as. */
+  user: "telegraf",
 } as const;
 
 /** InfluxData's signed repository for RHEL-family systems (Amazon Linux 2023 included). */
@@ -31,7 +37,11 @@ export interface HostTelegrafInput {
   /** Tag on every point (`role`), so dashboards can tell the tiers apart. */
   role: string;
   inputs: { plugin: InputPlugin; options: PluginOptions }[];
-  influx: { url: string; database: string; username: string };
+  /**
+   * With `caSecretArn` (a secret whose JSON key `influxdb-ca.crt` is InfluxDB's CA), Telegraf
+   * writes over HTTPS trusting that CA only.
+   */
+  influx: { url: string; database: string; username: string; caSecretArn?: string };
   /** Secrets Manager secret whose JSON has `influxdb.env`: `INFLUX_PASSWORD=...`. */
   credentialsSecretArn: string;
   /** Run as this user instead of telegraf (a socket only that user may read). */
@@ -41,6 +51,11 @@ export interface HostTelegrafInput {
    * InfluxDB's: a Secrets Manager secret whose JSON key `envFile` holds `NAME=value` lines.
    */
   serviceCredentials?: { secretArn: string; envFile: string };
+  /**
+   * Secrets of CA certificates an input trusts (file name -> PEM, e.g. the MongoDB members' CA),
+   * fetched into TELEGRAF_HOST.tlsDir for Telegraf's user; the input's `tls_ca` names the file.
+   */
+  inputCaSecretArns?: string[];
 }
 
 /** Where a host component's Telegraf writes, as the monitoring component hands it out. */
@@ -49,6 +64,8 @@ export interface HostMetricsTarget {
   database: string;
   username: string;
   credentialsSecretArn: pulumi.Input<string>;
+  /** InfluxDB's CA (JSON key `influxdb-ca.crt`): the hosts write over HTTPS trusting it. */
+  caSecretArn: pulumi.Input<string>;
 }
 
 /** HostMetricsTarget with its outputs resolved, as a user-data renderer takes it. */
@@ -57,6 +74,7 @@ export interface ResolvedMetricsTarget {
   database: string;
   username: string;
   credentialsSecretArn: string;
+  caSecretArn: string;
 }
 
 /** Resolves a target (or none) for a user-data apply. */
@@ -64,12 +82,15 @@ export function resolveMetricsTarget(
   t: HostMetricsTarget | undefined,
 ): pulumi.Output<ResolvedMetricsTarget | undefined> {
   if (!t) return pulumi.output(undefined);
-  return pulumi.all([t.url, t.credentialsSecretArn]).apply(([url, credentialsSecretArn]) => ({
-    url,
-    database: t.database,
-    username: t.username,
-    credentialsSecretArn,
-  }));
+  return pulumi
+    .all([t.url, t.credentialsSecretArn, t.caSecretArn])
+    .apply(([url, credentialsSecretArn, caSecretArn]) => ({
+      url,
+      database: t.database,
+      username: t.username,
+      credentialsSecretArn,
+      caSecretArn,
+    }));
 }
 
 /** The host metrics every host sends besides its own service's. */
@@ -105,6 +126,9 @@ export function renderHostTelegrafConfig(i: HostTelegrafInput): string {
           skip_database_creation: true,
           timeout: "5s",
           content_encoding: "gzip",
+          ...(i.influx.caSecretArn
+            ? { tls_ca: `${TELEGRAF_HOST.tlsDir}/${TELEGRAF_HOST.influxCaFile}` }
+            : {}),
         },
       },
     ],
@@ -119,11 +143,16 @@ export function hostTelegraf(i: HostTelegrafInput): CloudConfigPart {
       ? [{ arn: i.serviceCredentials.secretArn, envFile: i.serviceCredentials.envFile }]
       : []),
   ];
+  // CA certificates for Telegraf's own user (tls_ca is read by Telegraf, not by systemd).
+  const caFetches = [
+    ...(i.influx.caSecretArn ? [i.influx.caSecretArn] : []),
+    ...(i.inputCaSecretArns ?? []),
+  ].map((arn) => ({ arn, directory: TELEGRAF_HOST.tlsDir, owner: i.runAs ?? TELEGRAF_HOST.user }));
   const credentials = renderUnit(
     fetchSecretsUnit(
       TELEGRAF_HOST.credentialsUnit,
       "Fetch Telegraf's InfluxDB credentials from Secrets Manager",
-      secrets.map((c) => c.arn),
+      [...secrets.map((c) => c.arn), ...caFetches],
       TELEGRAF_HOST.secretsDir,
     ),
   );
@@ -184,9 +213,13 @@ export function hostTelegraf(i: HostTelegrafInput): CloudConfigPart {
   };
 }
 
-/** The instance-role statement a host with Telegraf needs: read its one credentials secret. */
+/** The instance-role statement a host with Telegraf needs: read its credentials and InfluxDB's CA. */
 export function telegrafCredentialsStatement(target: HostMetricsTarget): Record<string, unknown> {
-  return { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: target.credentialsSecretArn };
+  return {
+    Effect: "Allow",
+    Action: "secretsmanager:GetSecretValue",
+    Resource: [target.credentialsSecretArn, target.caSecretArn],
+  };
 }
 
 /**

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { al2023Ami } from "../../common/ami";
 import { instanceArch } from "../../common/architecture";
 import type { HostAgent } from "../../common/host/cloudInit";
+import type { HostMetricsTarget } from "../../common/host/telegraf";
 import { createCa } from "../../common/pki";
 import { createVolumeSnapshotPolicy, snapshotTag } from "../../common/volumeSnapshots";
 import type { MongodbConfig } from "../../config/areas/databases";
@@ -11,6 +12,8 @@ import { createAppSecret, createDatabaseService, serviceDnsNames } from "../kube
 import { createDatabaseMember, type DataMember, memberPlacement, type ClusterMemberShared } from "../member";
 import { dataZoneName, planDataMembers } from "../placement";
 import { mongoRelease } from "./releases";
+import { dataTelegraf } from "../telegraf";
+import { MONGODB_MONITOR_PASSWORD_ENV, MONGODB_TELEGRAF_CA, mongoTelegrafInputs } from "./render/telegraf";
 import {
   MONGO_CREDENTIALS,
   MONGO_KEY_FILE,
@@ -53,6 +56,8 @@ export interface MongoReplicaSetArgs {
    * its name, readWrite on that database only, its password generated like the others.
    */
   serviceUsers?: string[];
+  /** Where the members' Telegraf writes (inputs.mongodb over TLS); none: no Telegraf. */
+  metrics?: HostMetricsTarget;
   /** Where the members' Fluent Bit ships their journals (the logging component's host endpoint). */
   logs?: HostLogsTarget;
 }
@@ -101,12 +106,24 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
     const credentials = createCredentials(
       `${name}-credentials`,
       [...MONGO_CREDENTIALS, ...serviceUsers.map((u) => `${MONGO_SERVICE_PREFIX}${u}`)],
-      "MongoDB users: admin, app",
+      "MongoDB users: admin, app, monitor",
       this,
     );
     // The key file members authenticate each other with; 64 letters and digits are valid key characters.
     const key = createCredentials(`${name}-keyfile`, [MONGO_KEY_FILE], "MongoDB replica-set key file", this);
     const ca = createCa(name, this);
+    const telegraf = dataTelegraf(
+      `${name}-telegraf`,
+      {
+        role: "mongodb",
+        metrics: args.metrics,
+        inputs: mongoTelegrafInputs(),
+        envFile: "mongodb.env",
+        env: credentials.passwords.monitor.apply((p) => `${MONGODB_MONITOR_PASSWORD_ENV}=${p}\n`),
+        inputCa: { file: MONGODB_TELEGRAF_CA, pem: ca.cert.certPem },
+      },
+      this,
+    );
     createVolumeSnapshotPolicy(name, { days: args.snapshotRetentionDays }, this);
 
     const arch = instanceArch(cfg.instanceType);
@@ -132,7 +149,7 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
         tlsDescription: `MongoDB member ${plan.name}`,
         combinedPemFile: MONGO_SERVER_PEM,
         secretArns: [key.secret.arn, credentials.secret.arn],
-        statements: args.logs ? [logsCredentialsStatement(args.logs)] : [],
+        statements: [...telegraf.statements, ...(args.logs ? [logsCredentialsStatement(args.logs)] : [])],
         userData: (volumeId, tlsSecretArn) =>
           pulumi
             .all([
@@ -140,9 +157,10 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
               tlsSecretArn,
               key.secret.arn,
               credentials.secret.arn,
+              telegraf.agents,
               resolveLogsTarget(args.logs),
             ])
-            .apply(([volume, tlsArn, keyArn, credentialsArn, logs]) =>
+            .apply(([volume, tlsArn, keyArn, credentialsArn, telegrafAgents, logs]) =>
               renderMongoMemberUserData({
                 fqdn: plan.fqdn,
                 release,
@@ -156,6 +174,7 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
                 appUser: cfg.appUser,
                 hostAgents: [
                   ...(args.hostAgents ?? []),
+                  ...telegrafAgents,
                   ...(logs
                     ? [hostFluentBit({ role: "mongodb", units: MONGODB_LOG_UNITS, target: logs })]
                     : []),

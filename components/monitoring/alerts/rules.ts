@@ -67,6 +67,7 @@ const PC = "kubernetes_pod_container" as const;
 const HA = "haproxy" as const;
 const AGENT = "switchyard_agent" as const;
 const MY = "mysql" as const;
+const MONGO = "mongodb" as const;
 
 /**
  * The time condition, written out: rules carry no `$timeFilter` (Grafana interpolates `$NAME` in
@@ -189,6 +190,19 @@ export function alertSpecs(i: AlertInputs): AlertSpec[] {
         for: "1m",
         noData: "OK",
         severity: "critical",
+      },
+      {
+        uid: "mongodb-replica-lag",
+        title: "MongoDB secondary lagging",
+        summary: `{{ .Labels.host }} is more than ${th.replicaLagSeconds} s behind the primary`,
+        // repl_lag: the primary's optime minus this member's (replSetGetStatus), 0 on the primary.
+        query: `SELECT last(${f(MONGO, "repl_lag")}) FROM ${m(MONGO)} WHERE ${within(300)} GROUP BY ${t(MONGO, "host")}`,
+        rangeSeconds: 300,
+        reducer: "last",
+        threshold: { type: "gt", value: th.replicaLagSeconds },
+        for: "2m",
+        noData: "OK",
+        severity: "warning",
       },
     );
   }

@@ -30,10 +30,11 @@ export function databasesDashboard(input: {
         kind: "timeseries",
         spec: {
           title: "MongoDB replication lag",
-          description: "Seconds a secondary is behind the primary.",
+          description: "Seconds each member is behind the primary (replSetGetStatus; 0 on the primary).",
           query: `SELECT max(${f(MONGO, "repl_lag")}) FROM ${m(MONGO)} WHERE $timeFilter GROUP BY time($__interval), ${t(MONGO, "host")}`,
           unit: "s",
           alias: "$tag_host",
+          threshold: { value: input.replicaLagSeconds, label: "alert" },
         },
       },
       {
@@ -49,9 +50,18 @@ export function databasesDashboard(input: {
         kind: "timeseries",
         spec: {
           title: "MongoDB connections",
-          description: "Current connections per member.",
+          description: "Current client connections per member (serverStatus connections.current).",
           query: `SELECT last(${f(MONGO, "connections_current")}) FROM ${m(MONGO)} WHERE $timeFilter GROUP BY time($__interval), ${t(MONGO, "host")}`,
           alias: "$tag_host",
+        },
+      },
+      {
+        kind: "table",
+        spec: {
+          title: "MongoDB member state",
+          description:
+            "Each member's last replica-set state (replSetGetStatus myState: 1 primary, 2 secondary, 3 recovering, 8 down).",
+          query: `SELECT last(${f(MONGO, "repl_state")}) AS "state" FROM ${m(MONGO)} WHERE $timeFilter GROUP BY ${t(MONGO, "host")}, ${t(MONGO, "rs_name")}`,
         },
       },
       {

@@ -12,6 +12,8 @@ export interface InfluxConfigInput {
   httpBind: string;
   /** The backup/restore RPC service; loopback only. */
   rpcBind: string;
+  /** PEM files of the serving certificate and its key: the HTTP API is HTTPS only. */
+  https: { certificate: string; privateKey: string };
 }
 
 export function renderInfluxConfig(i: InfluxConfigInput): string {
@@ -30,6 +32,10 @@ export function renderInfluxConfig(i: InfluxConfigInput): string {
       enabled: true,
       "bind-address": i.httpBind,
       "auth-enabled": true,
+      // One listener, TLS only: a plain-HTTP request gets no answer.
+      "https-enabled": true,
+      "https-certificate": i.https.certificate,
+      "https-private-key": i.https.privateKey,
       "log-enabled": false,
       "max-body-size": 25_000_000,
     },
@@ -48,9 +54,10 @@ export function renderInfluxSetupScript(input: { retentionDays: number }): strin
   const q = (statement: string) => `q ${shellQuote(statement)}`;
   const lines = [
     "#!/bin/sh",
-    "# Usage: influx-setup (INFLUX_HOST, INFLUX_PORT and INFLUX_*_PASSWORD in the environment).",
+    "# Usage: influx-setup (INFLUX_HOST, INFLUX_PORT and INFLUX_*_PASSWORD in the environment;",
+    "# SSL_CERT_FILE names InfluxDB's CA, the only one the CLI trusts).",
     "set -eu",
-    'cli() { influx -host "$INFLUX_HOST" -port "$INFLUX_PORT" "$@"; }',
+    'cli() { influx -ssl -host "$INFLUX_HOST" -port "$INFLUX_PORT" "$@"; }',
     'q() { cli -username admin -password "$INFLUX_ADMIN_PASSWORD" -execute "$1"; }',
     "tries=0",
     // Any answer from the server (even "authorization failed") means it is up.

@@ -27,6 +27,8 @@ export interface DatasourceInput {
   user: string;
   password: string;
   isDefault: boolean;
+  /** PEM of the CA InfluxDB's certificate is signed by: Grafana trusts it alone. */
+  caCertPem: string;
 }
 
 export function renderDatasources(sources: DatasourceInput[]): string {
@@ -41,8 +43,14 @@ export function renderDatasources(sources: DatasourceInput[]): string {
       user: s.user,
       isDefault: s.isDefault,
       editable: false,
-      jsonData: { dbName: s.database, httpMode: "POST", version: "InfluxQL" },
-      secureJsonData: { password: s.password },
+      jsonData: {
+        dbName: s.database,
+        httpMode: "POST",
+        version: "InfluxQL",
+        tlsAuthWithCACert: true,
+        tlsSkipVerify: false,
+      },
+      secureJsonData: { password: s.password, tlsCACert: s.caCertPem },
     })),
   });
 }

@@ -7,7 +7,9 @@ import type * as k8s from "@pulumi/kubernetes";
 import {
   GRAFANA_HEALTH_PATH,
   GRAFANA_PORT,
+  INFLUXDB_CA_MOUNT,
   INFLUXDB_PORT,
+  INFLUXDB_TLS,
   TELEGRAF_HEALTH_PORT,
   type InfluxUser,
 } from "../layout";
@@ -44,9 +46,18 @@ const secretEnv = (name: string, secret: string, key: string, optional = false) 
   valueFrom: { secretKeyRef: { name: secret, key, ...(optional ? { optional: true } : {}) } },
 });
 
+/** Only ca.crt of InfluxDB's TLS Secret: clients never see its key. */
+const caVolume = (tlsSecret: string) => ({
+  name: "influxdb-ca",
+  secret: { secretName: tlsSecret, items: [{ key: INFLUXDB_TLS.ca, path: INFLUXDB_TLS.ca }] },
+});
+const caMount = { name: "influxdb-ca", mountPath: INFLUXDB_CA_MOUNT, readOnly: true };
+
 export interface InfluxDbSpecInput {
   image: string;
   configMap: string;
+  /** Secret with tls.crt, tls.key and ca.crt (type kubernetes.io/tls). */
+  tlsSecret: string;
   storageGiB: number;
   storageClass: string;
 }
@@ -56,7 +67,8 @@ const INFLUX_UID = 1000;
 
 export function influxdbStatefulSetSpec(i: InfluxDbSpecInput): k8s.types.input.apps.v1.StatefulSetSpec {
   const labels = labelsFor("influxdb");
-  const httpGet = { path: "/ping", port: "http" };
+  // The kubelet's HTTPS probes do not verify the certificate; they only need an answer.
+  const httpGet = { path: "/ping", port: "http", scheme: "HTTPS" };
   return {
     serviceName: "influxdb",
     replicas: 1,
@@ -83,10 +95,15 @@ export function influxdbStatefulSetSpec(i: InfluxDbSpecInput): k8s.types.input.a
             volumeMounts: [
               { name: "data", mountPath: "/var/lib/influxdb" },
               { name: "config", mountPath: "/etc/influxdb", readOnly: true },
+              { name: "tls", mountPath: INFLUXDB_TLS.dir, readOnly: true },
             ],
           },
         ],
-        volumes: [{ name: "config", configMap: { name: i.configMap } }],
+        volumes: [
+          { name: "config", configMap: { name: i.configMap } },
+          // Readable by the influxdb group only (fsGroup).
+          { name: "tls", secret: { secretName: i.tlsSecret, defaultMode: 0o440 } },
+        ],
       },
     },
     volumeClaimTemplates: [
@@ -106,6 +123,8 @@ export interface SetupJobInput {
   image: string;
   scriptConfigMap: string;
   credentialsSecret: string;
+  /** InfluxDB's TLS Secret: only its ca.crt is mounted. */
+  tlsSecret: string;
   influxHost: string;
   users: InfluxUser[];
 }
@@ -128,14 +147,16 @@ export function influxSetupJobSpec(i: SetupJobInput): k8s.types.input.batch.v1.J
             env: [
               { name: "INFLUX_HOST", value: i.influxHost },
               { name: "INFLUX_PORT", value: String(INFLUXDB_PORT) },
+              // The influx CLI (Go) trusts exactly this file instead of the system's roots.
+              { name: "SSL_CERT_FILE", value: `${INFLUXDB_CA_MOUNT}/${INFLUXDB_TLS.ca}` },
               ...i.users.map((u) => secretEnv(passwordEnv(u), i.credentialsSecret, influxSecretKey(u))),
             ],
             resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
             securityContext: restricted,
-            volumeMounts: [{ name: "script", mountPath: "/opt/setup", readOnly: true }],
+            volumeMounts: [{ name: "script", mountPath: "/opt/setup", readOnly: true }, caMount],
           },
         ],
-        volumes: [{ name: "script", configMap: { name: i.scriptConfigMap } }],
+        volumes: [{ name: "script", configMap: { name: i.scriptConfigMap } }, caVolume(i.tlsSecret)],
       },
     },
   };
@@ -146,6 +167,8 @@ export interface TelegrafSpecInput {
   configMap: string;
   serviceAccountName: string;
   credentialsSecret: string;
+  /** InfluxDB's TLS Secret: only its ca.crt is mounted. */
+  tlsSecret: string;
   resources: Container["resources"];
 }
 
@@ -176,10 +199,10 @@ function telegrafPod(i: TelegrafSpecInput, extraEnv: EnvVar[]): PodSpec {
           failureThreshold: 6,
         },
         securityContext: restricted,
-        volumeMounts: [{ name: "config", mountPath: "/etc/telegraf", readOnly: true }],
+        volumeMounts: [{ name: "config", mountPath: "/etc/telegraf", readOnly: true }, caMount],
       },
     ],
-    volumes: [{ name: "config", configMap: { name: i.configMap } }],
+    volumes: [{ name: "config", configMap: { name: i.configMap } }, caVolume(i.tlsSecret)],
   };
 }
 

@@ -4,7 +4,7 @@
  * the password is `${INFLUX_PASSWORD}`, resolved by Telegraf from the pod's Secret-backed env.
  */
 import { renderTelegrafConfig, type TelegrafConfig } from "../../common/telegraf/config";
-import { DATABASES, INFLUX_USERS, TELEGRAF_HEALTH_PORT } from "../layout";
+import { DATABASES, INFLUX_USERS, INFLUXDB_CA_MOUNT, INFLUXDB_TLS, TELEGRAF_HEALTH_PORT } from "../layout";
 
 export const TELEGRAF_PASSWORD_ENV = "INFLUX_PASSWORD";
 
@@ -23,6 +23,8 @@ export function influxOutput(
       skip_database_creation: true,
       timeout: "5s",
       content_encoding: "gzip",
+      // HTTPS, trusting the monitoring CA only (mounted from InfluxDB's TLS Secret, ca.crt alone).
+      tls_ca: `${INFLUXDB_CA_MOUNT}/${INFLUXDB_TLS.ca}`,
       ...extra,
     },
   };

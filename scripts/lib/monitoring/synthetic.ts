@@ -340,25 +340,34 @@ export function synthesize(i: SyntheticInput): Synthetic {
       );
     }
   }
-  for (const t of range(3600, 0, 10)) {
-    both(
-      line(
-        "mongodb",
-        { host: "mongo-1", hostname: "127.0.0.1:27017" },
-        { connections_current: int(20), repl_lag: int(0) },
-        t,
-      ),
-    );
-  }
-  for (const t of range(3600, 1200, 10)) {
-    bad.push(
-      line(
-        "mongodb",
-        { host: "mongo-gone", hostname: "127.0.0.1:27017" },
-        { connections_current: int(5), repl_lag: int(0) },
-        t,
-      ),
-    );
+  // A replica set of three (the primary reports lag 0), and a member that went silent (bad only).
+  const mongos = [
+    ...hosts("both", ["mongo-1", "mongo-2", "mongo-3"], 3600, 0),
+    ...hosts("bad", ["mongo-gone"], 3600, 1200),
+  ];
+  for (const d of mongos) {
+    for (const t of d.times) {
+      const primary = d.host === "mongo-1";
+      const tags = {
+        host: d.host,
+        hostname: "127.0.0.1:27017",
+        node_type: primary ? "PRI" : "SEC",
+        rs_name: "rs0",
+      };
+      const fields = (lag: number) => ({
+        connections_current: int(primary ? 20 : 5),
+        repl_lag: int(lag),
+        repl_state: int(primary ? 1 : 2),
+      });
+      const healthyLag = primary ? 0 : 1;
+      if (d.set === "both") {
+        good.push(line("mongodb", tags, fields(healthyLag), t));
+        const lagging = d.host === "mongo-2" && t > now - 600;
+        bad.push(line("mongodb", tags, fields(lagging ? i.replicaLagSeconds * 5 : healthyLag), t));
+      } else {
+        bad.push(line("mongodb", tags, fields(healthyLag), t));
+      }
+    }
   }
 
   const hostIs = (host: string) => [{ host }];
@@ -372,6 +381,7 @@ export function synthesize(i: SyntheticInput): Synthetic {
     "etcd-no-leader": hostIs("etcd-3"),
     "mysql-replica-lag": hostIs("db-2"),
     "mysql-replication-stopped": hostIs("db-3"),
+    "mongodb-replica-lag": hostIs("mongo-2"),
     "no-data-kube-inventory-pods": hostIs("kube-inventory-previous"),
     "no-data-kube-inventory-nodes": hostIs("kube-inventory-previous"),
     "no-data-kubelet": hostIs("node-gone"),

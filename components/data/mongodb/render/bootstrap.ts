@@ -4,13 +4,13 @@
  * it reads `hello` from itself and its peers and changes only what is missing — `rs.initiate`
  * exactly once (by mongodb-0, only when no member belongs to a set yet, before any user exists),
  * the admin user through the localhost exception, the apps' user, the platform services' users
- * (one per `service-<name>` credential), and a member adding itself
+ * (one per `service-<name>` credential), the monitoring user (clusterMonitor, exactly), and a member adding itself
  * to an existing set when it is new (growing 3 -> 5). The decision is one pure function,
  * `decide`, that the tests run against observed states.
  *
  * Passwords are read from the files fetch-secret-files wrote and never printed.
  */
-import { MONGO_SERVICE_PREFIX } from "./layout";
+import { MONGO_MONITOR, MONGO_SERVICE_PREFIX } from "./layout";
 
 export interface MongoBootstrapEnvInput {
   selfHost: string;
@@ -78,6 +78,21 @@ export const SERVICE_USERS_SOURCE = `function serviceUsers(files) {
     .sort();
 }`;
 
+/**
+ * What the monitoring user needs, from what `getUser` returned (null: none) and whether a login
+ * with the current credential works: create it, or set its roles to exactly the wanted ones
+ * (nothing more: a widened account is narrowed back), or its password (rotation). Pure (the
+ * tests evaluate this exact text).
+ */
+export const MONITOR_STEPS_SOURCE = `function monitorSteps(user, loginOk, wanted) {
+  if (user === null) return ["create"];
+  const key = (roles) => roles.map((r) => r.db + "." + r.role).sort().join(",");
+  const steps = [];
+  if (key(user.roles || []) !== key(wanted)) steps.push("roles");
+  if (!loginOk) steps.push("password");
+  return steps;
+}`;
+
 export function renderMongoBootstrapScript(): string {
   return `// Switchyard MongoDB member bootstrap (components/data/mongodb/render/bootstrap.ts).
 // Check, then act: safe at every boot and when run twice.
@@ -95,6 +110,9 @@ ${DECIDE_SOURCE}
 
 const SERVICE_PREFIX = ${JSON.stringify(MONGO_SERVICE_PREFIX)};
 ${SERVICE_USERS_SOURCE}
+
+const MONITOR = ${JSON.stringify(MONGO_MONITOR)};
+${MONITOR_STEPS_SOURCE}
 
 function secret(name) {
   const value = fs.readFileSync(env.CREDENTIALS_DIR + "/" + name, "utf8").trim();
@@ -189,6 +207,21 @@ function ensureUsers() {
   const admin = adminDb(local);
   ensureUser(admin, env.APP_DATABASE, env.APP_USER, "app");
   for (const name of serviceUsers(fs.readdirSync(env.CREDENTIALS_DIR))) ensureUser(admin, name, name, SERVICE_PREFIX + name);
+  ensureMonitor(admin);
+}
+
+// The host Telegraf's account on admin: clusterMonitor and nothing else.
+function ensureMonitor(admin) {
+  const pwd = secret(MONITOR.credential);
+  const user = admin.getUser(MONITOR.user);
+  const roles = MONITOR.roles.map((r) => ({ role: r.role, db: r.db }));
+  const steps = monitorSteps(user, user !== null && canLogin(local, "admin", MONITOR.user, pwd), roles);
+  for (const step of steps) {
+    if (step === "create") admin.createUser({ user: MONITOR.user, pwd, roles });
+    else if (step === "roles") admin.updateUser(MONITOR.user, { roles });
+    else if (step === "password") admin.updateUser(MONITOR.user, { pwd });
+    changed("monitoring user " + MONITOR.user + ": " + step);
+  }
 }
 
 // A user owning its own database, readWrite there only; its password set again when a login

@@ -22,6 +22,16 @@ export const MONGO_HOST = {
 export const MONGO_SERVER_PEM = "server.pem";
 export const MONGO_KEY_FILE = "keyfile";
 /** Keys of the credentials secret (plus one `service-<name>` per platform service's user). */
-export const MONGO_CREDENTIALS = ["admin", "app"] as const;
+export const MONGO_CREDENTIALS = ["admin", "app", "monitor"] as const;
+/**
+ * The host Telegraf's account (inputs.mongodb): on admin, `clusterMonitor` only, which grants
+ * serverStatus, replSetGetStatus and the oplog reads the plugin needs (Telegraf's README:
+ * MongoDB 3.4 and later need nothing else). Its password is the `monitor` credential.
+ */
+export const MONGO_MONITOR = {
+  user: "monitor",
+  credential: "monitor",
+  roles: [{ role: "clusterMonitor", db: "admin" }],
+} as const;
 /** Credential key prefix of a platform service's user (e.g. `service-graylog`). */
 export const MONGO_SERVICE_PREFIX = "service-";
