@@ -54,6 +54,7 @@ import type { MonitoringArgs } from "./types";
 import { TELEGRAF_HOST, type HostMetricsTarget } from "../common/host/telegraf";
 import { createHostEndpoint } from "./hostEndpoint";
 import { createCa, createLeafCert } from "../common/pki";
+import { shortDigest } from "../common/digest";
 import { platformServiceLabels, type PlatformServiceArgs } from "../apps";
 import { createServiceAccountRole } from "../kubernetes";
 
@@ -194,12 +195,13 @@ export class Monitoring extends pulumi.ComponentResource {
       {
         metadata: meta("influxdb"),
         spec: pulumi
-          .all([influxConfig.metadata.name, influxTls.metadata.name])
-          .apply(([configMap, tlsSecret]) =>
+          .all([influxConfig.metadata.name, influxTls.metadata.name, influxConfig.data, leaf.cert.certPem])
+          .apply(([configMap, tlsSecret, files, certPem]) =>
             influxdbStatefulSetSpec({
               image: IMAGES.influxdb,
               configMap,
               tlsSecret,
+              configDigest: shortDigest(JSON.stringify(files), certPem),
               storageGiB: args.influxdb.storageGiB,
               storageClass: args.influxdb.storageClass,
             }),

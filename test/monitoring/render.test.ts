@@ -23,6 +23,8 @@ import {
   renderNodeTelegraf,
 } from "../../components/monitoring/render/telegraf";
 import { panelQueries, ruleQueries } from "../../scripts/lib/monitoring/grafana";
+import { influxdbStatefulSetSpec } from "../../components/monitoring/render/specs";
+import { CONFIG_DIGEST_ANNOTATION, shortDigest } from "../../components/common/digest";
 
 const inputs = {
   thresholds: { restartsPerDay: 3, replicaLagSeconds: 60, agentStaleSeconds: 60, noDataMinutes: 10 },
@@ -252,5 +254,34 @@ describe("InfluxDB TLS (pure parts)", () => {
 
   test("the setup script's CLI speaks TLS", () => {
     assert.match(renderInfluxSetupScript({ retentionDays: 7 }), /influx -ssl /);
+  });
+});
+
+describe("InfluxDB restarts when what it reads at start changes", () => {
+  const spec = (configDigest: string) =>
+    influxdbStatefulSetSpec({
+      image: "influxdb:1.11",
+      configMap: "influx-config",
+      tlsSecret: "influx-tls",
+      storageGiB: 100,
+      storageClass: "gp3",
+      configDigest,
+    });
+
+  test("the pod template carries the digest of its config and certificate", () => {
+    const before = shortDigest(JSON.stringify({ "influxdb.conf": "a" }), "CERT-1");
+    const renewed = shortDigest(JSON.stringify({ "influxdb.conf": "a" }), "CERT-2");
+    assert.match(before, /^[0-9a-f]{10}$/);
+    assert.notEqual(before, renewed, "a renewed certificate is a new digest");
+    assert.equal(before, shortDigest(JSON.stringify({ "influxdb.conf": "a" }), "CERT-1"), "stable");
+    // Parts are separated: moving a character from one to the other is a different digest.
+    assert.notEqual(shortDigest("ab", "c"), shortDigest("a", "bc"));
+    const annotations = (s: ReturnType<typeof spec>) =>
+      (s.template as { metadata: { annotations: Record<string, string> } }).metadata.annotations;
+    assert.equal(annotations(spec(before))[CONFIG_DIGEST_ANNOTATION], before);
+    assert.notEqual(
+      annotations(spec(renewed))[CONFIG_DIGEST_ANNOTATION],
+      annotations(spec(before))[CONFIG_DIGEST_ANNOTATION],
+    );
   });
 });

@@ -3,7 +3,6 @@
  * the Kafka password reaches the Job from the KafkaUser's Secret). Rendered into a ConfigMap;
  * its hash names the Job, so a changed retention or topic runs the configurator again.
  */
-import { createHash } from "node:crypto";
 import type { GraylogDesiredState } from "../../../model/graylog";
 import { GRAYLOG_PATHS } from "./layout";
 
@@ -65,9 +64,4 @@ export function graylogDesiredState(a: GraylogDesiredArgs): GraylogDesiredState 
 
 export function renderDesiredState(state: GraylogDesiredState): string {
   return JSON.stringify(state, null, 2) + "\n";
-}
-
-/** Short, stable digest of the rendered state: the configurator Job's name suffix. */
-export function desiredStateDigest(rendered: string): string {
-  return createHash("sha256").update(rendered).digest("hex").slice(0, 10);
 }

@@ -12,7 +12,8 @@ import * as random from "@pulumi/random";
 import { platformServiceLabels, type PlatformServiceArgs } from "../../apps";
 import { createCa, createLeafCert } from "../../common/pki";
 import { CONFIGURATOR_BUNDLE_KEY } from "./bundle";
-import { desiredStateDigest, graylogDesiredState, renderDesiredState } from "./desired";
+import { shortDigest } from "../../common/digest";
+import { graylogDesiredState, renderDesiredState } from "./desired";
 import {
   DESIRED_STATE_FILE,
   GRAYLOG_HEALTH_PATH,
@@ -253,7 +254,7 @@ export class Graylog extends pulumi.ComponentResource {
               configMap,
               nodeSecret,
               // The files are read at start only: new settings or a renewed certificate roll the pods.
-              configDigest: desiredStateDigest(JSON.stringify(searchConfigFiles) + certPem),
+              configDigest: shortDigest(JSON.stringify(searchConfigFiles), certPem),
             }),
           ),
       },
@@ -316,7 +317,7 @@ export class Graylog extends pulumi.ComponentResource {
           ...meta("graylog-configurator"),
           annotations: {
             "switchyard.io/configurator-digest": desired.apply((d) =>
-              desiredStateDigest(d + args.configuratorBundle.sha256),
+              shortDigest(d, args.configuratorBundle.sha256),
             ),
           },
         },

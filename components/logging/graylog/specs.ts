@@ -4,6 +4,7 @@
  * from) is tested without Pulumi. Credentials reach containers only through Secret references.
  */
 import type * as k8s from "@pulumi/kubernetes";
+import { CONFIG_DIGEST_ANNOTATION } from "../../common/digest";
 import { CONFIGURATOR_BUNDLE_KEY } from "./bundle";
 import {
   DESIRED_STATE_FILE,
@@ -139,7 +140,7 @@ export function openSearchStatefulSetSpec(i: OpenSearchSpecInput): StatefulSetSp
     // All nodes at once at creation: discovery needs the initial cluster-manager nodes up together.
     podManagementPolicy: "Parallel",
     template: {
-      metadata: { labels, annotations: { "switchyard.io/config-digest": i.configDigest } },
+      metadata: { labels, annotations: { [CONFIG_DIGEST_ANNOTATION]: i.configDigest } },
       spec: {
         automountServiceAccountToken: false,
         securityContext: podSecurity(UIDS.opensearch),

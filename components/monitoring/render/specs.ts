@@ -13,6 +13,7 @@ import {
   TELEGRAF_HEALTH_PORT,
   type InfluxUser,
 } from "../layout";
+import { CONFIG_DIGEST_ANNOTATION } from "../../common/digest";
 import { passwordEnv } from "./influxdb";
 import { TELEGRAF_PASSWORD_ENV } from "./telegraf";
 
@@ -60,6 +61,8 @@ export interface InfluxDbSpecInput {
   tlsSecret: string;
   storageGiB: number;
   storageClass: string;
+  /** Digest of the config and certificate: influxd reads both only at start, so a change rolls the pod. */
+  configDigest: string;
 }
 
 /** The official image's influxdb user. */
@@ -76,7 +79,7 @@ export function influxdbStatefulSetSpec(i: InfluxDbSpecInput): k8s.types.input.a
     // The volume outlives the pod and the StatefulSet: deleting either keeps the metrics.
     persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
     template: {
-      metadata: { labels },
+      metadata: { labels, annotations: { [CONFIG_DIGEST_ANNOTATION]: i.configDigest } },
       spec: {
         automountServiceAccountToken: false,
         securityContext: podSecurity(INFLUX_UID),
