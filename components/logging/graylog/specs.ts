@@ -4,6 +4,7 @@
  * from) is tested without Pulumi. Credentials reach containers only through Secret references.
  */
 import type * as k8s from "@pulumi/kubernetes";
+import { memoryBytes, MIB } from "../../../model/quantity";
 import { CONFIG_DIGEST_ANNOTATION } from "../../common/digest";
 import { CONFIGURATOR_BUNDLE_KEY } from "./bundle";
 import {
@@ -33,13 +34,12 @@ import {
 type StatefulSetSpec = k8s.types.input.apps.v1.StatefulSetSpec;
 type Resources = { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
 
-const MEBIBYTES: Record<string, number> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024 };
-
 /** JVM heap for a memory limit: half of it (the rest: off-heap, threads, and for OpenSearch the file cache). */
 export function heapMiB(memoryLimit: string): number {
-  const m = /^(\d+)(Ki|Mi|Gi|Ti)$/.exec(memoryLimit);
-  if (!m) throw new Error(`expected a binary memory quantity such as 2Gi for a JVM heap, got ${memoryLimit}`);
-  return Math.floor((Number(m[1]) * MEBIBYTES[m[2]]) / 2);
+  // Decimal suffixes (4G) would give a heap that is not a whole number of MiB: refused.
+  if (!/^\d+(Ki|Mi|Gi|Ti)$/.test(memoryLimit))
+    throw new Error(`expected a binary memory quantity such as 2Gi for a JVM heap, got ${memoryLimit}`);
+  return Math.floor(memoryBytes(memoryLimit) / MIB / 2);
 }
 
 const secretEnv = (name: string, secret: string, key: string) => ({
