@@ -25,7 +25,7 @@ import {
 import { applyRequests, configure, knownIds } from "../../../hosts/graylog-configurator/run";
 import { createLogger } from "../../../hosts/runtime/log";
 import { ROOT } from "../../helpers/plan";
-import { InMemoryGraylog } from "./graylogState";
+import { InMemoryGraylog } from "./support/graylogState";
 
 const ARGS: GraylogDesiredArgs = {
   retentionDays: 30,

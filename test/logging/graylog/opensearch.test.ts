@@ -41,12 +41,13 @@ import {
 } from "../../../components/logging/graylog/opensearchSecurity";
 import { graylogStatefulSetSpec, openSearchStatefulSetSpec } from "../../../components/logging/graylog/specs";
 import { makeCa, makeLeaf } from "../../../scripts/lib/pki";
+import { GRAYLOG_SPEC_INPUT, RESOURCES } from "./support/specs";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- specs and inputs are free-form JSON
 type Json = any;
 
 const NAMESPACE = "logging";
-const resources = { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } };
+const resources = RESOURCES;
 
 /** libxcrypt's bcrypt through perl's crypt(): a hash for a password, and the check of one. */
 function bcrypt(password: string, salt22: string): string {
@@ -288,16 +289,7 @@ describe("Graylog's JVM trusts OpenSearch (the init container's keytool commands
     rmSync(dir, { recursive: true, force: true });
   });
   const port = 40000 + Math.floor(Math.random() * 10000);
-  const spec = graylogStatefulSetSpec({
-    image: "graylog:x",
-    replicas: 2,
-    journalGiB: 20,
-    storageClass: "gp3",
-    resources,
-    secret: "graylog-secret",
-    kafkaCaSecret: "logs-cluster-ca-cert",
-    externalUri: "https://logs.example.com/",
-  }) as Json;
+  const spec = graylogStatefulSetSpec(GRAYLOG_SPEC_INPUT) as Json;
   const pod = spec.template.spec;
   const init = pod.initContainers.find((c: Json) => c.name === "truststore");
   const mountOf = (c: Json, volume: string) => c.volumeMounts.find((m: Json) => m.name === volume).mountPath;

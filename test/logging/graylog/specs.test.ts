@@ -10,11 +10,12 @@ import {
   openSearchPodNames,
   openSearchStatefulSetSpec,
 } from "../../../components/logging/graylog/specs";
+import { GRAYLOG_SPEC_INPUT, RESOURCES } from "./support/specs";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- specs are free-form JSON
 type Json = any;
 
-const resources = { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } };
+const resources = RESOURCES;
 const env = (c: Json) => Object.fromEntries((c.env as Json[]).map((e) => [e.name, e.value ?? e.valueFrom]));
 
 describe("Graylog and OpenSearch specs", () => {
@@ -52,16 +53,7 @@ describe("Graylog and OpenSearch specs", () => {
   });
 
   test("Graylog: node 0 leads, secrets by reference, the MongoDB CA in the JVM truststore", () => {
-    const spec = graylogStatefulSetSpec({
-      image: "graylog:x",
-      replicas: 2,
-      journalGiB: 20,
-      storageClass: "gp3",
-      resources,
-      secret: "graylog-secret",
-      kafkaCaSecret: "logs-cluster-ca-cert",
-      externalUri: "https://logs.example.com/",
-    }) as Json;
+    const spec = graylogStatefulSetSpec(GRAYLOG_SPEC_INPUT) as Json;
     const c = spec.template.spec.containers[0];
     assert.match(c.command.join(" "), /HOSTNAME##\*-.*= 0.*GRAYLOG_IS_LEADER=true.*GRAYLOG_IS_LEADER=false/);
     const e = env(c);

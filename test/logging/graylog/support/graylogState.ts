@@ -5,8 +5,8 @@
  * returns beyond what was sent, so the tests prove the plan compares only what it owns.
  * Graylog itself cannot run here: what only a real Graylog confirms is listed in docs/logging.md.
  */
-import type { GraylogApi } from "../../../hosts/graylog-configurator/run";
-import type { GraylogState, StreamRule } from "../../../hosts/graylog-configurator/plan";
+import type { GraylogApi } from "../../../../hosts/graylog-configurator/run";
+import type { GraylogState, StreamRule } from "../../../../hosts/graylog-configurator/plan";
 
 export interface Call {
   method: string;
