@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import { stringify, parse } from "yaml";
 import { readFileSync } from "node:fs";
 import { classify } from "../../scripts/lib/diff/classify";
@@ -258,5 +258,70 @@ describe("plan --diff on the command line", () => {
     assert.equal(run.status, 1);
     assert.equal(run.stderr.trim().split("\n").length, 1, run.stderr);
     assert.match(run.stderr, /--diff no-such-ref-xyz: expected a git ref/);
+  });
+});
+
+describe("plan --diff against a git ref", () => {
+  // A repository holding this tree's tracked files as one commit, as a clone of the change would.
+  const repo = mkdtempSync(join(tmpdir(), "switchyard-repo-"));
+  after(() => {
+    rmSync(repo, { recursive: true, force: true });
+    rmSync(`${repo}-base.json`, { force: true });
+  });
+  const files = spawnSync("git", ["-C", ROOT, "ls-files", "-z"], { encoding: "utf8" }).stdout;
+  const archive = spawnSync("tar", ["-c", "--null", "-T", "-", "-f", "-"], {
+    cwd: ROOT,
+    input: files,
+    maxBuffer: 1 << 30,
+  });
+  spawnSync("tar", ["-x", "-C", repo], { input: archive.stdout });
+  const git = (...args: string[]) =>
+    spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.test", ...args], { cwd: repo });
+  git("init", "-q");
+  git("add", "-A");
+  git("commit", "-q", "-m", "base");
+  // Linked after the commit: the symlink is not a directory, so .gitignore's node_modules/ misses it.
+  symlinkSync(join(ROOT, "node_modules"), join(repo, "node_modules"), "dir");
+  const plan = (...args: string[]) =>
+    spawnSync(process.execPath, ["--import", "tsx", join(repo, "scripts/plan.ts"), "--json", ...args], {
+      cwd: repo,
+      encoding: "utf8",
+      maxBuffer: 256 * 1024 * 1024,
+      timeout: 300_000,
+    });
+
+  test("HEAD~0 of an unchanged tree: no change, exit 0 (the base accepts the example placeholders too)", () => {
+    const run = plan("--stack", "prod", "--diff", "HEAD~0");
+    assert.equal(run.status, 0, run.stderr);
+    const doc = JSON.parse(run.stdout);
+    for (const key of ["create", "update", "replace", "delete", "blocked"])
+      assert.deepEqual(doc.diff[key], [], key);
+    assert.match(doc.diff.base, /^HEAD~0 \([0-9a-f]{12}\)$/);
+  });
+
+  test("an app added since the ref: the same diff as against a saved plan of the ref's tree", () => {
+    const before = plan("--stack", "prod");
+    assert.equal(before.status, 0, before.stderr);
+    const saved = `${repo}-base.json`;
+    writeFileSync(saved, before.stdout);
+    const file = join(repo, "Pulumi.prod.yaml");
+    const doc = parse(readFileSync(file, "utf8"));
+    const apps = doc.config["switchyard:apps"];
+    apps.store = { ...apps.shop, host: "store.example.com", previewHost: "store-preview.example.com" };
+    writeFileSync(file, stringify(doc));
+    const [byRef, bySaved] = [
+      plan("--stack", "prod", "--diff", "HEAD"),
+      plan("--stack", "prod", "--diff", saved),
+    ];
+    assert.equal(byRef.status, 0, byRef.stderr);
+    assert.equal(bySaved.status, 0, bySaved.stderr);
+    const { base: _ref, ...d } = JSON.parse(byRef.stdout).diff;
+    const { base: _saved, ...expected } = JSON.parse(bySaved.stdout).diff;
+    assert.deepEqual(d, expected);
+    assert.ok(
+      d.create.some((u: string) => u.endsWith("::store-blue")),
+      JSON.stringify(d.create),
+    );
+    assert.deepEqual([d.delete, d.blocked], [[], []]);
   });
 });

@@ -12,6 +12,11 @@ import { readStackConfig } from "../stackConfig";
 async function main(): Promise<void> {
   const [root, stackFile, stack] = process.argv.slice(2);
   console.log = (...args: unknown[]) => console.error(...args);
+  // The base is compared with, never deployed: its example placeholders are accepted as the
+  // plan accepts this tree's (warned about there). Trees from before placeholders had no switch.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the base tree's own module instance
+  const config = require(join(root, "components/config")) as { acceptExamplePlaceholders?: () => void };
+  config.acceptExamplePlaceholders?.();
   const evaluation = await evaluateProgram(stack, readStackConfig(root, stackFile), join(root, "index.ts"));
   process.stdout.write(JSON.stringify(evaluation) + "\n", () => process.exit(0));
 }
