@@ -3,7 +3,8 @@
  * gp3, one node per zone) as the search backend, Graylog (StatefulSet: each node keeps its
  * message journal on its own gp3 volume), its state in a database on the MongoDB replica set, and
  * the configurator Job that creates the GELF Kafka input, the stream and the index set through
- * Graylog's REST API. Secrets are generated here once and kept in Pulumi state, so every update
+ * Graylog's REST API, and the security Job that applies OpenSearch's security files with
+ * securityadmin.sh whenever they change. Secrets are generated here once and kept in Pulumi state, so every update
  * renders the same password_secret and root password (docs/logging.md, "Graylog").
  */
 import * as k8s from "@pulumi/kubernetes";
@@ -39,9 +40,15 @@ import {
   publicSecurityFiles,
   renderInternalUsers,
   renderOpenSearchYml,
+  securityConfigDigest,
 } from "./opensearchSecurity";
 import { rootPasswordSha2 } from "./secrets";
-import { configuratorJobSpec, graylogStatefulSetSpec, openSearchStatefulSetSpec } from "./specs";
+import {
+  configuratorJobSpec,
+  graylogStatefulSetSpec,
+  openSearchSecurityJobSpec,
+  openSearchStatefulSetSpec,
+} from "./specs";
 import type { GraylogArgs } from "./types";
 
 /** The configurator runs on the same pinned Node.js image as the registrar. */
@@ -98,6 +105,7 @@ export class Graylog extends pulumi.ComponentResource {
       { length: 32, special: false },
       { parent: this },
     );
+    const internalUsers = searchPassword.bcryptHash.apply(renderInternalUsers);
     const searchNodeSecret = new k8s.core.v1.Secret(
       `${name}-opensearch-node`,
       {
@@ -108,13 +116,13 @@ export class Graylog extends pulumi.ComponentResource {
           [OPENSEARCH_TLS_FILES.cert]: searchNode.cert.certPem,
           // The security plugin reads PKCS #8 keys only.
           [OPENSEARCH_TLS_FILES.key]: searchNode.key.privateKeyPemPkcs8,
-          [SECURITY_FILES.internalUsers]: searchPassword.bcryptHash.apply(renderInternalUsers),
+          [SECURITY_FILES.internalUsers]: internalUsers,
         }),
       },
       { parent: this },
     );
-    // For securityadmin.sh only (changes to the security index after its creation); no pod mounts it.
-    new k8s.core.v1.Secret(
+    // For securityadmin.sh only: mounted by the security Job below, by no OpenSearch or Graylog pod.
+    const searchAdminSecret = new k8s.core.v1.Secret(
       `${name}-opensearch-admin`,
       {
         metadata: meta("opensearch-admin"),
@@ -262,6 +270,48 @@ export class Graylog extends pulumi.ComponentResource {
       { parent: this, dependsOn: searchServices, ignoreChanges: ["spec.volumeClaimTemplates"] },
     );
 
+    // The security index follows the files: securityadmin.sh with the admin certificate applies
+    // them after every change (the plugin reads them itself only when it creates the index). The
+    // annotation carries their digest and the admin certificate's, so a rotated password or a
+    // changed role runs it again in the same `pulumi up`; a finished Job is replaced, never patched.
+    const securityDigest = pulumi
+      .all([internalUsers, searchAdmin.cert.certPem])
+      .apply(([users, adminCert]) =>
+        securityConfigDigest({ ...publicSecurityFiles(), [SECURITY_FILES.internalUsers]: users }, adminCert),
+      );
+    const searchSecurity = new k8s.batch.v1.Job(
+      `${name}-opensearch-security`,
+      {
+        metadata: {
+          ...meta("opensearch-security"),
+          // A truncated SHA-256 of a salted bcrypt hash among other files: nothing to guess a password from.
+          annotations: { "switchyard.io/security-digest": pulumi.unsecret(securityDigest) },
+        },
+        spec: pulumi
+          .all([
+            ns,
+            searchConfig.metadata.name,
+            searchNodeSecret.metadata.name,
+            searchAdminSecret.metadata.name,
+          ])
+          .apply(([namespace, configMap, nodeSecret, adminSecret]) =>
+            openSearchSecurityJobSpec({
+              image: IMAGES.opensearch,
+              namespace,
+              configMap,
+              nodeSecret,
+              adminSecret,
+            }),
+          ),
+      },
+      {
+        parent: this,
+        dependsOn: [opensearch],
+        deleteBeforeReplace: true,
+        replaceOnChanges: ["metadata.annotations", "spec"],
+      },
+    );
+
     const externalUri = args.host ? `https://${args.host}/` : `http://localhost:${GRAYLOG_PORT}/`;
     const graylog = new k8s.apps.v1.StatefulSet(
       `${name}-server`,
@@ -284,7 +334,8 @@ export class Graylog extends pulumi.ComponentResource {
       },
       {
         parent: this,
-        dependsOn: [opensearch, ...graylogServices],
+        // After the security Job: Graylog signs in with the password the index now holds.
+        dependsOn: [opensearch, searchSecurity, ...graylogServices],
         ignoreChanges: ["spec.volumeClaimTemplates"],
       },
     );

@@ -1,8 +1,8 @@
 /**
  * Who may reach Graylog's search backend. OpenSearch authenticates every request itself (TLS and
  * its security plugin, opensearchSecurity.ts); the NetworkPolicies (enforced by the VPC CNI,
- * components/kubernetes/addons) narrow who can even connect: its HTTP port only from Graylog, its
- * transport port only from the other OpenSearch nodes. Graylog's own port is open in-cluster (the
+ * components/kubernetes/addons) narrow who can even connect: its HTTP port only from Graylog and
+ * the security Job, its transport port only from the other OpenSearch nodes. Graylog's own port is open in-cluster (the
  * HAProxy tier, the configurator); sign-in is required there.
  */
 import type * as k8s from "@pulumi/kubernetes";
@@ -18,6 +18,8 @@ export function graylogNetworkPolicies(): Record<string, PolicySpec> {
       policyTypes: ["Ingress"],
       ingress: [
         { from: from("graylog"), ports: [{ protocol: "TCP", port: OPENSEARCH_HTTP_PORT }] },
+        // The security Job (securityadmin.sh speaks REST since 2.x): HTTP only, never transport.
+        { from: from("opensearch-security"), ports: [{ protocol: "TCP", port: OPENSEARCH_HTTP_PORT }] },
         { from: from("opensearch"), ports: [{ protocol: "TCP", port: OPENSEARCH_TRANSPORT_PORT }] },
       ],
     },

@@ -10,13 +10,14 @@
  * and sign-in".
  */
 import { stringify } from "yaml";
+import { shortDigest } from "../../common/digest";
 import { OPENSEARCH_HTTP_PORT, SERVICE_NAMES } from "./layout";
 
 /** The subjects of the two certificates the cluster trusts by DN (createLeafCert adds O=switchyard). */
 export const OPENSEARCH_SUBJECTS = {
   /** Every node's certificate (one for the StatefulSet): listed in `plugins.security.nodes_dn`. */
   node: { commonName: "opensearch-node", organization: "switchyard" },
-  /** The security admin (securityadmin.sh): listed in `plugins.security.authcz.admin_dn`, mounted nowhere. */
+  /** The security admin (securityadmin.sh): listed in `plugins.security.authcz.admin_dn`, mounted by the security Job only. */
   admin: { commonName: "opensearch-admin", organization: "switchyard" },
 } as const;
 
@@ -24,15 +25,21 @@ export const OPENSEARCH_SUBJECTS = {
 export const GRAYLOG_SEARCH_USER = "graylog";
 export const GRAYLOG_ROLE = "graylog";
 
+/** OpenSearch's home (and working directory) in the official image. */
+export const OPENSEARCH_HOME = "/usr/share/opensearch";
 /** OpenSearch's configuration directory in the official image; TLS files must lie under it. */
-export const OPENSEARCH_CONFIG_DIR = "/usr/share/opensearch/config";
+export const OPENSEARCH_CONFIG_DIR = `${OPENSEARCH_HOME}/config`;
 /** The security plugin's configuration files (read once, when it creates its index). */
 export const OPENSEARCH_SECURITY_DIR = `${OPENSEARCH_CONFIG_DIR}/opensearch-security`;
 /** Where the node Secret's TLS files are mounted, and their names there. */
 export const OPENSEARCH_CERTS_DIR = "certs";
 export const OPENSEARCH_TLS_FILES = { ca: "ca.crt", cert: "node.crt", key: "node.key" } as const;
-/** Keys of the admin certificate's Secret (used by an operator running securityadmin.sh). */
+/** Keys of the admin certificate's Secret (the security Job's, and the break-glass command's). */
 export const OPENSEARCH_ADMIN_FILES = { ca: "ca.crt", cert: "admin.crt", key: "admin.key" } as const;
+/** Where the security Job mounts the admin Secret (outside config/: no OpenSearch node reads it). */
+export const OPENSEARCH_ADMIN_DIR = "/etc/opensearch-admin";
+/** The security plugin's own tool (opensearch-project/security, tools/securityadmin.sh) in the image. */
+export const SECURITY_ADMIN_SCRIPT = `${OPENSEARCH_HOME}/plugins/opensearch-security/tools/securityadmin.sh`;
 
 export const SECURITY_FILES = {
   config: "config.yml",
@@ -82,6 +89,47 @@ export function openSearchServiceHost(namespace: string): string {
 export function graylogOpenSearchUrl(namespace: string, username: string, password: string): string {
   const userInfo = `${encodeURIComponent(username)}:${encodeURIComponent(password)}`;
   return `https://${userInfo}@${openSearchServiceHost(namespace)}:${OPENSEARCH_HTTP_PORT}`;
+}
+
+/**
+ * securityadmin.sh's arguments (SecurityAdmin.java in security 2.15.0.0): upload the security
+ * directory (-cd; it requires config, roles, roles_mapping, internal_users, action_groups, tenants
+ * and whitelist, takes nodes_dn, allowlist and audit when present: the image's defaults beside our
+ * four, the same set the plugin loaded at first start) to the ClusterIP Service over HTTPS (-h/-p; the REST
+ * client, 9200 since 2.x), as the admin certificate (-cert/-key: PEM, the key PKCS #8), trusting
+ * only our CA (-cacert). No -nhnv: the host is the Service's full name, which is in the node
+ * certificate's SANs, so Apache's DefaultHostnameVerifier checks it. -icl: since 2.x the cluster
+ * name is only printed, and ours is not the default "opensearch". No --accept-red-cluster: it waits
+ * for yellow (the security index must be writable), and no -ff, so it keeps retrying a cluster
+ * that is not yet healthy until the Job's deadline.
+ */
+export function securityAdminArgs(namespace: string): string[] {
+  const admin = (file: string) => `${OPENSEARCH_ADMIN_DIR}/${file}`;
+  return [
+    "-cd",
+    OPENSEARCH_SECURITY_DIR,
+    "-icl",
+    "-h",
+    openSearchServiceHost(namespace),
+    "-p",
+    String(OPENSEARCH_HTTP_PORT),
+    "-cacert",
+    admin(OPENSEARCH_ADMIN_FILES.ca),
+    "-cert",
+    admin(OPENSEARCH_ADMIN_FILES.cert),
+    "-key",
+    admin(OPENSEARCH_ADMIN_FILES.key),
+  ];
+}
+
+/**
+ * What the security Job uploads and who it is: our security files (internal_users.yml included)
+ * and the admin certificate. A rotated password, a changed role or a renewed admin certificate
+ * gives a new digest, so the Job runs again; nothing else does.
+ */
+export function securityConfigDigest(files: Record<string, string>, adminCertPem: string): string {
+  const names = Object.keys(files).sort();
+  return shortDigest(...names.flatMap((n) => [n, files[n]]), adminCertPem);
 }
 
 /** Pod names of the OpenSearch StatefulSet: the initial cluster-manager nodes. */

@@ -22,13 +22,17 @@ import {
   labelsFor,
 } from "./layout";
 import {
+  OPENSEARCH_ADMIN_DIR,
+  OPENSEARCH_ADMIN_FILES,
   OPENSEARCH_CERTS_DIR,
   OPENSEARCH_CONFIG_DIR,
   OPENSEARCH_SECURITY_DIR,
   OPENSEARCH_TLS_FILES,
   OPENSEARCH_YML,
   PUBLIC_SECURITY_FILES,
+  SECURITY_ADMIN_SCRIPT,
   SECURITY_FILES,
+  securityAdminArgs,
 } from "./opensearchSecurity";
 
 type StatefulSetSpec = k8s.types.input.apps.v1.StatefulSetSpec;
@@ -120,6 +124,42 @@ const securityHealthCheck = [
     `https://${SERVICE_NAMES.opensearch}:${OPENSEARCH_HTTP_PORT}/_plugins/_security/health | grep -q '"status":"UP"'`,
 ];
 
+/** A file of the OpenSearch ConfigMap, mounted over the image's. */
+const configFile = (file: string, dir: string) => ({
+  name: "config",
+  mountPath: `${dir}/${file}`,
+  subPath: file,
+  readOnly: true,
+});
+
+/**
+ * The security directory as the nodes and the security Job see it: the image's
+ * config/opensearch-security with our files over its own (the public ones from the ConfigMap,
+ * internal_users.yml from the node Secret). One definition, so the Job uploads what the nodes
+ * loaded at first start.
+ */
+const securityDirMounts = () => [
+  ...PUBLIC_SECURITY_FILES.map((f) => configFile(f, OPENSEARCH_SECURITY_DIR)),
+  {
+    name: "internal-users",
+    mountPath: `${OPENSEARCH_SECURITY_DIR}/${SECURITY_FILES.internalUsers}`,
+    subPath: SECURITY_FILES.internalUsers,
+    readOnly: true,
+  },
+];
+
+const securityDirVolumes = (configMap: string, nodeSecret: string) => [
+  { name: "config", configMap: { name: configMap } },
+  {
+    name: "internal-users",
+    secret: {
+      secretName: nodeSecret,
+      defaultMode: 0o440,
+      items: [{ key: SECURITY_FILES.internalUsers, path: SECURITY_FILES.internalUsers }],
+    },
+  },
+];
+
 export function openSearchStatefulSetSpec(i: OpenSearchSpecInput): StatefulSetSpec {
   const labels = labelsFor("opensearch");
   const heap = heapMiB(i.resources.limits.memory);
@@ -129,12 +169,6 @@ export function openSearchStatefulSetSpec(i: OpenSearchSpecInput): StatefulSetSp
     DISABLE_INSTALL_DEMO_CONFIG: "true",
     OPENSEARCH_JAVA_OPTS: `-Xms${heap}m -Xmx${heap}m`,
   };
-  const configFile = (file: string, dir: string) => ({
-    name: "config",
-    mountPath: `${dir}/${file}`,
-    subPath: file,
-    readOnly: true,
-  });
   return {
     ...statefulSetBase(SERVICE_NAMES.opensearchPods, i.nodes, labels),
     // All nodes at once at creation: discovery needs the initial cluster-manager nodes up together.
@@ -177,37 +211,23 @@ export function openSearchStatefulSetSpec(i: OpenSearchSpecInput): StatefulSetSp
             volumeMounts: [
               { name: "data", mountPath: OPENSEARCH_DATA },
               configFile(OPENSEARCH_YML, OPENSEARCH_CONFIG_DIR),
-              ...PUBLIC_SECURITY_FILES.map((f) => configFile(f, OPENSEARCH_SECURITY_DIR)),
+              ...securityDirMounts(),
               {
                 name: "node-tls",
                 mountPath: `${OPENSEARCH_CONFIG_DIR}/${OPENSEARCH_CERTS_DIR}`,
-                readOnly: true,
-              },
-              {
-                name: "internal-users",
-                mountPath: `${OPENSEARCH_SECURITY_DIR}/${SECURITY_FILES.internalUsers}`,
-                subPath: SECURITY_FILES.internalUsers,
                 readOnly: true,
               },
             ],
           },
         ],
         volumes: [
-          { name: "config", configMap: { name: i.configMap } },
+          ...securityDirVolumes(i.configMap, i.nodeSecret),
           {
             name: "node-tls",
             secret: {
               secretName: i.nodeSecret,
               defaultMode: 0o440,
               items: Object.values(OPENSEARCH_TLS_FILES).map((f) => ({ key: f, path: f })),
-            },
-          },
-          {
-            name: "internal-users",
-            secret: {
-              secretName: i.nodeSecret,
-              defaultMode: 0o440,
-              items: [{ key: SECURITY_FILES.internalUsers, path: SECURITY_FILES.internalUsers }],
             },
           },
         ],
@@ -404,6 +424,75 @@ export function configuratorJobSpec(i: ConfiguratorJobInput): k8s.types.input.ba
           },
         ],
         volumes: [{ name: "configurator", configMap: { name: i.configMap } }],
+      },
+    },
+  };
+}
+
+export interface OpenSearchSecurityJobInput {
+  /** The OpenSearch image the nodes run (its securityadmin.sh matches their plugin). */
+  image: string;
+  namespace: string;
+  /** The ConfigMap and node Secret the nodes mount their security files from. */
+  configMap: string;
+  nodeSecret: string;
+  /** The admin certificate's Secret (`plugins.security.authcz.admin_dn`); mounted here only. */
+  adminSecret: string;
+}
+
+/** securityadmin.sh is a JVM client: a small heap, most of the limit for the JVM itself. */
+const SECURITY_JOB_RESOURCES = {
+  requests: { cpu: "100m", memory: "384Mi" },
+  limits: { cpu: "1", memory: "512Mi" },
+};
+
+/**
+ * The security Job: applies the security files to the security index with OpenSearch's own
+ * securityadmin.sh (the plugin reads them itself only when it creates the index). Its annotation
+ * carries their digest (graylog.ts), so a rotated password or a changed role runs it again.
+ */
+export function openSearchSecurityJobSpec(i: OpenSearchSecurityJobInput): k8s.types.input.batch.v1.JobSpec {
+  const heap = heapMiB(SECURITY_JOB_RESOURCES.limits.memory);
+  return {
+    // A cluster still forming refuses the connection (exit -1): retried; a stuck one ends at the deadline.
+    backoffLimit: 6,
+    activeDeadlineSeconds: 1200,
+    ttlSecondsAfterFinished: 86400,
+    template: {
+      metadata: { labels: labelsFor("opensearch-security") },
+      spec: {
+        restartPolicy: "Never",
+        automountServiceAccountToken: false,
+        securityContext: podSecurity(UIDS.opensearch),
+        containers: [
+          {
+            name: "securityadmin",
+            image: i.image,
+            // Through bash: the script's mode bit is the plugin zip's, not something to rely on.
+            command: ["/bin/bash", SECURITY_ADMIN_SCRIPT, ...securityAdminArgs(i.namespace)],
+            env: [{ name: "JAVA_OPTS", value: `-Xms${heap}m -Xmx${heap}m` }],
+            resources: SECURITY_JOB_RESOURCES,
+            securityContext: { ...noEscalation, readOnlyRootFilesystem: true },
+            volumeMounts: [
+              ...securityDirMounts(),
+              { name: "admin-tls", mountPath: OPENSEARCH_ADMIN_DIR, readOnly: true },
+              // The JVM's temporary files (hsperfdata); the root filesystem is read-only.
+              { name: "tmp", mountPath: "/tmp" },
+            ],
+          },
+        ],
+        volumes: [
+          ...securityDirVolumes(i.configMap, i.nodeSecret),
+          {
+            name: "admin-tls",
+            secret: {
+              secretName: i.adminSecret,
+              defaultMode: 0o440,
+              items: Object.values(OPENSEARCH_ADMIN_FILES).map((f) => ({ key: f, path: f })),
+            },
+          },
+          { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
+        ],
       },
     },
   };

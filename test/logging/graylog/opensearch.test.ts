@@ -20,6 +20,7 @@ import {
   BCRYPT_HASH,
   GRAYLOG_ROLE,
   GRAYLOG_SEARCH_USER,
+  OPENSEARCH_ADMIN_FILES,
   OPENSEARCH_CERTS_DIR,
   OPENSEARCH_CONFIG_DIR,
   OPENSEARCH_SECURITY_DIR,
@@ -38,6 +39,7 @@ import {
   renderOpenSearchYml,
   renderRolesMapping,
   renderSecurityConfig,
+  securityConfigDigest,
 } from "../../../components/logging/graylog/opensearchSecurity";
 import { graylogStatefulSetSpec, openSearchStatefulSetSpec } from "../../../components/logging/graylog/specs";
 import { makeCa, makeLeaf } from "../../../scripts/lib/pki";
@@ -499,7 +501,7 @@ describe("the Graylog component under mocks: one password, its hash in OpenSearc
     assert.equal(csr!.inputs.subject.commonName, OPENSEARCH_SUBJECTS.node.commonName);
   });
 
-  test("no ConfigMap holds a password, a hash or a key; the admin certificate is mounted by no pod", () => {
+  test("no ConfigMap holds a password, a hash or a key; the admin certificate is mounted by the security Job only", () => {
     const secrets = [
       "pwlogginggraylogopensearchpassword",
       "$2b$04$",
@@ -514,9 +516,24 @@ describe("the Graylog component under mocks: one password, its hash in OpenSearc
       (r) => r.name === "logging-graylog-opensearch-admin" && r.type === "kubernetes:core/v1:Secret",
     );
     const adminName = admin!.inputs.metadata.name ?? "logging-graylog-opensearch-admin-x";
-    for (const w of registered.filter((r) => /StatefulSet|Job/.test(r.type)))
-      assert.ok(!JSON.stringify(w.inputs.spec).includes(adminName), `${w.name} mounts the admin certificate`);
+    const mounting = registered
+      .filter((r) => /StatefulSet|Job|Deployment|DaemonSet/.test(r.type))
+      .filter((w) => JSON.stringify(w.inputs.spec).includes(adminName))
+      .map((w) => w.name);
+    assert.deepEqual(mounting, ["logging-graylog-opensearch-security"]);
     const config = registered.find((r) => r.name === "logging-graylog-opensearch-config")!.inputs.data;
+    // The digest of what the Job uploads is in its annotation in the clear, the files themselves are not.
+    const job = registered.find((r) => r.name === "logging-graylog-opensearch-security")!;
+    const digest = job.inputs.metadata.annotations["switchyard.io/security-digest"];
+    const node = secretData("logging-graylog-opensearch-node");
+    const adminCert = unwrap(admin!.inputs.stringData)[OPENSEARCH_ADMIN_FILES.cert];
+    assert.equal(
+      digest,
+      securityConfigDigest(
+        { ...publicSecurityFiles(), [SECURITY_FILES.internalUsers]: node[SECURITY_FILES.internalUsers] },
+        adminCert,
+      ),
+    );
     assert.deepEqual(Object.keys(config).sort(), [OPENSEARCH_YML, ...PUBLIC_SECURITY_FILES].sort());
   });
 });

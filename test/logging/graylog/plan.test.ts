@@ -6,7 +6,15 @@ import { openSearchDnsNames } from "../../../components/logging/graylog/opensear
 import { rootPasswordSha2 } from "../../../components/logging/graylog/secrets";
 import { SECRET_PLACEHOLDER } from "../../../scripts/lib/evaluate";
 import { autoName, mockResource } from "../../../scripts/lib/mocks";
-import { byName, descendantsOf, ofType, planStack, planVariant, type Plan } from "../../helpers/plan";
+import {
+  byName,
+  descendantsOf,
+  ofType,
+  planStack,
+  plannedVariant,
+  planVariant,
+  type Plan,
+} from "../../helpers/plan";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- planned inputs are free-form
 type Json = any;
@@ -35,6 +43,7 @@ describe("Graylog in the prod plan", () => {
     assert.equal(component.parent, logging.urn);
     assert.deepEqual(workloads.map((w) => `${kind(w.type)} ${w.name}`).sort(), [
       "Job logging-graylog-configurator",
+      "Job logging-graylog-opensearch-security",
       "StatefulSet logging-graylog-opensearch",
       "StatefulSet logging-graylog-server",
     ]);
@@ -138,6 +147,45 @@ describe("Graylog in the prod plan", () => {
       byName(plan, "tls:index/locallySignedCert:LocallySignedCert", "logging-graylog-opensearch-node").inputs
         .caCertPem,
       certPem("logging-graylog-opensearch-ca"),
+    );
+  });
+
+  test("the security Job applies the security files after OpenSearch is up; only it mounts the admin Secret", () => {
+    const job = byName(plan, "kubernetes:batch/v1:Job", "logging-graylog-opensearch-security");
+    const os = byName(plan, "kubernetes:apps/v1:StatefulSet", "logging-graylog-opensearch");
+    assert.ok(job.options.dependsOn.includes(os.urn), "waits for the OpenSearch StatefulSet");
+    assert.ok(job.options.deleteBeforeReplace, "a finished Job is replaced, not patched");
+    assert.ok(job.options.replaceOnChanges.includes("metadata.annotations"));
+    const server = byName(plan, "kubernetes:apps/v1:StatefulSet", "logging-graylog-server");
+    assert.ok(
+      server.options.dependsOn.includes(job.urn),
+      "Graylog after the security index holds its password",
+    );
+    const pod = (job.inputs.spec as Json).template.spec;
+    const c = pod.containers[0];
+    assert.equal(c.image, (os.inputs.spec as Json).template.spec.containers[0].image, "the nodes' image");
+    assert.ok(c.resources.limits.cpu && c.resources.limits.memory);
+    const adminSecret = autoName("kubernetes:core/v1:Secret", "logging-graylog-opensearch-admin");
+    const mounting = plan.resources
+      .filter((r) => /:(StatefulSet|Deployment|DaemonSet|Job|Pod|CronJob|ReplicaSet)$/.test(r.type))
+      .filter((r) => JSON.stringify(r.inputs).includes(adminSecret))
+      .map((r) => r.name);
+    assert.deepEqual(mounting, ["logging-graylog-opensearch-security"]);
+    // The Job's pods reach OpenSearch's HTTP port and nothing else.
+    const np = byName(
+      plan,
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+      "logging-graylog-opensearch-ingress",
+    );
+    const jobLabels = (job.inputs.spec as Json).template.metadata.labels;
+    const rules = ((np.inputs.spec as Json).ingress as Json[]).filter((r) =>
+      r.from.some((f: Json) =>
+        Object.entries(f.podSelector.matchLabels).every(([k, v]) => jobLabels[k] === v),
+      ),
+    );
+    assert.deepEqual(
+      rules.flatMap((r) => r.ports),
+      [{ protocol: "TCP", port: 9200 }],
     );
   });
 
@@ -249,6 +297,18 @@ describe("Graylog's secrets across updates", () => {
       (byName(p, "kubernetes:batch/v1:Job", "logging-graylog-configurator").inputs.metadata as Json)
         .annotations["switchyard.io/configurator-digest"];
     assert.equal(digest(second), digest(first));
+  });
+
+  test("the security Job does not run again on an unchanged update, nor for a setting it does not upload", () => {
+    const digest = (p: Plan) =>
+      (byName(p, "kubernetes:batch/v1:Job", "logging-graylog-opensearch-security").inputs.metadata as Json)
+        .annotations["switchyard.io/security-digest"];
+    assert.match(digest(first), /^[0-9a-f]{10}$/, "in the clear, not a Pulumi secret");
+    assert.equal(digest(second), digest(first));
+    const other = plannedVariant("prod", (config) => {
+      config["switchyard:logging"].graylog.retentionDays = 90;
+    });
+    assert.equal(digest(other), digest(first));
   });
 
   test("root_password_sha2 is a pure digest of the stored password (no salt, nothing generated at render)", () => {

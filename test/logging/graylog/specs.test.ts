@@ -99,7 +99,7 @@ describe("Graylog and OpenSearch specs", () => {
     assert.ok(spec.backoffLimit > 0 && spec.activeDeadlineSeconds > 0);
   });
 
-  test("OpenSearch's HTTP port admits Graylog only, its transport port OpenSearch only", () => {
+  test("OpenSearch's HTTP port admits Graylog and the security Job only, its transport port OpenSearch only", () => {
     const policy = graylogNetworkPolicies()["opensearch-ingress"] as Json;
     assert.deepEqual(policy.policyTypes, ["Ingress"]);
     const rules = policy.ingress.map((r: Json) => [
@@ -108,6 +108,7 @@ describe("Graylog and OpenSearch specs", () => {
     ]);
     assert.deepEqual(rules, [
       ["graylog", 9200],
+      ["opensearch-security", 9200],
       ["opensearch", 9300],
     ]);
   });
