@@ -148,33 +148,34 @@ export class Graylog extends pulumi.ComponentResource {
       .all([ns, searchPassword.result])
       .apply(([n, password]) => graylogOpenSearchUrl(n, GRAYLOG_SEARCH_USER, password));
 
+    const serverSecretData = pulumi
+      .all([
+        passwordSecret,
+        rootPassword,
+        args.mongodb.uri,
+        args.mongodb.caCertPem,
+        opensearchHosts,
+        searchCa.cert.certPem,
+      ])
+      .apply(([pepper, root, uri, ca, searchHosts, searchCaPem]) => ({
+        [SECRET_KEYS.passwordSecret]: pepper,
+        [SECRET_KEYS.rootPassword]: root,
+        [SECRET_KEYS.rootPasswordSha2]: rootPasswordSha2(root),
+        [SECRET_KEYS.mongodbUri]: uri,
+        [SECRET_KEYS.mongodbCa]: ca,
+        [SECRET_KEYS.opensearchHosts]: searchHosts,
+        [SECRET_KEYS.opensearchCa]: searchCaPem,
+      }));
     const secret = new k8s.core.v1.Secret(
       `${name}-server`,
-      {
-        metadata: meta("graylog"),
-        type: "Opaque",
-        stringData: pulumi.secret(
-          pulumi
-            .all([
-              passwordSecret,
-              rootPassword,
-              args.mongodb.uri,
-              args.mongodb.caCertPem,
-              opensearchHosts,
-              searchCa.cert.certPem,
-            ])
-            .apply(([pepper, root, uri, ca, searchHosts, searchCaPem]) => ({
-              [SECRET_KEYS.passwordSecret]: pepper,
-              [SECRET_KEYS.rootPassword]: root,
-              [SECRET_KEYS.rootPasswordSha2]: rootPasswordSha2(root),
-              [SECRET_KEYS.mongodbUri]: uri,
-              [SECRET_KEYS.mongodbCa]: ca,
-              [SECRET_KEYS.opensearchHosts]: searchHosts,
-              [SECRET_KEYS.opensearchCa]: searchCaPem,
-            })),
-        ),
-      },
+      { metadata: meta("graylog"), type: "Opaque", stringData: pulumi.secret(serverSecretData) },
       { parent: this },
+    );
+    // Graylog reads its Secret only at start: the pod template carries its digest, so a rotated
+    // OpenSearch password or a new CA rolls the pods in the same `pulumi up`. 40 bits of a SHA-256
+    // over random passwords and URLs: nothing to recover a password from.
+    const serverDigest = pulumi.unsecret(
+      serverSecretData.apply((d) => shortDigest(...Object.entries(d).sort().flat())),
     );
 
     this.service = args.host
@@ -318,9 +319,10 @@ export class Graylog extends pulumi.ComponentResource {
       {
         metadata: meta("graylog", { name: "graylog" }),
         spec: pulumi
-          .all([secret.metadata.name, args.kafka.clusterCaSecret])
-          .apply(([secretName, kafkaCaSecret]) =>
+          .all([secret.metadata.name, args.kafka.clusterCaSecret, serverDigest])
+          .apply(([secretName, kafkaCaSecret, configDigest]) =>
             graylogStatefulSetSpec({
+              configDigest,
               image: IMAGES.graylog,
               replicas: args.replicas,
               journalGiB: args.journalGiB,

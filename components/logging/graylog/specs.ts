@@ -252,6 +252,8 @@ export interface GraylogSpecInput {
   kafkaCaSecret: string;
   /** https://<host>/ when routed through the HAProxy tier; http://localhost:9000/ otherwise. */
   externalUri: string;
+  /** Digest of the Secret's contents, read at start only: a change rolls the pods. */
+  configDigest: string;
 }
 
 /**
@@ -291,7 +293,7 @@ export function graylogStatefulSetSpec(i: GraylogSpecInput): StatefulSetSpec {
   return {
     ...statefulSetBase(SERVICE_NAMES.graylogPods, i.replicas, labels),
     template: {
-      metadata: { labels },
+      metadata: { labels, annotations: { [CONFIG_DIGEST_ANNOTATION]: i.configDigest } },
       spec: {
         automountServiceAccountToken: false,
         securityContext: podSecurity(UIDS.graylog),

@@ -311,6 +311,14 @@ describe("Graylog's secrets across updates", () => {
     assert.equal(digest(other), digest(first));
   });
 
+  test("Graylog's pods carry their Secret's digest in the clear, the same on an unchanged update", () => {
+    const digest = (p: Plan) =>
+      (byName(p, "kubernetes:apps/v1:StatefulSet", "logging-graylog-server").inputs.spec as Json).template
+        .metadata.annotations["switchyard.io/config-digest"];
+    assert.match(digest(first), /^[0-9a-f]{10}$/, "in the clear, not a Pulumi secret");
+    assert.equal(digest(second), digest(first));
+  });
+
   test("root_password_sha2 is a pure digest of the stored password (no salt, nothing generated at render)", () => {
     // Graylog's documented digest of "admin" (echo -n admin | sha256sum).
     assert.equal(

@@ -54,6 +54,11 @@ describe("Graylog and OpenSearch specs", () => {
 
   test("Graylog: node 0 leads, secrets by reference, the MongoDB CA in the JVM truststore", () => {
     const spec = graylogStatefulSetSpec(GRAYLOG_SPEC_INPUT) as Json;
+    // Read at start only: the Secret's digest on the template rolls the pods when it changes.
+    assert.equal(
+      spec.template.metadata.annotations["switchyard.io/config-digest"],
+      GRAYLOG_SPEC_INPUT.configDigest,
+    );
     const c = spec.template.spec.containers[0];
     assert.match(c.command.join(" "), /HOSTNAME##\*-.*= 0.*GRAYLOG_IS_LEADER=true.*GRAYLOG_IS_LEADER=false/);
     const e = env(c);

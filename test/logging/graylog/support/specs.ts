@@ -12,4 +12,5 @@ export const GRAYLOG_SPEC_INPUT: Parameters<typeof graylogStatefulSetSpec>[0] = 
   secret: "graylog-secret",
   kafkaCaSecret: "logs-cluster-ca-cert",
   externalUri: "https://logs.example.com/",
+  configDigest: "digest-1",
 };
