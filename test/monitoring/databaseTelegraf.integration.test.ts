@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { parse as parseToml } from "smol-toml";
 import { telegrafHostAgent, TELEGRAF_HOST } from "../../components/common/host/telegraf";
-import { unknownTelegrafOptions } from "../../components/common/telegraf/config";
+import { unknownOptionsInToml } from "../helpers/telegraf";
 import { mysqlRelease } from "../../components/data/mysql/releases";
 import { MYSQL_HOST, MYSQL_USERS } from "../../components/data/mysql/render/layout";
 import { MYSQL_MONITOR_PASSWORD_ENV, mysqlTelegrafInputs } from "../../components/data/mysql/render/telegraf";
@@ -66,14 +66,7 @@ describe("Telegraf in the MySQL/MariaDB members' user-data", () => {
       assert.equal(schema.status, 0, schema.output);
       const files = writtenFiles(doc);
       const toml = parseToml(files.get(TELEGRAF_HOST.config)!.content) as Json;
-      const entries = (kind: "inputs" | "outputs") =>
-        Object.entries(toml[kind]).flatMap(([plugin, list]) =>
-          (list as Json[]).map((options) => ({ plugin, options })),
-        ) as never;
-      assert.deepEqual(
-        unknownTelegrafOptions({ agent: toml.agent, inputs: entries("inputs"), outputs: entries("outputs") }),
-        [],
-      );
+      assert.deepEqual(unknownOptionsInToml(files.get(TELEGRAF_HOST.config)!.content), []);
       const [mysql] = toml.inputs.mysql;
       assert.equal(mysql.gather_replica_status, true);
       assert.equal(mysql.mariadb_dialect, engine === "mariadb");
@@ -193,14 +186,7 @@ describe("Telegraf in the MongoDB members' user-data", () => {
   test("cloud-init schema passes; inputs.mongodb over TLS on the member itself, only upstream options", () => {
     const schema = cloudInitSchema(doc);
     assert.equal(schema.status, 0, schema.output);
-    const entries = (kind: "inputs" | "outputs") =>
-      Object.entries(toml[kind]).flatMap(([plugin, list]) =>
-        (list as Json[]).map((options) => ({ plugin, options })),
-      ) as never;
-    assert.deepEqual(
-      unknownTelegrafOptions({ agent: toml.agent, inputs: entries("inputs"), outputs: entries("outputs") }),
-      [],
-    );
+    assert.deepEqual(unknownOptionsInToml(files.get(TELEGRAF_HOST.config)!.content), []);
     const [mongo] = toml.inputs.mongodb;
     const url = new URL(mongo.servers[0]);
     assert.equal(url.username, MONGO_MONITOR.user);

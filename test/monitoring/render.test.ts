@@ -1,9 +1,10 @@
 /** The monitoring renderers as pure functions: Telegraf TOML, Grafana provisioning, queries. */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { unknownOptionsInToml } from "../helpers/telegraf";
 import { parse as parseToml } from "smol-toml";
 import { parse as parseYaml } from "yaml";
-import { renderTelegrafConfig, unknownTelegrafOptions } from "../../components/common/telegraf/config";
+import { renderTelegrafConfig } from "../../components/common/telegraf/config";
 import { alertSpecs } from "../../components/monitoring/alerts/rules";
 import {
   DATASOURCE_UIDS,
@@ -43,18 +44,7 @@ describe("Kubernetes Telegraf configurations", () => {
   ] as const) {
     test(`${name}: TOML that names only upstream plugins and options, credentials by reference`, () => {
       const doc = parseToml(text) as Record<string, Record<string, Record<string, unknown>[]>>;
-      const entries = (kind: "inputs" | "outputs") =>
-        Object.entries(doc[kind]).flatMap(([plugin, list]) =>
-          list.map((options) => ({ plugin, options })),
-        ) as never;
-      assert.deepEqual(
-        unknownTelegrafOptions({
-          agent: doc.agent as never,
-          inputs: entries("inputs"),
-          outputs: entries("outputs"),
-        }),
-        [],
-      );
+      assert.deepEqual(unknownOptionsInToml(text), []);
       const [influx] = doc.outputs.influxdb;
       assert.equal(influx.password, "${INFLUX_PASSWORD}");
       assert.equal(influx.skip_database_creation, true);
@@ -283,5 +273,33 @@ describe("InfluxDB restarts when what it reads at start changes", () => {
       annotations(spec(renewed))[CONFIG_DIGEST_ANNOTATION],
       annotations(spec(before))[CONFIG_DIGEST_ANNOTATION],
     );
+  });
+});
+
+describe("the Telegraf option check itself", () => {
+  test("names an invented plugin option, an unknown agent key and an unknown plugin", () => {
+    const found = unknownOptionsInToml(
+      [
+        "[agent]",
+        'interval = "10s"',
+        "flush_jitter_typo = 1",
+        "[[inputs.cpu]]",
+        "percpu = true",
+        "per_cpu = true",
+        "[[inputs.no_such_plugin]]",
+        "[[outputs.influxdb]]",
+        'urls = ["https://influxdb:8086"]',
+      ].join("\n"),
+    );
+    assert.ok(found.includes("agent.flush_jitter_typo"), found.join(", "));
+    assert.ok(
+      found.some((p) => p.includes("per_cpu")),
+      found.join(", "),
+    );
+    assert.ok(
+      found.some((p) => p.includes("no_such_plugin")),
+      found.join(", "),
+    );
+    assert.ok(!found.some((p) => p.includes("percpu") || p.includes("urls")), found.join(", "));
   });
 });

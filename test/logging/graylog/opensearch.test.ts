@@ -43,7 +43,7 @@ import {
 } from "../../../components/logging/graylog/opensearchSecurity";
 import { graylogStatefulSetSpec, openSearchStatefulSetSpec } from "../../../components/logging/graylog/specs";
 import { makeCa, makeLeaf } from "../../../scripts/lib/pki";
-import { GRAYLOG_SPEC_INPUT, RESOURCES } from "./support/specs";
+import { GRAYLOG_SPEC_INPUT, OPENSEARCH_SPEC_INPUT, RESOURCES } from "./support/specs";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- specs and inputs are free-form JSON
 type Json = any;
@@ -159,16 +159,7 @@ describe("opensearch.yml and the security files", () => {
 });
 
 describe("the OpenSearch pods", () => {
-  const spec = openSearchStatefulSetSpec({
-    image: "opensearch:x",
-    nodes: 3,
-    storageGiB: 200,
-    storageClass: "gp3",
-    resources,
-    configMap: "os-config",
-    nodeSecret: "os-node",
-    configDigest: "digest-1",
-  }) as Json;
+  const spec = openSearchStatefulSetSpec(OPENSEARCH_SPEC_INPUT) as Json;
   const pod = spec.template.spec;
   const c = pod.containers[0];
   const env = Object.fromEntries((c.env as Json[]).map((e) => [e.name, e.value ?? e.valueFrom]));
@@ -207,7 +198,10 @@ describe("the OpenSearch pods", () => {
       fromConfigMap.find((m: Json) => m.subPath === OPENSEARCH_YML).mountPath,
       `${OPENSEARCH_CONFIG_DIR}/${OPENSEARCH_YML}`,
     );
-    assert.equal(spec.template.metadata.annotations["switchyard.io/config-digest"], "digest-1");
+    assert.equal(
+      spec.template.metadata.annotations["switchyard.io/config-digest"],
+      OPENSEARCH_SPEC_INPUT.configDigest,
+    );
   });
 
   test("ready when the security plugin is UP, checked over verified TLS for the Service name", () => {

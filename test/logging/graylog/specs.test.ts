@@ -10,12 +10,11 @@ import {
   openSearchPodNames,
   openSearchStatefulSetSpec,
 } from "../../../components/logging/graylog/specs";
-import { GRAYLOG_SPEC_INPUT, RESOURCES } from "./support/specs";
+import { GRAYLOG_SPEC_INPUT, OPENSEARCH_SPEC_INPUT } from "./support/specs";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- specs are free-form JSON
 type Json = any;
 
-const resources = RESOURCES;
 const env = (c: Json) => Object.fromEntries((c.env as Json[]).map((e) => [e.name, e.value ?? e.valueFrom]));
 
 describe("Graylog and OpenSearch specs", () => {
@@ -26,16 +25,7 @@ describe("Graylog and OpenSearch specs", () => {
   });
 
   test("OpenSearch: every node a cluster-manager candidate, spread over zones, no mmap tuning needed", () => {
-    const spec = openSearchStatefulSetSpec({
-      image: "opensearch:x",
-      nodes: 3,
-      storageGiB: 200,
-      storageClass: "gp3",
-      resources,
-      configMap: "os-config",
-      nodeSecret: "os-node",
-      configDigest: "d1",
-    }) as Json;
+    const spec = openSearchStatefulSetSpec(OPENSEARCH_SPEC_INPUT) as Json;
     const c = spec.template.spec.containers[0];
     const e = env(c);
     const settings = parse(renderOpenSearchYml({ nodes: 3 }));
