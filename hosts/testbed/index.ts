@@ -62,8 +62,6 @@ export interface App {
   backends: Record<Colour, Backend[]>;
 }
 
-/** Fast checks so tests see health changes within a second. */
-
 export class Testbed {
   readonly apps = new Map<string, App>();
   private readonly ownedBackends: Backend[] = [];
