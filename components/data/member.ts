@@ -1,6 +1,9 @@
 import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { al2023Ami } from "../common/ami";
+import { instanceArch } from "../common/architecture";
 import { createInstanceRole } from "../common/instanceRole";
+import { snapshotTag } from "../common/volumeSnapshots";
 import { createLeafCert, createTlsSecret, type ClusterCa } from "../common/pki";
 import {
   createDataVolume,
@@ -153,6 +156,29 @@ export interface ClusterMemberShared {
   volumeTags: Record<string, string>;
   protectData: boolean;
   ca: ClusterCa;
+}
+
+/**
+ * What every member of a cluster shares: the cluster's network and protection settings, the AMI
+ * (pinned in config, or the latest AL2023 of the instance type's architecture) and the tag the
+ * cluster's snapshot policy selects its volumes by.
+ */
+export function clusterMemberShared(
+  parent: pulumi.Resource,
+  name: string,
+  role: ClusterMemberShared["role"],
+  args: Pick<ClusterMemberShared, "subnets" | "securityGroupId" | "protectData">,
+  cluster: Pick<ClusterMemberShared, "zoneId" | "config" | "ca">,
+): ClusterMemberShared {
+  return {
+    role,
+    subnets: args.subnets,
+    securityGroupId: args.securityGroupId,
+    protectData: args.protectData,
+    ...cluster,
+    amiId: cluster.config.ami ?? al2023Ami(instanceArch(cluster.config.instanceType), parent),
+    volumeTags: snapshotTag(name),
+  };
 }
 
 export function memberPlacement(shared: ClusterMemberShared, plan: DataMemberPlan) {

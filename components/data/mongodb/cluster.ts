@@ -1,15 +1,14 @@
 import { privateZone } from "../../common/privateZone";
 import * as pulumi from "@pulumi/pulumi";
-import { al2023Ami } from "../../common/ami";
 import { instanceArch } from "../../common/architecture";
 import type { HostAgent } from "../../common/host/cloudInit";
 import type { HostMetricsTarget } from "../../common/host/telegraf";
 import { createCa } from "../../common/pki";
-import { createVolumeSnapshotPolicy, snapshotTag } from "../../common/volumeSnapshots";
+import { createVolumeSnapshotPolicy } from "../../common/volumeSnapshots";
 import type { MongodbConfig } from "../../config/areas/databases";
 import { createCredentials } from "../credentials";
 import { createAppSecret, createDatabaseService, serviceDnsNames } from "../kubernetes";
-import { createDatabaseMember, type DataMember, memberPlacement, type ClusterMemberShared } from "../member";
+import { clusterMemberShared, createDatabaseMember, type DataMember, memberPlacement } from "../member";
 import { dataZoneName, planDataMembers } from "../placement";
 import { mongoRelease } from "./releases";
 import { dataTelegraf } from "../telegraf";
@@ -127,21 +126,10 @@ export class MongoReplicaSet extends pulumi.ComponentResource {
     createVolumeSnapshotPolicy(name, { days: args.snapshotRetentionDays }, this);
 
     const arch = instanceArch(cfg.instanceType);
-    const amiId = cfg.ami ?? al2023Ami(arch, this);
     const release = mongoRelease(cfg.version, arch);
     const serviceNames = serviceDnsNames(MONGODB_SERVICES.service, args.appsNamespace);
 
-    const shared: ClusterMemberShared = {
-      role: "mongodb",
-      subnets: args.subnets,
-      securityGroupId: args.securityGroupId,
-      zoneId: zone.zoneId,
-      amiId,
-      config: cfg,
-      volumeTags: snapshotTag(name),
-      protectData: args.protectData,
-      ca,
-    };
+    const shared = clusterMemberShared(this, name, "mongodb", args, { zoneId: zone.zoneId, config: cfg, ca });
     this.members = plans.map((plan) =>
       createDatabaseMember(this, {
         ...memberPlacement(shared, plan),

@@ -1,17 +1,16 @@
 import * as aws from "@pulumi/aws";
 import { privateZone } from "../../common/privateZone";
 import * as pulumi from "@pulumi/pulumi";
-import { al2023Ami } from "../../common/ami";
 import { instanceArch } from "../../common/architecture";
 import type { HostAgent } from "../../common/host/cloudInit";
 import type { HostMetricsTarget } from "../../common/host/telegraf";
 import { TLS_FILES } from "../../common/host/secretFiles";
 import { createCa } from "../../common/pki";
-import { createVolumeSnapshotPolicy, snapshotTag } from "../../common/volumeSnapshots";
+import { createVolumeSnapshotPolicy } from "../../common/volumeSnapshots";
 import type { MysqlConfig } from "../../config/areas/databases";
 import { createCredentials } from "../credentials";
 import { createAppSecret, createDatabaseService, serviceDnsNames } from "../kubernetes";
-import { createDatabaseMember, type DataMember, memberPlacement, type ClusterMemberShared } from "../member";
+import { clusterMemberShared, createDatabaseMember, type DataMember, memberPlacement } from "../member";
 import { dataZoneName, planDataMembers } from "../placement";
 import { mysqlRelease } from "./releases";
 import { dataTelegraf } from "../telegraf";
@@ -128,23 +127,12 @@ export class MysqlCluster extends pulumi.ComponentResource {
     createVolumeSnapshotPolicy(name, { days: args.snapshotRetentionDays }, this);
 
     const arch = instanceArch(cfg.instanceType);
-    const amiId = cfg.ami ?? al2023Ami(arch, this);
     const release = mysqlRelease(cfg.engine, cfg.version, arch);
     const serviceNames = [MYSQL_SERVICES.primary, MYSQL_SERVICES.replicas].flatMap((s) =>
       serviceDnsNames(s, args.appsNamespace),
     );
 
-    const shared: ClusterMemberShared = {
-      role: "mysql",
-      subnets: args.subnets,
-      securityGroupId: args.securityGroupId,
-      zoneId: zone.zoneId,
-      amiId,
-      config: cfg,
-      volumeTags: snapshotTag(name),
-      protectData: args.protectData,
-      ca,
-    };
+    const shared = clusterMemberShared(this, name, "mysql", args, { zoneId: zone.zoneId, config: cfg, ca });
     this.members = plans.map((plan) =>
       createDatabaseMember(this, {
         ...memberPlacement(shared, plan),
